@@ -1,0 +1,1 @@
+"""One package per blueprint; `shared` holds the pieces every blueprint uses."""

@@ -1,0 +1,32 @@
+"""Demo availability for `flask seed`: weekday mornings and two evenings."""
+
+from __future__ import annotations
+
+from datetime import time
+
+from sqlalchemy import func, select
+
+from app import db
+from blueprints.contact.models import AvailabilitySettings, WeeklyHours
+
+DEMO_WEEK = [
+    (0, time(9, 0), time(12, 0)),
+    (1, time(9, 0), time(12, 0)),
+    (1, time(17, 0), time(19, 0)),
+    (2, time(9, 0), time(12, 0)),
+    (3, time(13, 0), time(17, 0)),
+    (3, time(17, 0), time(19, 0)),
+    (4, time(9, 0), time(12, 0)),
+]
+
+
+def seed_availability() -> int:
+    """Add the booking rules and a week of hours, unless the coach has set any."""
+    if db.session.scalar(select(func.count()).select_from(AvailabilitySettings)) == 0:
+        db.session.add(AvailabilitySettings())
+    if db.session.scalar(select(func.count()).select_from(WeeklyHours)):
+        return 0
+    for weekday, start, end in DEMO_WEEK:
+        db.session.add(WeeklyHours(weekday=weekday, start_time=start, end_time=end))
+    db.session.flush()
+    return len(DEMO_WEEK)

@@ -1,0 +1,88 @@
+"""Drills: the library, organised by the direction the spine moves."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app import db
+from blueprints.shared.database import utcnow
+
+DIRECTIONS = {
+    "extension": "Extension",
+    "flexion": "Flexion",
+    "side_flexion": "Side flexion",
+    "rotation": "Rotation",
+}
+LEVELS = {"beginner": "Beginner", "intermediate": "Intermediate", "advanced": "Advanced"}
+EQUIPMENT = {
+    "none": "No equipment",
+    "dumbbell": "Dumbbell",
+    "plate": "Plate",
+    "kettlebell": "Kettlebell",
+    "band": "Band",
+    "bench": "Bench",
+    "box": "Box",
+}
+
+
+class Drill(db.Model):
+    """One drill: how to do it, what to feel, how to load it, and where it sits in its direction."""
+
+    __tablename__ = "drill"
+    __table_args__ = (
+        CheckConstraint(
+            "direction IN ('extension', 'flexion', 'side_flexion', 'rotation')",
+            name="ck_drill_direction",
+        ),
+        CheckConstraint("level IN ('beginner', 'intermediate', 'advanced')", name="ck_drill_level"),
+        Index("ix_drill_direction_position", "direction", "position", "id"),
+        Index("ix_drill_level", "level"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(120), unique=True)
+    name: Mapped[str] = mapped_column(String(160))
+    direction: Mapped[str] = mapped_column(String(20))
+    level: Mapped[str] = mapped_column(String(20))
+    position: Mapped[int] = mapped_column(default=0)
+    summary: Mapped[str] = mapped_column(Text, default="")
+    # Newline-separated lists, edited as plain text in the studio.
+    steps: Mapped[str] = mapped_column(Text, default="")
+    cues: Mapped[str] = mapped_column(Text, default="")
+    mistakes: Mapped[str] = mapped_column(Text, default="")
+    progression: Mapped[str] = mapped_column(Text, default="")
+    video_url: Mapped[str] = mapped_column(String(500), default="")
+    video_file: Mapped[str] = mapped_column(String(300), default="")
+    poster_file: Mapped[str] = mapped_column(String(300), default="")
+    captions_file: Mapped[str] = mapped_column(String(300), default="")
+    duration_seconds: Mapped[int | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    equipment: Mapped[list[DrillEquipment]] = relationship(
+        back_populates="drill", cascade="all, delete-orphan", lazy="selectin"
+    )
+
+    @property
+    def equipment_names(self) -> list[str]:
+        """Equipment keys, sorted, for display and forms."""
+        return sorted(item.name for item in self.equipment)
+
+
+class DrillEquipment(db.Model):
+    """One piece of equipment a drill needs ("none" for bodyweight drills)."""
+
+    __tablename__ = "drill_equipment"
+    __table_args__ = (
+        UniqueConstraint("drill_id", "name", name="uq_drill_equipment"),
+        Index("ix_drill_equipment_name", "name", "drill_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    drill_id: Mapped[int] = mapped_column(ForeignKey("drill.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(40))
+
+    drill: Mapped[Drill] = relationship(back_populates="equipment")

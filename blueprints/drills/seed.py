@@ -1,0 +1,37 @@
+"""Demo drills for `flask seed`."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from app import db
+from blueprints.drills.demo import DRILLS
+from blueprints.drills.models import Drill, DrillEquipment
+
+
+def seed_drills() -> int:
+    """Add the demo drills that are not there yet (matched by slug)."""
+    existing = set(db.session.scalars(select(Drill.slug)))
+    added = 0
+    for item in DRILLS:
+        if item["slug"] in existing:
+            continue
+        drill = Drill(
+            slug=item["slug"],
+            name=item["name"],
+            direction=item["direction"],
+            level=item["level"],
+            position=item["position"],
+            summary=item["summary"],
+            steps="\n".join(item["steps"]),
+            cues="\n".join(item["cues"]),
+            mistakes="\n".join(item["mistakes"]),
+            progression="\n".join(item["progression"]),
+            video_url=item.get("video_url", ""),
+            duration_seconds=item.get("duration_seconds"),
+            equipment=[DrillEquipment(name=name) for name in item["equipment"]],
+        )
+        db.session.add(drill)
+        added += 1
+    db.session.flush()
+    return added

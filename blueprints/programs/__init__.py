@@ -1,0 +1,7 @@
+"""The programs blueprint."""
+
+from flask import Blueprint
+
+bp = Blueprint("programs", __name__)
+
+from blueprints.programs import models, routes  # noqa: E402, F401

@@ -1,0 +1,1 @@
+"""Cross-cutting pieces used by every blueprint: database, htmx, mail outbox, markdown, spam."""

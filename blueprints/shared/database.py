@@ -1,0 +1,86 @@
+"""SQLite connection settings and the one helper for read-then-write transactions."""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from datetime import UTC, datetime
+
+from flask import Flask
+from sqlalchemy import event, text
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
+
+from app import db
+
+SQLITE_BUSY_TIMEOUT_MS = 15_000
+
+# Which BEGIN the next SQLite transaction on this thread/task issues.
+_sqlite_begin_mode: ContextVar[str] = ContextVar("sqlite_begin_mode", default="DEFERRED")
+
+
+def utcnow() -> datetime:
+    """Now, as the naive UTC datetime every column stores."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def configure_engine_events(app: Flask) -> None:
+    """Set WAL, busy_timeout and foreign keys on every SQLite connection, and own BEGIN."""
+    with app.app_context():
+        engine = db.engine
+    if engine.dialect.name != "sqlite":
+        return
+    _install_sqlite_listeners(engine)
+
+
+def _install_sqlite_listeners(engine: Engine) -> None:
+    if getattr(engine, "_backcoach_listeners", False):
+        return
+    engine._backcoach_listeners = True  # type: ignore[attr-defined]
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+        # Let SQLAlchemy's "begin" event below emit BEGIN itself, so we can choose IMMEDIATE.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn) -> None:  # type: ignore[no-untyped-def]
+        conn.exec_driver_sql(f"BEGIN {_sqlite_begin_mode.get()}")
+
+
+@contextmanager
+def serialized_write(lock_name: str) -> Iterator[Session]:
+    """Run a read-then-write transaction that no other writer can interleave with.
+
+    On SQLite this is BEGIN IMMEDIATE (the write lock is taken before the first read, so a
+    capacity check or slot claim cannot be raced and never fails with "database is locked"
+    on upgrade). On PostgreSQL it takes a transaction-scoped advisory lock named `lock_name`.
+    Commits on success, rolls back on any exception.
+    """
+    session = db.session
+    if session.new or session.dirty or session.deleted:
+        raise RuntimeError("serialized_write() must start with no pending changes")
+    session.commit()  # end any read transaction the request already opened
+    dialect = session.get_bind().dialect.name
+    token = _sqlite_begin_mode.set("IMMEDIATE")
+    try:
+        session.connection()
+    finally:
+        _sqlite_begin_mode.reset(token)
+    try:
+        if dialect == "postgresql":
+            key = zlib.crc32(lock_name.encode())
+            session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise

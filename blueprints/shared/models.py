@@ -1,0 +1,55 @@
+"""Tables owned by the shared pieces: the mail outbox and rate-limit events."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app import db
+from blueprints.shared.database import utcnow
+
+OUTBOX_STATES = ("pending", "sending", "sent", "failed")
+
+
+class OutboxMessage(db.Model):
+    """One email, written in the same transaction as what it is about, sent after commit."""
+
+    __tablename__ = "outbox_message"
+    __table_args__ = (Index("ix_outbox_due", "status", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(60))
+    to_addr: Mapped[str] = mapped_column(String(320), index=True)
+    reply_to: Mapped[str | None] = mapped_column(String(320))
+    subject: Mapped[str] = mapped_column(String(300))
+    body_text: Mapped[str] = mapped_column(Text)
+    body_html: Mapped[str | None] = mapped_column(Text)
+    # [{"filename": ..., "content_type": ..., "content": str}]
+    attachments: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    # The person this email is about, so erasing them finds it even when it went to the coach.
+    subject_email: Mapped[str | None] = mapped_column(String(320), index=True)
+    status: Mapped[str] = mapped_column(String(10), default="pending")
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
+    claimed_until: Mapped[datetime | None]
+    last_error: Mapped[str | None] = mapped_column(Text)
+    message_id: Mapped[str] = mapped_column(String(200), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    sent_at: Mapped[datetime | None]
+
+
+class RateEvent(db.Model):
+    """One counted action (a comment, an enquiry, a login attempt) for rate limits.
+
+    Kept in the database so the limit holds across every gunicorn worker.
+    """
+
+    __tablename__ = "rate_event"
+    __table_args__ = (Index("ix_rate_event_key_at", "key", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(200))
+    at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,0 +1,289 @@
+"""The mail outbox: every email is a row first, delivered after the commit, exactly once.
+
+`queue_email()` adds a row to the caller's transaction, so an email exists if and only if what it
+is about was stored. After the commit a background thread (one per process) is woken to deliver
+due rows; `flask send-mail` does the same from cron. Rows are claimed under a lease, so several
+gunicorn workers never send the same row, and a row is marked sent in its own commit right after
+the SMTP server accepts it, so a retry never follows a successful send. A worker that dies
+mid-send leaves a claim that expires after `CLAIM_LEASE`; the row is then retried with the same
+Message-ID (at-least-once in that one crash window, never otherwise).
+"""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+import threading
+import uuid
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from email_validator import EmailNotValidError, validate_email
+from flask import Flask, current_app, render_template
+from flask_mail import Attachment, Connection, Message
+from jinja2 import TemplateNotFound
+from sqlalchemy import and_, event, or_, select
+from sqlalchemy.orm import Session
+
+from app import db, mail
+from blueprints.shared.database import serialized_write, utcnow
+from blueprints.shared.models import OutboxMessage
+
+log = logging.getLogger(__name__)
+
+CLAIM_LEASE = timedelta(minutes=5)
+MAX_ATTEMPTS = 8
+FIRST_RETRY_SECONDS = 30
+MAX_RETRY_SECONDS = 6 * 3600
+POLL_SECONDS = 30.0
+
+
+def queue_email(
+    kind: str,
+    to: str,
+    subject: str,
+    template: str,
+    *,
+    reply_to: str | None = None,
+    about: str | None = None,
+    attachments: list[dict[str, str]] | None = None,
+    **context: Any,
+) -> OutboxMessage:
+    """Add an email to the current transaction; it is sent only if that transaction commits.
+
+    `template` names `templates/email/<template>.txt` (required) and `.html` (optional).
+    `about` is the address of the person the email concerns, for erasure.
+    """
+    message = OutboxMessage(
+        kind=kind,
+        to_addr=_checked_address(to),
+        reply_to=_checked_address(reply_to) if reply_to else None,
+        subject=" ".join(subject.split())[:300],  # no CR/LF can reach the header
+        body_text=render_template(f"email/{template}.txt", **context),
+        body_html=_render_optional(f"email/{template}.html", context),
+        attachments=attachments or [],
+        subject_email=(about or to).lower(),
+        message_id=f"<{uuid.uuid4().hex}@{_message_id_domain()}>",
+        status="pending",
+        attempts=0,
+        next_attempt_at=utcnow(),
+    )
+    db.session.add(message)
+    db.session.info["outbox_wake"] = True
+    return message
+
+
+def _checked_address(address: str) -> str:
+    try:
+        return validate_email(address, check_deliverability=False).normalized
+    except EmailNotValidError as error:
+        raise ValueError(f"not an email address: {address!r}") from error
+
+
+def _render_optional(template: str, context: dict[str, Any]) -> str | None:
+    try:
+        return render_template(template, **context)
+    except TemplateNotFound:
+        return None
+
+
+def _message_id_domain() -> str:
+    sender = current_app.config.get("MAIL_DEFAULT_SENDER") or "localhost"
+    return sender.rsplit("@", 1)[-1].strip("> ") or "localhost"
+
+
+@dataclass(frozen=True)
+class DeliveryReport:
+    """What one pass over the outbox did."""
+
+    sent: int = 0
+    retrying: int = 0
+    failed: int = 0
+
+
+def deliver_due(batch_size: int = 50) -> DeliveryReport:
+    """Claim due messages and try to deliver each one; returns the counts."""
+    sent = retrying = failed = 0
+    for message_id in _claim_due(batch_size):
+        outcome = _deliver_one(message_id)
+        sent += outcome == "sent"
+        retrying += outcome == "retry"
+        failed += outcome == "failed"
+    return DeliveryReport(sent, retrying, failed)
+
+
+def _claim_due(batch_size: int) -> list[int]:
+    now = utcnow()
+    due = or_(
+        and_(OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= now),
+        and_(OutboxMessage.status == "sending", OutboxMessage.claimed_until < now),
+    )
+    with serialized_write("outbox") as session:
+        rows = session.scalars(
+            select(OutboxMessage).where(due).order_by(OutboxMessage.id).limit(batch_size)
+        ).all()
+        for row in rows:
+            row.status = "sending"
+            row.claimed_until = now + CLAIM_LEASE
+        return [row.id for row in rows]
+
+
+def _deliver_one(message_id: int) -> str:
+    row = db.session.get(OutboxMessage, message_id)
+    if row is None or row.status != "sending":
+        db.session.commit()
+        return "skipped"
+    message = _compose(row)
+    db.session.commit()  # hold no transaction open while talking to the SMTP server
+    try:
+        _send(message)
+    except smtplib.SMTPResponseException as error:
+        permanent = 500 <= error.smtp_code < 600
+        return _record_failure(message_id, f"{error.smtp_code} {error.smtp_error!r}", permanent)
+    except smtplib.SMTPRecipientsRefused as error:
+        codes = [code for code, _ in error.recipients.values()]
+        permanent = all(500 <= code < 600 for code in codes)
+        return _record_failure(message_id, f"recipients refused: {codes}", permanent)
+    except (OSError, smtplib.SMTPException) as error:
+        return _record_failure(message_id, f"{type(error).__name__}: {error}", permanent=False)
+    with serialized_write("outbox") as session:
+        row = session.get(OutboxMessage, message_id)
+        if row is not None:
+            row.status = "sent"
+            row.sent_at = utcnow()
+            row.claimed_until = None
+            row.attempts += 1
+            row.last_error = None
+    return "sent"
+
+
+def _record_failure(message_id: int, reason: str, permanent: bool) -> str:
+    with serialized_write("outbox") as session:
+        row = session.get(OutboxMessage, message_id)
+        if row is None:
+            return "skipped"
+        row.attempts += 1
+        row.last_error = reason[:1000]
+        row.claimed_until = None
+        if permanent or row.attempts >= MAX_ATTEMPTS:
+            row.status = "failed"
+            outcome = "failed"
+        else:
+            delay = min(FIRST_RETRY_SECONDS * 2 ** (row.attempts - 1), MAX_RETRY_SECONDS)
+            row.status = "pending"
+            row.next_attempt_at = utcnow() + timedelta(seconds=delay)
+            outcome = "retry"
+    log.warning("outbox message %s not sent (%s): %s", message_id, outcome, reason)
+    return outcome
+
+
+def _compose(row: OutboxMessage) -> Message:
+    message = Message(
+        subject=row.subject,
+        recipients=[row.to_addr],
+        body=row.body_text,
+        html=row.body_html,
+        reply_to=row.reply_to,
+        attachments=[
+            Attachment(
+                filename=item["filename"],
+                content_type=item["content_type"],
+                data=item["content"].encode(),
+            )
+            for item in row.attachments or []
+        ],
+    )
+    message.msgId = row.message_id  # stable across retries, so a duplicate is recognisable
+    return message
+
+
+class TimeoutConnection(Connection):
+    """Flask-Mail's connection, with a socket timeout so a silent server cannot hang us."""
+
+    def configure_host(self) -> smtplib.SMTP:
+        config = current_app.config
+        timeout = config["MAIL_TIMEOUT"]
+        host: smtplib.SMTP
+        if self.mail.use_ssl:
+            host = smtplib.SMTP_SSL(self.mail.server, self.mail.port, timeout=timeout)
+        else:
+            host = smtplib.SMTP(self.mail.server, self.mail.port, timeout=timeout)
+        if self.mail.use_tls:
+            host.starttls()
+        if self.mail.username and self.mail.password:
+            host.login(self.mail.username, self.mail.password)
+        return host
+
+
+def _send(message: Message) -> None:
+    if not current_app.config.get("MAIL_SERVER"):
+        log.info("MAIL_SERVER is not set; logging instead of sending:\n%s", message.as_string())
+        return
+    with TimeoutConnection(mail) as connection:
+        connection.send(message)
+
+
+class BackgroundSender:
+    """One daemon thread per process that drains the outbox when woken, and every so often."""
+
+    def __init__(self, app: Flask, poll_seconds: float = POLL_SECONDS) -> None:
+        self.app = app
+        self.poll_seconds = poll_seconds
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._lock = threading.Lock()
+
+    def wake(self) -> None:
+        """Ask for a delivery pass soon; starts the thread on first use."""
+        with self._lock:
+            if self._thread is None or not self._thread.is_alive():
+                self._stop.clear()
+                self._thread = threading.Thread(target=self._run, name="outbox-sender", daemon=True)
+                self._thread.start()
+        self._wake.set()
+
+    def stop(self, timeout: float = 5.0) -> None:
+        """Stop the thread (tests and shutdown)."""
+        self._stop.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self._wake.wait(self.poll_seconds)
+            self._wake.clear()
+            if self._stop.is_set():
+                break
+            with self.app.app_context():
+                try:
+                    while deliver_due().sent:
+                        pass
+                except Exception:
+                    log.exception("outbox delivery pass failed")
+                finally:
+                    db.session.remove()
+
+
+def init_app(app: Flask) -> None:
+    """Attach the background sender and wake it after every commit that queued mail."""
+    app.extensions["outbox_sender"] = BackgroundSender(app)
+
+
+@event.listens_for(Session, "after_commit")
+def _wake_sender_after_commit(session: Session) -> None:
+    if not session.info.pop("outbox_wake", False):
+        return
+    try:
+        app = current_app._get_current_object()  # type: ignore[attr-defined]
+    except RuntimeError:
+        return
+    if app.config.get("MAIL_BACKGROUND_SENDER"):
+        app.extensions["outbox_sender"].wake()
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_wake_after_rollback(session: Session) -> None:
+    session.info.pop("outbox_wake", None)

@@ -1,0 +1,68 @@
+"""What every template can use: site settings, versioned static URLs, date filters."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, datetime
+from functools import cache
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask import Flask, Response, current_app, request, url_for
+
+STATIC_MAX_AGE = 365 * 24 * 3600
+
+
+def init_app(app: Flask) -> None:
+    """Register the context processor, filters and static caching."""
+    app.context_processor(_site_context)
+    app.jinja_env.globals["static_url"] = static_url
+    app.jinja_env.filters["coach_time"] = coach_time
+    app.jinja_env.filters["human_date"] = human_date
+    app.after_request(_cache_versioned_static)
+
+
+def _site_context() -> dict[str, Any]:
+    config = current_app.config
+    return {
+        "site_name": config["SITE_NAME"],
+        "coach_name": config["COACH_NAME"],
+        "coach_timezone": config["COACH_TIMEZONE"],
+        "current_year": datetime.now(UTC).year,
+    }
+
+
+@cache
+def _file_digest(path: str, mtime: float) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:12]
+
+
+def static_url(filename: str) -> str:
+    """URL of a static file with a content hash, so it can be cached for a year."""
+    path = Path(current_app.static_folder or "") / filename
+    version = _file_digest(str(path), path.stat().st_mtime)
+    return url_for("static", filename=filename, v=version)
+
+
+def _cache_versioned_static(response: Response) -> Response:
+    if request.endpoint == "static" and request.args.get("v") and response.status_code == 200:
+        response.cache_control.public = True
+        response.cache_control.max_age = STATIC_MAX_AGE
+        response.cache_control.immutable = True
+    return response
+
+
+def coach_time(value: datetime | None, fmt: str = "%a %d %b %Y, %H:%M") -> str:
+    """A stored UTC datetime shown in the coach's time zone."""
+    if value is None:
+        return ""
+    zone = ZoneInfo(current_app.config["COACH_TIMEZONE"])
+    return value.replace(tzinfo=UTC).astimezone(zone).strftime(fmt)
+
+
+def human_date(value: datetime | None) -> str:
+    """'4 March 2026'."""
+    if value is None:
+        return ""
+    return f"{value.day} {value:%B %Y}"

@@ -1,0 +1,51 @@
+"""Home page and site-wide files."""
+
+from __future__ import annotations
+
+from flask import Response, current_app, render_template, url_for
+from sqlalchemy import func, select
+
+from app import db
+from blueprints.blog.queries import latest_published_posts
+from blueprints.drills.models import DIRECTIONS, Drill
+from blueprints.programs.models import Program
+from blueprints.site import bp
+
+
+@bp.get("/")
+def home() -> str:
+    """The coach, the four directions, the latest articles and the programs."""
+    counts = dict(
+        db.session.execute(select(Drill.direction, func.count()).group_by(Drill.direction)).all()
+    )
+    programs = db.session.scalars(
+        select(Program).where(Program.is_open.is_(True)).order_by(Program.id)
+    ).all()
+    return render_template(
+        "site/home.html",
+        directions=DIRECTIONS,
+        direction_counts=counts,
+        posts=latest_published_posts(3),
+        programs=programs,
+    )
+
+
+@bp.get("/privacy")
+def privacy() -> str:
+    """What is stored, why, for how long, and how to have it deleted."""
+    return render_template("site/privacy.html", coach_email=current_app.config["COACH_EMAIL"])
+
+
+@bp.get("/robots.txt")
+def robots_txt() -> Response:
+    """Keep crawlers out of the studio; point them at the sitemap."""
+    body = "User-agent: *\nDisallow: /studio/\n"
+    if "site.sitemap_xml" in current_app.view_functions:
+        body += f"Sitemap: {url_for('site.sitemap_xml', _external=True)}\n"
+    return Response(body, mimetype="text/plain")
+
+
+@bp.get("/favicon.ico")
+def favicon() -> Response:
+    """Browsers ask for /favicon.ico whatever the page says."""
+    return current_app.send_static_file("img/favicon.svg")

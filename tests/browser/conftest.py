@@ -1,0 +1,120 @@
+"""Real-browser fixtures: Debian's Chromium driven by Playwright, the site on a live server."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from playwright.sync_api import Browser, ConsoleMessage, Page, Playwright, sync_playwright
+
+from app import db
+from blueprints.shared.seed import seed_demo_content
+from tests.support import LiveServer, SmtpServer, make_app, shutdown_app
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+    "--no-first-run",
+]
+
+
+def chromium_path() -> str:
+    """The Chromium the test command made sure of (never a Playwright download)."""
+    candidates = [os.environ.get("CHROMIUM_PATH"), "/usr/bin/chromium", shutil.which("chromium")]
+    for candidate in candidates:
+        if candidate and Path(candidate).exists():
+            return candidate
+    raise RuntimeError("No Chromium found: run `make test`, which installs or explains it.")
+
+
+@pytest.fixture(scope="session")
+def playwright() -> Iterator[Playwright]:
+    """The Playwright driver."""
+    with sync_playwright() as driver:
+        yield driver
+
+
+@pytest.fixture(scope="session")
+def browser(playwright: Playwright) -> Iterator[Browser]:
+    """One headless Chromium for the whole run."""
+    instance = playwright.chromium.launch(
+        executable_path=chromium_path(), headless=True, args=CHROMIUM_ARGS
+    )
+    yield instance
+    instance.close()
+
+
+@pytest.fixture
+def browser_smtp() -> Iterator[SmtpServer]:
+    """An SMTP server for the live site to deliver to."""
+    server = SmtpServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def live_app(database_file: Path, browser_smtp: SmtpServer) -> Iterator[Flask]:
+    """The seeded site as a visitor meets it: CSRF on, spam timer short, mail really sent."""
+    application = make_app(
+        database_file,
+        WTF_CSRF_ENABLED=True,
+        SPAM_MIN_SECONDS=0.5,
+        MAIL_BACKGROUND_SENDER=True,
+        **browser_smtp.mail_config(),
+    )
+    with application.app_context():
+        seed_demo_content()
+        db.session.remove()
+    yield application
+    shutdown_app(application)
+
+
+@pytest.fixture
+def live_server(live_app: Flask) -> Iterator[LiveServer]:
+    """The site on a free loopback port."""
+    server = LiveServer(live_app).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def console_errors() -> list[str]:
+    """Console errors and uncaught exceptions seen by `page`; the page fixture fails on any."""
+    return []
+
+
+@pytest.fixture
+def page(browser: Browser, console_errors: list[str]) -> Iterator[Page]:
+    """A fresh browser tab; the test fails if the page logs an error or throws."""
+    context = browser.new_context()
+    tab = context.new_page()
+    tab.set_default_timeout(10_000)
+
+    def on_console(message: ConsoleMessage) -> None:
+        if message.type == "error":
+            console_errors.append(f"console: {message.text}")
+
+    tab.on("console", on_console)
+    tab.on("pageerror", lambda error: console_errors.append(f"pageerror: {error}"))
+    yield tab
+    context.close()
+    assert console_errors == [], f"the browser reported errors: {console_errors}"
+
+
+@pytest.fixture
+def page_without_js(browser: Browser) -> Iterator[Page]:
+    """A tab with JavaScript turned off, for the no-JS paths."""
+    context = browser.new_context(java_script_enabled=False)
+    tab = context.new_page()
+    tab.set_default_timeout(10_000)
+    yield tab
+    context.close()
