@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 from email_validator import EmailNotValidError, validate_email
 from flask import Flask
+from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from app import db
@@ -18,6 +19,7 @@ def init_app(app: Flask) -> None:
 
 
 @click.command("seed")
+@with_appcontext
 @click.option("--if-empty", is_flag=True, help="Only seed a site that has no drills or articles.")
 def seed_command(if_empty: bool) -> None:
     """Add the demo articles, drills, programs and availability (safe to run twice)."""
@@ -32,6 +34,7 @@ def seed_command(if_empty: bool) -> None:
 
 
 @click.command("create-admin")
+@with_appcontext
 @click.option("--email", prompt="Email")
 @click.password_option("--password", prompt="Password", confirmation_prompt=True)
 def create_admin_command(email: str, password: str) -> None:
@@ -55,6 +58,7 @@ def create_admin_command(email: str, password: str) -> None:
 
 
 @click.command("send-mail")
+@with_appcontext
 @click.option("--loop", is_flag=True, help="Keep draining every few seconds until stopped.")
 @click.option("--interval", default=10.0, show_default=True, help="Seconds between passes.")
 def send_mail_command(loop: bool, interval: float) -> None:
