@@ -13,9 +13,9 @@ $(BIN)/.installed: pyproject.toml
 	touch $@
 
 run: $(BIN)/.installed  ## Create the database, seed demo content if empty, serve on :5000
-	$(BIN)/flask db upgrade
-	$(BIN)/flask seed --if-empty
-	$(BIN)/flask run --debug --host 127.0.0.1 --port 5000
+	FLASK_DEBUG=1 $(BIN)/flask db upgrade
+	FLASK_DEBUG=1 $(BIN)/flask seed --if-empty
+	FLASK_DEBUG=1 $(BIN)/flask run --host 127.0.0.1 --port 5000
 
 test: $(BIN)/.installed chromium  ## Lint, then the whole suite, browser tests included
 	$(BIN)/ruff check .
