@@ -47,6 +47,7 @@ def static_url(filename: str) -> str:
 
 def _cache_versioned_static(response: Response) -> Response:
     if request.endpoint == "static" and request.args.get("v") and response.status_code == 200:
+        response.cache_control.no_cache = None
         response.cache_control.public = True
         response.cache_control.max_age = STATIC_MAX_AGE
         response.cache_control.immutable = True

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from flask import render_template
+from flask import Response, render_template
+from flask.globals import request_ctx
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -21,6 +22,9 @@ MESSAGES = {
 
 
 def _error_page(code: int, message: str):  # type: ignore[no-untyped-def]
+    if request_ctx.url_adapter is None:
+        # The host was refused (TRUSTED_HOSTS): no URLs can be built, so no layout.
+        return Response(message, status=code, mimetype="text/plain")
     template = "errors/_error.html" if is_htmx_request() else "errors/error.html"
     return render_template(template, code=code, message=message), code
 
