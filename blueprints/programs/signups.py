@@ -73,7 +73,7 @@ def confirmed_counts() -> dict[int, int]:
         .where(Signup.status == "confirmed")
         .group_by(Signup.program_id)
     )
-    return dict(rows.tuples().all())
+    return {program_id: count for program_id, count in rows}
 
 
 def places_left(program: Program, taken: int | None = None) -> int | None:
@@ -120,6 +120,9 @@ def _sign_up_locked(session: Session, program_id: int, details: SignupDetails) -
     )
     if signup is not None and signup.status != "cancelled":
         return SignupOutcome("already_signed_up", signup)
+    # Decide before touching the row, so an autoflush cannot count this person twice.
+    full = places_left(program) == 0
+    position = _waitlist_length(session, program_id) + 1 if full else None
     if signup is None:  # a cancelled signup is reused: one row per person and program
         signup = Signup(program_id=program_id)
         session.add(signup)
@@ -131,12 +134,8 @@ def _sign_up_locked(session: Session, program_id: int, details: SignupDetails) -
     signup.consent_health_data = True
     signup.created_at = utcnow()
     signup.cancelled_at = None
-    if places_left(program) == 0:
-        signup.status = "waitlisted"
-        signup.waitlist_position = _waitlist_length(session, program_id) + 1
-    else:
-        signup.status = "confirmed"
-        signup.waitlist_position = None
+    signup.status = "waitlisted" if full else "confirmed"
+    signup.waitlist_position = position
     session.flush()
     emails.queue_signup_emails(program, signup, cancel_url(signup))
     return SignupOutcome(signup.status, signup)  # type: ignore[arg-type]
