@@ -439,6 +439,27 @@ def test_raising_the_capacity_then_filling_places_promotes_in_order(
     assert signups_of(app, program.id)[3] == ("d@example.com", "waitlisted", 1)
 
 
+def test_a_newcomer_does_not_jump_the_waitlist_after_the_capacity_is_raised(
+    app: Flask, client: FlaskClient
+) -> None:
+    program = make_program(app, capacity=1)
+    for person in ("a", "b"):
+        sign_up(client, app, email=f"{person}@example.com")
+    with app.app_context():
+        db.session.get(Program, program.id).capacity = 2
+        db.session.commit()
+    response = sign_up(client, app, email="c@example.com")
+    assert response.status_code == 303
+    assert signups_of(app, program.id) == [
+        ("a@example.com", "confirmed", None),
+        ("b@example.com", "confirmed", None),
+        ("c@example.com", "waitlisted", 1),
+    ]
+    assert [to for kind, to, _, _ in outbox_rows(app) if kind == "program-promoted"] == [
+        "b@example.com"
+    ]
+
+
 def test_signing_up_again_after_cancelling_works_and_the_old_link_is_dead(
     app: Flask, client: FlaskClient
 ) -> None:

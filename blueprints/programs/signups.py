@@ -120,6 +120,8 @@ def _sign_up_locked(session: Session, program_id: int, details: SignupDetails) -
     )
     if signup is not None and signup.status != "cancelled":
         return SignupOutcome("already_signed_up", signup)
+    # People already waiting go first if places were freed without promoting them (capacity raised).
+    _promote_into_free_places(session, program)
     # Decide before touching the row, so an autoflush cannot count this person twice.
     full = places_left(program) == 0
     position = _waitlist_length(session, program_id) + 1 if full else None
