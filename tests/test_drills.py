@@ -11,10 +11,12 @@ from flask import Flask
 from flask.testing import FlaskClient
 from markupsafe import escape
 from sqlalchemy import event, select
+from werkzeug.datastructures import MultiDict
 
 from app import db
 from blueprints.blog.models import Post
 from blueprints.blog.publishing import apply_body
+from blueprints.drills.filters import DrillFilters
 from blueprints.drills.models import Drill
 from blueprints.shared.database import utcnow
 from blueprints.shared.markdown import expand_drill_embeds
@@ -169,6 +171,22 @@ def test_the_home_page_direction_tiles_open_the_filtered_library(
     html = seeded_client.get("/drills/?direction=rotation").get_data(as_text=True)
     assert {card.direction for card in cards(html)} == {"rotation"}
     assert 'value="rotation" checked' in html
+
+
+def test_equal_filters_make_equal_links_whatever_order_they_came_in() -> None:
+    a = DrillFilters.from_args(
+        MultiDict([("direction", "rotation"), ("direction", "extension"), ("level", "advanced")])
+    )
+    b = DrillFilters.from_args(
+        MultiDict([("level", "advanced"), ("direction", "extension"), ("direction", "rotation")])
+    )
+    assert a == b
+    assert a.query_args(page=2) == {
+        "direction": ["extension", "rotation"],
+        "level": ["advanced"],
+        "page": 2,
+    }
+    assert DrillFilters.from_args(MultiDict()).query_args() == {}
 
 
 # ---------------------------------------------------------------- the htmx partial

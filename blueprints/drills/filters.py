@@ -100,19 +100,12 @@ class DrillFilters:
 
 def _known_values(name: str, raw: list[str], notes: list[str]) -> tuple[str, ...]:
     choices = CHOICES[name]
-    known: list[str] = []
-    unknown: list[str] = []
-    for value in raw:
-        value = value.strip()
-        if value in choices:
-            if value not in known:
-                known.append(value)
-        elif value and value not in unknown:
-            unknown.append(value)
+    given = {value.strip(): None for value in raw}  # ordered, without repeats
+    unknown = [value for value in given if value and value not in choices]
     if unknown:
         notes.append(_unknown_note(name, unknown))
     # Keep the order the library shows them in, so equal filters give equal URLs.
-    return tuple(key for key in choices if key in known)
+    return tuple(key for key in choices if key in given)
 
 
 def _unknown_note(name: str, unknown: list[str]) -> str:
