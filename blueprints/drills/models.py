@@ -39,7 +39,8 @@ class Drill(db.Model):
         ),
         CheckConstraint("level IN ('beginner', 'intermediate', 'advanced')", name="ck_drill_level"),
         Index("ix_drill_direction_position", "direction", "position", "id"),
-        Index("ix_drill_level", "level"),
+        # Level filters (alone or with a direction) count and page from this index alone.
+        Index("ix_drill_level_direction_position", "level", "direction", "position", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -70,6 +71,13 @@ class Drill(db.Model):
     def equipment_names(self) -> list[str]:
         """Equipment keys, sorted, for display and forms."""
         return sorted(item.name for item in self.equipment)
+
+    @property
+    def equipment_labels(self) -> list[str]:
+        """Equipment as visitors read it, "No equipment" first, in the library's order."""
+        names = {item.name for item in self.equipment}
+        known = [label for key, label in EQUIPMENT.items() if key in names]
+        return known + sorted(names - EQUIPMENT.keys())
 
 
 class DrillEquipment(db.Model):

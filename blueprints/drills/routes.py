@@ -1,27 +1,48 @@
-"""The drill library (foundation version; the drills issue grows this)."""
+"""The drill library: the filtered list, each drill's page, and its uploaded media."""
 
 from __future__ import annotations
 
-from flask import Response, abort, current_app, render_template, send_from_directory
+from flask import Response, abort, current_app, render_template, request, send_from_directory
 from sqlalchemy import select
 
 from app import db
 from blueprints.drills import bp
-from blueprints.drills.models import DIRECTIONS, LEVELS, Drill
+from blueprints.drills.filters import DrillFilters, direction_counts, drills_matching
+from blueprints.drills.models import DIRECTIONS, EQUIPMENT, LEVELS, Drill
+from blueprints.drills.queries import progression_neighbours, public_articles_using
+from blueprints.shared.htmx import is_htmx_request, render_page_or_partial
+
+LABELS = {"directions": DIRECTIONS, "levels": LEVELS, "equipment_labels": EQUIPMENT}
 
 
 @bp.get("/")
-def index() -> str:
-    """Every drill, grouped by direction."""
-    drills = db.session.scalars(select(Drill).order_by(Drill.direction, Drill.position)).all()
-    return render_template("drills/index.html", drills=drills, directions=DIRECTIONS)
+def index() -> Response:
+    """The library filtered by the query string; htmx gets only the results."""
+    filters = DrillFilters.from_args(request.args)
+    results = None if filters.errors else drills_matching(filters)
+    return render_page_or_partial(
+        "drills/index.html",
+        "drills/_results.html",
+        400 if filters.errors else 200,
+        filters=filters,
+        results=results,
+        direction_counts=direction_counts,  # called by the full page only
+        fragment=is_htmx_request(),
+        **LABELS,
+    )
 
 
 @bp.get("/<slug>")
 def detail(slug: str) -> str:
-    """One drill."""
+    """One drill: how to do it, how to load it, what comes before and after, who wrote about it."""
     drill = db.first_or_404(select(Drill).where(Drill.slug == slug))
-    return render_template("drills/detail.html", drill=drill, directions=DIRECTIONS, levels=LEVELS)
+    return render_template(
+        "drills/detail.html",
+        drill=drill,
+        neighbours=progression_neighbours(drill),
+        articles=public_articles_using(drill),
+        **LABELS,
+    )
 
 
 def _uploaded(filename: str) -> Response:

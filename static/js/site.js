@@ -12,3 +12,13 @@ document.addEventListener("click", (event) => {
   frame.className = "video-frame";
   facade.replaceWith(frame);
 });
+
+// GET filter forms marked data-omit-empty-params leave empty fields out of the URL htmx
+// fetches and pushes, so a shared link reads /drills/?direction=rotation, not ...&q=.
+document.addEventListener("htmx:configRequest", (event) => {
+  if (event.detail.verb !== "get" || !event.detail.elt.closest("[data-omit-empty-params]")) return;
+  const params = event.detail.parameters;
+  for (const name of Object.keys(params)) {
+    if (params[name] === "") delete params[name];
+  }
+});

@@ -1,0 +1,237 @@
+"""The drill library's filters: read from the query string, turned into one SQL query.
+
+How a query string is read (the rules the tests hold us to):
+- `direction`, `level` and `equipment` may each appear several times (the form's checkboxes send
+  one value per ticked box); a drill matches if it has ANY of the values given for a field, and
+  ALL the fields given. `equipment=none` matches drills that can be done with no equipment, even
+  if they list kit for loading them later.
+- An unknown value for one of those is dropped and reported back as a visible note, so an old
+  shared link still shows the library instead of an error.
+- `q` (words that must all appear in the name or summary) and `page` may appear once. Two of
+  either, or a `q` longer than MAX_QUERY_LENGTH, is a 400 with a message: there is no sensible
+  guess at what was meant.
+- A `page` that is not a whole number from 1 is ignored (page 1, with a note); so is a page past
+  the end of the results (see `drills_matching`).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from sqlalchemy import exists, func, or_, select
+from sqlalchemy.orm import InstrumentedAttribute, load_only, selectinload
+from sqlalchemy.sql.elements import ColumnElement
+from werkzeug.datastructures import MultiDict
+
+from app import db
+from blueprints.drills.models import DIRECTIONS, EQUIPMENT, LEVELS, Drill, DrillEquipment
+
+PAGE_SIZE = 12
+MAX_QUERY_LENGTH = 100
+MAX_PAGE_DIGITS = 6  # a page number longer than this is not a page number
+NOTE_VALUE_LENGTH = 40  # how much of an unknown value we repeat back
+NOTE_VALUE_COUNT = 3
+
+CHOICES: dict[str, Mapping[str, str]] = {
+    "direction": DIRECTIONS,
+    "level": LEVELS,
+    "equipment": EQUIPMENT,
+}
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
+
+
+@dataclass(frozen=True)
+class DrillFilters:
+    """What a visitor asked the library for, already checked against what we know."""
+
+    directions: tuple[str, ...] = ()
+    levels: tuple[str, ...] = ()
+    equipment: tuple[str, ...] = ()
+    q: str = ""
+    page: int = 1
+    notes: tuple[str, ...] = ()  # values we ignored, told back to the visitor
+    errors: Mapping[str, str] = field(default_factory=dict)  # field -> why the request is a 400
+
+    @classmethod
+    def from_args(cls, args: MultiDict[str, str]) -> DrillFilters:
+        """Read the query string by the rules in this module's docstring."""
+        notes: list[str] = []
+        errors: dict[str, str] = {}
+        chosen = {name: _known_values(name, args.getlist(name), notes) for name in CHOICES}
+        q = _single(args, "q", "search", errors)
+        if len(q) > MAX_QUERY_LENGTH:
+            errors["q"] = f"Please keep the search to {MAX_QUERY_LENGTH} characters or fewer."
+            q = q[:MAX_QUERY_LENGTH]
+        page = _page_number(_single(args, "page", "page number", errors), notes)
+        return cls(
+            directions=chosen["direction"],
+            levels=chosen["level"],
+            equipment=chosen["equipment"],
+            q=" ".join(_CONTROL_CHARACTERS.sub(" ", q).split()),
+            page=page,
+            notes=tuple(notes),
+            errors=errors,
+        )
+
+    @property
+    def is_active(self) -> bool:
+        """True when anything narrows the library."""
+        return bool(self.directions or self.levels or self.equipment or self.q)
+
+    def query_args(self, page: int = 1) -> dict[str, list[str] | str | int]:
+        """Clean arguments for url_for(): known values only, defaults and bad fields left out."""
+        args: dict[str, list[str] | str | int] = {}
+        for name, values in (
+            ("direction", self.directions),
+            ("level", self.levels),
+            ("equipment", self.equipment),
+        ):
+            if values:
+                args[name] = list(values)
+        if self.q and "q" not in self.errors:
+            args["q"] = self.q
+        if page > 1:
+            args["page"] = page
+        return args
+
+
+def _known_values(name: str, raw: list[str], notes: list[str]) -> tuple[str, ...]:
+    choices = CHOICES[name]
+    given = {value.strip(): None for value in raw}  # ordered, without repeats
+    unknown = [value for value in given if value and value not in choices]
+    if unknown:
+        notes.append(_unknown_note(name, unknown))
+    # Keep the order the library shows them in, so equal filters give equal URLs.
+    return tuple(key for key in choices if key in given)
+
+
+def _unknown_note(name: str, unknown: list[str]) -> str:
+    shown = [_shorten(value) for value in unknown[:NOTE_VALUE_COUNT]]
+    listed = ", ".join(f"“{value}”" for value in shown)
+    more = len(unknown) - len(shown)
+    extra = f" and {more} more" if more > 0 else ""
+    if len(unknown) == 1:
+        return f"We don't know the {name} {listed}, so we left it out."
+    return f"We don't know the {name} values {listed}{extra}, so we left them out."
+
+
+def _shorten(value: str) -> str:
+    value = _CONTROL_CHARACTERS.sub(" ", value)
+    return value if len(value) <= NOTE_VALUE_LENGTH else value[: NOTE_VALUE_LENGTH - 1] + "…"
+
+
+def _single(args: MultiDict[str, str], name: str, label: str, errors: dict[str, str]) -> str:
+    values = args.getlist(name)
+    if len(values) > 1:
+        errors[name] = f"The address gives the {label} more than once; please give it once."
+    return values[0] if values else ""
+
+
+def _page_number(raw: str, notes: list[str]) -> int:
+    raw = raw.strip()
+    if not raw:
+        return 1
+    if raw.isascii() and raw.isdigit() and len(raw) <= MAX_PAGE_DIGITS and int(raw) >= 1:
+        return int(raw)
+    notes.append(f"“{_shorten(raw)}” is not a page number, so here is the first page.")
+    return 1
+
+
+@dataclass(frozen=True)
+class DrillPage:
+    """One page of matching drills and where it sits in the whole result."""
+
+    drills: Sequence[Drill]
+    total: int
+    page: int
+    page_count: int
+
+    @property
+    def has_next(self) -> bool:
+        """True when another page follows."""
+        return self.page < self.page_count
+
+    @property
+    def first_number(self) -> int:
+        """The 1-based number of this page's first drill."""
+        return (self.page - 1) * PAGE_SIZE + 1
+
+    @property
+    def last_number(self) -> int:
+        """The 1-based number of this page's last drill."""
+        return self.first_number + len(self.drills) - 1
+
+
+# A card needs these columns and the equipment (one extra query for the whole page); anything
+# else raises instead of quietly costing a query per card.
+CARD_LOADING = (
+    load_only(
+        Drill.id, Drill.slug, Drill.name, Drill.direction, Drill.level, Drill.summary,
+        raiseload=True,
+    ),
+    selectinload(Drill.equipment),
+)  # fmt: skip
+
+
+def _like_pattern(word: str) -> str:
+    escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def filter_conditions(filters: DrillFilters) -> list[ColumnElement[bool]]:
+    """The WHERE clauses for `filters` (an empty list matches every drill)."""
+    conditions: list[ColumnElement[bool]] = []
+    if filters.directions:
+        conditions.append(Drill.direction.in_(filters.directions))
+    if filters.levels:
+        conditions.append(Drill.level.in_(filters.levels))
+    if filters.equipment:
+        conditions.append(
+            exists().where(
+                DrillEquipment.drill_id == Drill.id,
+                DrillEquipment.name.in_(filters.equipment),
+            )
+        )
+    for word in filters.q.split():
+        pattern = _like_pattern(word)
+        conditions.append(or_(_contains(Drill.name, pattern), _contains(Drill.summary, pattern)))
+    return conditions
+
+
+def _contains(column: InstrumentedAttribute[str], pattern: str) -> ColumnElement[bool]:
+    # SQLite's LIKE already ignores (ASCII) case; ilike() would add lower() to every row there.
+    if db.session.get_bind().dialect.name == "sqlite":
+        return column.like(pattern, escape="\\")
+    return column.ilike(pattern, escape="\\")
+
+
+def drills_matching(filters: DrillFilters) -> DrillPage:
+    """The page of drills `filters` asks for, in progression order, with the total.
+
+    Two queries plus one for the equipment of the whole page (selectinload), however many
+    drills match. A page past the end falls back to page 1 (the template says so).
+    """
+    conditions = filter_conditions(filters)
+    total = db.session.scalar(select(func.count()).select_from(Drill).where(*conditions)) or 0
+    page_count = max(1, math.ceil(total / PAGE_SIZE))
+    page = filters.page if filters.page <= page_count else 1
+    drills = db.session.scalars(
+        select(Drill)
+        .where(*conditions)
+        .options(*CARD_LOADING)
+        .order_by(Drill.direction, Drill.position, Drill.id)
+        .limit(PAGE_SIZE)
+        .offset((page - 1) * PAGE_SIZE)
+    ).all()
+    return DrillPage(drills=drills, total=total, page=page, page_count=page_count)
+
+
+def direction_counts() -> dict[str, int]:
+    """How many drills each direction holds in the whole library (zero included)."""
+    rows = db.session.execute(select(Drill.direction, func.count()).group_by(Drill.direction))
+    counts = dict.fromkeys(DIRECTIONS, 0)
+    counts.update({direction: count for direction, count in rows})
+    return counts

@@ -1,0 +1,102 @@
+"""Shared by the drill tests (no tests here): reading result cards, an independent oracle."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from flask import Flask
+from sqlalchemy import func, select
+
+from app import db
+from blueprints.drills.models import Drill, DrillEquipment
+
+CARD = re.compile(
+    r'<li class="card drill-card" data-direction="([^"]*)" data-level="([^"]*)">'
+    r'.*?<a href="/drills/([^"]+)"',
+    re.S,
+)
+HTMX = {"HX-Request": "true"}
+
+
+@dataclass(frozen=True)
+class Card:
+    """One result card as a visitor's browser receives it."""
+
+    direction: str
+    level: str
+    slug: str
+
+
+def cards(html: str) -> list[Card]:
+    """The result cards in a page or partial, in order."""
+    return [Card(*match) for match in CARD.findall(html)]
+
+
+def card_slugs(html: str) -> list[str]:
+    """The slugs of the result cards, in order."""
+    return [card.slug for card in cards(html)]
+
+
+def expected_slugs(
+    app: Flask,
+    directions: Iterable[str] = (),
+    levels: Iterable[str] = (),
+    equipment: Iterable[str] = (),
+    words: Iterable[str] = (),
+) -> list[str]:
+    """Every matching drill in the database, filtered in plain Python, in library order."""
+    directions, levels, equipment = set(directions), set(levels), set(equipment)
+    words = [word.lower() for word in words]
+    with app.app_context():
+        drills = db.session.scalars(select(Drill)).all()
+        keep = [
+            drill
+            for drill in drills
+            if (not directions or drill.direction in directions)
+            and (not levels or drill.level in levels)
+            and (not equipment or equipment & set(drill.equipment_names))
+            and all(word in drill.name.lower() or word in drill.summary.lower() for word in words)
+        ]
+        keep.sort(key=lambda drill: (drill.direction, drill.position, drill.id))
+        slugs = [drill.slug for drill in keep]
+        db.session.remove()
+    return slugs
+
+
+def add_drill(
+    app: Flask,
+    slug: str,
+    direction: str = "rotation",
+    level: str = "beginner",
+    position: int = 10,
+    equipment: Iterable[str] = ("none",),
+    summary: str = "A made-up drill for a test.",
+    name: str | None = None,
+) -> int:
+    """Store one drill the way the studio will; returns its id."""
+    with app.app_context():
+        drill = Drill(
+            slug=slug,
+            name=name or slug.replace("-", " ").capitalize(),
+            direction=direction,
+            level=level,
+            position=position,
+            summary=summary,
+            steps="Stand tall.\nMove slowly.",
+            equipment=[DrillEquipment(name=name) for name in equipment],
+        )
+        db.session.add(drill)
+        db.session.commit()
+        drill_id = drill.id
+        db.session.remove()
+    return drill_id
+
+
+def drill_count(app: Flask) -> int:
+    """How many drills the database holds."""
+    with app.app_context():
+        count = db.session.scalar(select(func.count()).select_from(Drill)) or 0
+        db.session.remove()
+    return count
