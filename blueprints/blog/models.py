@@ -75,7 +75,9 @@ class Post(db.Model):
     @property
     def shows_update(self) -> bool:
         """True when the article was revised on a later day than it was published."""
-        return self.published_at is not None and self.last_modified.date() > self.published_at.date()
+        if self.published_at is None:
+            return False
+        return self.last_modified.date() > self.published_at.date()
 
 
 class PostDrill(db.Model):
