@@ -31,6 +31,7 @@ class CommentForm(SpamGuardMixin, FlaskForm):
 
     name = StringField(
         "Your name",
+        id="comment-name",
         filters=[clean_text],
         validators=[
             DataRequired("Please tell us your name (a first name is fine)."),
@@ -39,6 +40,7 @@ class CommentForm(SpamGuardMixin, FlaskForm):
     )
     email = EmailField(
         "Email (optional, never shown)",
+        id="comment-email",
         filters=[clean_email],
         validators=[
             Optional(),
@@ -48,6 +50,7 @@ class CommentForm(SpamGuardMixin, FlaskForm):
     )
     body = TextAreaField(
         "Your comment",
+        id="comment-body",
         filters=[clean_text],
         validators=[
             DataRequired("Please write your comment."),
