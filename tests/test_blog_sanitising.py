@@ -65,7 +65,7 @@ HOSTILE_MARKDOWN = [
     "<![CDATA[<script>alert(1)</script>]]>",
     '<details open ontoggle="alert(1)"><summary>x</summary></details>',
     '<video><source onerror="alert(1)"></video>',
-    '<template><script>alert(1)</script></template>',
+    "<template><script>alert(1)</script></template>",
     '<noscript><p title="</noscript><img src=x onerror=alert(1)>"></noscript>',
     '<h2 id="x" onclick="alert(1)">heading with a handler</h2>',
     "```html\n<script>alert(1)</script>\n```",
@@ -147,7 +147,7 @@ def test_each_hostile_markdown_snippet_renders_inert(source: str) -> None:
 
 def test_the_checker_itself_catches_what_it_should() -> None:
     """A sanity check on problems_in(): unsanitised hostile HTML is flagged."""
-    raw = '<a href=" java\tscript:x" onclick="y">a</a><p style="a" hx-get="/">b</p><script></script>'
+    raw = '<a href=" java\tscript:x" onclick="y">a</a><p style="a" hx-get="/">b</p><script>'
     assert len(problems_in(raw)) == 5
 
 
@@ -168,8 +168,7 @@ def test_hostile_article_page_has_only_our_scripts_and_an_inert_body(seeded_app:
     assert "Cat-cow" in page  # the genuine drill card still renders among the hostile text
     scripts = [attrs for tag, attrs in _all_tags(page) if tag == "script"]
     assert all(
-        attrs.get("src", "").startswith("/static/js/")
-        or attrs.get("type") == "application/ld+json"
+        attrs.get("src", "").startswith("/static/js/") or attrs.get("type") == "application/ld+json"
         for attrs in scripts
     ), scripts
     assert '<script>alert("title")' not in page
@@ -177,7 +176,7 @@ def test_hostile_article_page_has_only_our_scripts_and_an_inert_body(seeded_app:
 
 
 def test_hostile_comment_is_shown_as_text_once_approved(app: Flask) -> None:
-    hostile = '<script>alert(1)</script>\n\n<img src=x onerror=alert(2)> [x](javascript:alert(3))'
+    hostile = "<script>alert(1)</script>\n\n<img src=x onerror=alert(2)> [x](javascript:alert(3))"
     with app.app_context():
         post = add_post("talk")
         db.session.add(
