@@ -21,7 +21,8 @@ MAX_TERMS = 8
 MAX_RESULTS = 30
 # Control characters nobody types, so the excerpt can be escaped before the highlights go in.
 HIGHLIGHT_START, HIGHLIGHT_END = "\x02", "\x03"
-MARKDOWN_NOISE = re.compile(r"\[\[drill:[^\]]*\]\]|\]\([^)]*\)|[#*_`>\[\]|]+")
+# Markup that reads badly in a plain-text excerpt: HTML tags, drill markers, link targets, symbols.
+MARKDOWN_NOISE = re.compile(r"</?[a-zA-Z][^>\n]*>|\[\[drill:[^\]]*\]\]|\]\([^)]*\)|[#*_`>\[\]|]+")
 
 FTS_HITS = text(
     "SELECT rowid AS post_id,"
@@ -76,7 +77,8 @@ def _fts_matches(terms: list[str], limit: int) -> list[SearchHit]:
 
 def _ilike_matches(terms: list[str], limit: int) -> list[SearchHit]:
     def anywhere(term: str):  # type: ignore[no-untyped-def]
-        pattern = "%" + term.replace("\\", "\\\\").replace("_", "\\_") + "%"
+        literal = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        pattern = f"%{literal}%"
         columns = (Post.title, Post.summary, Post.body_md)
         return or_(*(column.ilike(pattern, escape="\\") for column in columns))
 
