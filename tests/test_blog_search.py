@@ -7,9 +7,9 @@ from datetime import timedelta
 
 import pytest
 from flask import Flask
+from flask.testing import FlaskClient
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from flask.testing import FlaskClient
 from sqlalchemy import select, text
 
 from app import db
