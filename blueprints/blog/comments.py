@@ -39,7 +39,7 @@ def save_pending_comment(post: Post, form: CommentForm) -> Comment:
         queue_email(
             "blog-comment",
             current_app.config["COACH_EMAIL"],
-            f"New comment on “{post_title}” from {comment.name}",
+            f'New comment on "{post_title}" from {comment.name}',
             "comment_new",
             reply_to=comment.email,
             about=comment.email,
