@@ -35,7 +35,7 @@ from blueprints.blog.queries import (
     public_tags,
     related_posts,
 )
-from blueprints.blog.search import MAX_QUERY_LENGTH, matching_posts
+from blueprints.blog.search import MAX_QUERY_LENGTH, MAX_RESULTS, matching_posts
 from blueprints.shared.htmx import is_htmx_request, render_page_or_partial
 from blueprints.shared.markdown import expand_drill_embeds
 
@@ -76,7 +76,11 @@ def search() -> Response:
     query = request.args.get("q", "")[:MAX_QUERY_LENGTH].strip()
     hits = matching_posts(query)
     return render_page_or_partial(
-        "blog/search.html", "blog/_search_results.html", query=query, hits=hits
+        "blog/search.html",
+        "blog/_search_results.html",
+        query=query,
+        hits=hits,
+        max_results=MAX_RESULTS,
     )
 
 

@@ -10,26 +10,31 @@ import re
 from dataclasses import dataclass
 
 from markupsafe import Markup, escape
-from sqlalchemy import Float, Integer, String, and_, or_, text
+from sqlalchemy import Float, Integer, and_, bindparam, or_, select, text
 
 from app import db
 from blueprints.blog.models import Post
-from blueprints.blog.queries import public_posts
+from blueprints.blog.queries import is_public, public_posts
 
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 8
-MAX_RESULTS = 30
+# snippet() costs about half a millisecond per article: show the best few, not every match.
+MAX_RESULTS = 20
 # Control characters nobody types, so the excerpt can be escaped before the highlights go in.
 HIGHLIGHT_START, HIGHLIGHT_END = "\x02", "\x03"
 # Markup that reads badly in a plain-text excerpt: HTML tags, drill markers, link targets, symbols.
 MARKDOWN_NOISE = re.compile(r"</?[a-zA-Z][^>\n]*>|\[\[drill:[^\]]*\]\]|\]\([^)]*\)|[#*_`>\[\]|]+")
 
-FTS_HITS = text(
-    "SELECT rowid AS post_id,"
-    " snippet(post_search, -1, char(2), char(3), '…', 24) AS excerpt,"
-    " bm25(post_search, 8.0, 4.0, 1.0) AS score"
+# Ranking first (title counts most), excerpts afterwards for the few rows shown: snippet() is
+# the expensive part, and a common word can match every article.
+FTS_RANKED = text(
+    "SELECT rowid AS post_id, bm25(post_search, 8.0, 4.0, 1.0) AS score"
     " FROM post_search WHERE post_search MATCH :match"
-).columns(post_id=Integer, excerpt=String, score=Float)
+).columns(post_id=Integer, score=Float)
+FTS_EXCERPTS = text(
+    "SELECT rowid, snippet(post_search, -1, char(2), char(3), '…', 24)"
+    " FROM post_search WHERE post_search MATCH :match AND rowid IN :ids"
+).bindparams(bindparam("ids", expanding=True))
 
 
 @dataclass(frozen=True)
@@ -63,16 +68,24 @@ def matching_posts(query: str, limit: int = MAX_RESULTS) -> list[SearchHit]:
 
 
 def _fts_matches(terms: list[str], limit: int) -> list[SearchHit]:
-    hits = FTS_HITS.bindparams(match=fts_match_expression(terms)).subquery("hits")
-    rows = db.session.execute(
-        public_posts()
-        .add_columns(hits.c.excerpt)
-        .join(hits, hits.c.post_id == Post.id)
-        .order_by(None)
-        .order_by(hits.c.score, Post.published_at.desc())
+    match = fts_match_expression(terms)
+    ranked = FTS_RANKED.bindparams(match=match).subquery("ranked")
+    # Sort ids only: sorting whole rows would drag every matching body through the sort.
+    ids = db.session.scalars(
+        select(Post.id)
+        .join(ranked, ranked.c.post_id == Post.id)
+        .where(is_public())
+        .order_by(ranked.c.score, Post.published_at.desc())
         .limit(limit)
     ).all()
-    return [SearchHit(post, _excerpt(post, raw)) for post, raw in rows]
+    if not ids:
+        return []
+    posts = {post.id: post for post in db.session.scalars(select(Post).where(Post.id.in_(ids)))}
+    excerpts = dict(db.session.execute(FTS_EXCERPTS, {"match": match, "ids": ids}).all())
+    return [
+        SearchHit(posts[post_id], _excerpt(posts[post_id], excerpts.get(post_id)))
+        for post_id in ids
+    ]
 
 
 def _ilike_matches(terms: list[str], limit: int) -> list[SearchHit]:

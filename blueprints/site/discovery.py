@@ -136,16 +136,20 @@ def sitemap_xml() -> Response:
 
 def sitemap_entries() -> list[tuple[str, datetime | None]]:
     """(address, last change) for the main pages, articles, tags, drills and programs."""
-    posts = db.session.scalars(public_posts()).all()
-    newest_post = max((post.last_modified for post in posts), default=None)
+    # Three columns, not whole articles: the bodies are most of the table.
+    posts = [
+        (slug, max(published, updated))
+        for slug, published, updated in db.session.execute(
+            public_posts().with_only_columns(Post.slug, Post.published_at, Post.updated_at)
+        )
+    ]
+    newest_post = max((changed for _, changed in posts), default=None)
     entries: list[tuple[str, datetime | None]] = [
         (absolute_url(endpoint), newest_post if endpoint == "blog.index" else None)
         for endpoint in MAIN_PAGES
     ]
     entries.append((absolute_url("site.privacy"), None))
-    entries += [
-        (absolute_url("blog.article", slug=post.slug), post.last_modified) for post in posts
-    ]
+    entries += [(absolute_url("blog.article", slug=slug), changed) for slug, changed in posts]
     entries += [(absolute_url("blog.tag", name=tag.name), None) for tag in public_tags()]
     entries += [
         (absolute_url("drills.detail", slug=slug), updated)

@@ -1,0 +1,1 @@
+"""Benchmarks that print figures; run them all with `python -m bench` (`make bench`)."""
