@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from app import db
 from blueprints.blog.models import Comment
-from blueprints.shared.markdown import render_markdown, render_plain_text
+from blueprints.shared.markdown import EMBED_MARKER, render_markdown, render_plain_text
 from tests.blog_factories import add_post
 
 FORBIDDEN_TAGS = {
@@ -131,6 +131,8 @@ def problems_in(html: str, within_id: str | None = None) -> list[str]:
                 found.append(f"{name} on <{tag}>")
             if name.startswith(("hx-", "data-hx-")) or name.startswith("data-video"):
                 found.append(f"{name} on <{tag}>")
+            if EMBED_MARKER.search(value):
+                found.append(f"drill marker in {name} on <{tag}>")
             if name in URL_ATTRIBUTES | {"data-embed-src"} and DANGEROUS_SCHEME.match(
                 as_browser_reads_url(value)
             ):
@@ -143,6 +145,15 @@ def test_each_hostile_markdown_snippet_renders_inert(source: str) -> None:
     html = render_markdown(f"Some text.\n\n{source}\n\nMore text.").html
     assert problems_in(html) == []
     assert "<script" not in html.lower()
+
+
+@pytest.mark.parametrize("source", HOSTILE_MARKDOWN)
+def test_no_drill_marker_is_left_inside_an_attribute(source: str) -> None:
+    """Markers are expanded in the stored HTML text, so one inside an attribute must not remain
+    (with nh3 < 0.3, which leaves "<" raw in attributes, it would break out of the attribute)."""
+    html = render_markdown(source).html
+    values = [value for _, attributes in _all_tags(html) for value in attributes.values()]
+    assert not [value for value in values if EMBED_MARKER.search(value)], html
 
 
 def test_the_checker_itself_catches_what_it_should() -> None:
