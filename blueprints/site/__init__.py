@@ -1,4 +1,4 @@
-"""Pages that belong to the whole site: home, privacy, robots.txt, feed, sitemap, errors."""
+"""Site-wide pages: home, privacy, robots.txt, feed, sitemap, favicon, error pages."""
 
 from flask import Blueprint
 
