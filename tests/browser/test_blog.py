@@ -76,7 +76,7 @@ def test_reader_plays_a_drill_video_then_follows_the_drill_and_comes_back(
     )
 
 
-def test_results_follow_the_typing_and_the_back_button_returns_to_the_list(
+def test_results_follow_the_typing_and_the_back_button_returns_to_the_last_search(
     page: Page, live_server: LiveServer
 ) -> None:
     page.goto(live_server.url + "/blog/")
@@ -97,14 +97,18 @@ def test_results_follow_the_typing_and_the_back_button_returns_to_the_list(
     assert page.evaluate("window.sameDocument") is True
     assert htmx_requests, "the results came from htmx, not a page load"
 
+    # One more search (fill() is a single input event, so exactly one history entry), then Back.
+    entries = page.evaluate("history.length")
     page.get_by_label("Search the articles").fill("curl jefferson")
     expect(listing.get_by_role("link")).to_have_count(1)
     expect(listing.get_by_role("link")).to_have_text(re.compile("The Jefferson curl"))
+    expect(page).to_have_url(live_server.url + "/blog/search?q=curl%20jefferson")
+    assert page.evaluate("history.length") == entries + 1
 
     page.go_back()
-    page.go_back()
-    expect(page).to_have_url(live_server.url + "/blog/")
-    expect(page.locator("#listing .post-card")).to_have_count(5)
+    expect(page.get_by_label("Search the articles")).to_have_value("deadlif")
+    expect(page).to_have_url(live_server.url + "/blog/search?q=deadlif")
+    expect(listing.get_by_role("status")).to_have_text(re.compile(r"^3 articles mention"))
 
 
 def test_reader_comments_with_htmx_sees_inline_errors_then_awaiting_approval(
