@@ -19,7 +19,7 @@ from blueprints.shared.database import utcnow
 from blueprints.shared.markdown import expand_drill_embeds
 from tests.blog_factories import add_post
 
-ARTICLE_TITLES = re.compile(r'<h2><a href="/blog/([a-z0-9-]+)">')
+ARTICLE_TITLES = re.compile(r'<h[23]><a href="/blog/([a-z0-9-]+)">')
 
 
 def listed_slugs(html: str) -> list[str]:

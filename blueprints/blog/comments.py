@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import current_app, url_for
+from flask import current_app
 
 from blueprints.blog.forms import CommentForm
 from blueprints.blog.models import Comment, Post
@@ -26,6 +26,8 @@ def comment_allowed() -> bool:
 
 def save_pending_comment(post: Post, form: CommentForm) -> Comment:
     """Store the comment as pending and queue the coach's notification in the same commit."""
+    from blueprints.site.discovery import absolute_url  # site.discovery imports the blog models
+
     post_id, post_title, slug = post.id, post.title, post.slug
     with serialized_write("blog-comment") as session:
         comment = Comment(
@@ -45,7 +47,7 @@ def save_pending_comment(post: Post, form: CommentForm) -> Comment:
             about=comment.email,
             comment=comment,
             post_title=post_title,
-            article_url=url_for("blog.article", slug=slug, _external=True),
-            studio_url=url_for("studio.index", _external=True),
+            article_url=absolute_url("blog.article", slug=slug),
+            studio_url=absolute_url("studio.index"),
         )
     return comment
