@@ -49,14 +49,14 @@ CREATE_STATEMENTS = [
 
 
 def upgrade():
-    if op.get_bind().dialect.name != "sqlite":
+    if op.get_context().dialect.name != "sqlite":
         return
     for statement in CREATE_STATEMENTS:
         op.execute(statement)
 
 
 def downgrade():
-    if op.get_bind().dialect.name != "sqlite":
+    if op.get_context().dialect.name != "sqlite":
         return
     for trigger in ("after_insert", "after_delete", "after_update"):
         op.execute(f"DROP TRIGGER IF EXISTS post_search_{trigger}")
