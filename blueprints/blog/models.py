@@ -4,13 +4,18 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from markupsafe import Markup
 from sqlalchemy import Column, ForeignKey, Index, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app import db
 from blueprints.shared.database import utcnow
+from blueprints.shared.markdown import render_plain_text
 
 POST_STATUSES = ("draft", "scheduled", "published")
+COMMENT_STATUSES = ("pending", "approved")
+# A relaxed adult reading pace for instructional text.
+WORDS_PER_MINUTE = 200
 
 post_tag = Table(
     "post_tag",
@@ -55,6 +60,25 @@ class Post(db.Model):
         back_populates="post", cascade="all, delete-orphan", order_by="PostDrill.position"
     )
 
+    @property
+    def reading_minutes(self) -> int:
+        """Whole minutes to read the article, at least one."""
+        return max(1, round(self.word_count / WORDS_PER_MINUTE))
+
+    @property
+    def last_modified(self) -> datetime:
+        """When the article last changed as a reader sees it (never before it was published)."""
+        if self.published_at is None:
+            return self.updated_at
+        return max(self.updated_at, self.published_at)
+
+    @property
+    def shows_update(self) -> bool:
+        """True when the article was revised on a later day than it was published."""
+        if self.published_at is None:
+            return False
+        return self.last_modified.date() > self.published_at.date()
+
 
 class PostDrill(db.Model):
     """A drill embedded in an article, recorded at save so each drill page can list its articles."""
@@ -87,3 +111,8 @@ class Comment(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     post: Mapped[Post] = relationship()
+
+    @property
+    def body_html(self) -> Markup:
+        """The comment as escaped paragraphs: none of the reader's markup survives."""
+        return render_plain_text(self.body)

@@ -10,6 +10,9 @@ from blueprints.drills.models import Drill
 from blueprints.shared.database import utcnow
 from blueprints.shared.markdown import render_markdown
 
+# Addresses under /blog/ that are pages of their own: an article with such a slug is unreachable.
+RESERVED_SLUGS = frozenset({"search"})
+
 
 def apply_body(post: Post, body_md: str) -> list[str]:
     """Set the Markdown, its sanitised HTML and the embed links; returns unknown drill slugs."""

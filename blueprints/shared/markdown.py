@@ -57,9 +57,17 @@ def render_markdown(source: str) -> RenderedMarkdown:
         url_schemes=ALLOWED_URL_SCHEMES,
         link_rel="noopener noreferrer nofollow",
         strip_comments=True,
+        attribute_filter=_defuse_markers_in_attributes,
     )
     slugs = list(dict.fromkeys(EMBED_PARAGRAPH.findall(clean_html)))
     return RenderedMarkdown(clean_html, slugs, len(source.split()))
+
+
+def _defuse_markers_in_attributes(_tag: str, _attribute: str, value: str) -> str:
+    """Drill markers belong in paragraphs only. expand_drill_embeds() works on the stored HTML
+    text, and nh3 before 0.3 leaves "<" unescaped in attribute values, so a marker paragraph
+    written inside an alt or title would be expanded there and break out of the attribute."""
+    return EMBED_MARKER.sub(r"[drill: \1]", value)
 
 
 def render_plain_text(text: str) -> Markup:

@@ -2,15 +2,17 @@
 
 `queue_email()` adds a row to the caller's transaction, so an email exists if and only if what it
 is about was stored. After the commit a background thread (one per process) is woken to deliver
-due rows; `flask send-mail` does the same from cron. Rows are claimed under a lease, so several
-gunicorn workers never send the same row, and a row is marked sent in its own commit right after
-the SMTP server accepts it, so a retry never follows a successful send. A worker that dies
-mid-send leaves a claim that expires after `CLAIM_LEASE`; the row is then retried with the same
-Message-ID (at-least-once in that one crash window, never otherwise).
+due rows; `flask send-mail` does the same from cron. Rows are claimed one at a time under a lease,
+so several gunicorn workers never send the same row, and a row is marked sent in its own commit
+right after the SMTP server accepts it, so a retry never follows a successful send (not even when
+the connection drops after the server said yes). A worker that dies mid-send leaves a claim that
+expires after `CLAIM_LEASE`; the row is then retried with the same Message-ID (at-least-once in
+that one crash window, never otherwise).
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import smtplib
 import threading
@@ -21,7 +23,7 @@ from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
 from flask import Flask, current_app, render_template
-from flask_mail import Attachment, Connection, Message
+from flask_mail import Attachment, Message, sanitize_address
 from jinja2 import TemplateNotFound
 from sqlalchemy import and_, event, or_, select
 from sqlalchemy.orm import Session
@@ -33,7 +35,9 @@ from blueprints.shared.models import OutboxMessage
 log = logging.getLogger(__name__)
 
 CLAIM_LEASE = timedelta(minutes=5)
-MAX_ATTEMPTS = 8
+# 30 s doubling to a 6-hour ceiling: 14 attempts keep trying for over a day (about 26 h), so
+# a mail server that is down overnight loses nothing.
+MAX_ATTEMPTS = 14
 FIRST_RETRY_SECONDS = 30
 MAX_RETRY_SECONDS = 6 * 3600
 POLL_SECONDS = 30.0
@@ -103,50 +107,75 @@ class DeliveryReport:
 
 
 def deliver_due(batch_size: int = 50) -> DeliveryReport:
-    """Claim due messages and try to deliver each one; returns the counts."""
+    """Deliver up to `batch_size` due messages, claiming one at a time; returns the counts.
+
+    A server that cannot be reached (refused, silent, hung up) ends the pass after that one
+    attempt: the other due rows wait for the next pass rather than each waiting MAIL_TIMEOUT.
+    """
     sent = retrying = failed = 0
-    for message_id in _claim_due(batch_size):
-        outcome = _deliver_one(message_id)
+    for _ in range(batch_size):
+        message_id = _claim_next()
+        if message_id is None:
+            break
+        outcome, reachable = _deliver_one(message_id)
         sent += outcome == "sent"
         retrying += outcome == "retry"
         failed += outcome == "failed"
+        if not reachable:
+            break
     return DeliveryReport(sent, retrying, failed)
 
 
-def _claim_due(batch_size: int) -> list[int]:
+def _claim_next() -> int | None:
+    # One row per claim, so a lease only ever has to outlast a single send.
     now = utcnow()
     due = or_(
         and_(OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= now),
         and_(OutboxMessage.status == "sending", OutboxMessage.claimed_until < now),
     )
     with serialized_write("outbox") as session:
-        rows = session.scalars(
-            select(OutboxMessage).where(due).order_by(OutboxMessage.id).limit(batch_size)
-        ).all()
-        for row in rows:
-            row.status = "sending"
-            row.claimed_until = now + CLAIM_LEASE
-        return [row.id for row in rows]
+        row = session.scalars(
+            select(OutboxMessage).where(due).order_by(OutboxMessage.id).limit(1)
+        ).first()
+        if row is None:
+            return None
+        row.status = "sending"
+        row.claimed_until = now + CLAIM_LEASE
+        return row.id
 
 
-def _deliver_one(message_id: int) -> str:
+def _deliver_one(message_id: int) -> tuple[str, bool]:
+    """Send one claimed row; (outcome, whether the SMTP server could be reached)."""
     row = db.session.get(OutboxMessage, message_id)
     if row is None or row.status != "sending":
         db.session.commit()
-        return "skipped"
-    message = _compose(row)
+        return "skipped", True
+    recipient = row.to_addr
+    try:
+        message = _compose(row)
+    except Exception as error:  # a row no email can be made from must not stall the queue
+        db.session.commit()
+        log.exception("outbox message %s cannot be composed", message_id)
+        return _record_failure(message_id, f"cannot compose: {error!r}", permanent=True), True
     db.session.commit()  # hold no transaction open while talking to the SMTP server
     try:
-        _send(message)
+        _send(message, recipient)
+    except (smtplib.SMTPConnectError, smtplib.SMTPServerDisconnected, OSError) as error:
+        reason = f"{type(error).__name__}: {error}"
+        return _record_failure(message_id, reason, permanent=False), False
     except smtplib.SMTPResponseException as error:
         permanent = 500 <= error.smtp_code < 600
-        return _record_failure(message_id, f"{error.smtp_code} {error.smtp_error!r}", permanent)
+        reason = f"{error.smtp_code} {error.smtp_error!r}"
+        return _record_failure(message_id, reason, permanent), True
     except smtplib.SMTPRecipientsRefused as error:
         codes = [code for code, _ in error.recipients.values()]
         permanent = all(500 <= code < 600 for code in codes)
-        return _record_failure(message_id, f"recipients refused: {codes}", permanent)
-    except (OSError, smtplib.SMTPException) as error:
-        return _record_failure(message_id, f"{type(error).__name__}: {error}", permanent=False)
+        return _record_failure(message_id, f"recipients refused: {codes}", permanent), True
+    except smtplib.SMTPException as error:  # e.g. no STARTTLS: the settings may yet be fixed
+        return _record_failure(message_id, f"{type(error).__name__}: {error}", False), True
+    except Exception as error:
+        log.exception("outbox message %s cannot be sent", message_id)
+        return _record_failure(message_id, f"{type(error).__name__}: {error}", True), True
     with serialized_write("outbox") as session:
         row = session.get(OutboxMessage, message_id)
         if row is not None:
@@ -155,7 +184,7 @@ def _deliver_one(message_id: int) -> str:
             row.claimed_until = None
             row.attempts += 1
             row.last_error = None
-    return "sent"
+    return "sent", True
 
 
 def _record_failure(message_id: int, reason: str, permanent: bool) -> str:
@@ -198,38 +227,49 @@ def _compose(row: OutboxMessage) -> Message:
     return message
 
 
-class TimeoutConnection(Connection):
-    """Flask-Mail's connection, with a socket timeout so a silent server cannot hang us."""
-
-    def __enter__(self) -> TimeoutConnection:
-        # MAIL_SERVER alone decides whether we send (see _send): Flask-Mail's own suppression,
-        # on whenever TESTING is, would mark rows sent that never left.
-        self.host = self.configure_host()
-        self.num_emails = 0
-        return self
-
-    def configure_host(self) -> smtplib.SMTP:
-        config = current_app.config
-        timeout = config["MAIL_TIMEOUT"]
-        host: smtplib.SMTP
-        if self.mail.use_ssl:
-            host = smtplib.SMTP_SSL(self.mail.server, self.mail.port, timeout=timeout)
-        else:
-            host = smtplib.SMTP(self.mail.server, self.mail.port, timeout=timeout)
-        if self.mail.use_tls:
-            host.starttls()
-        if self.mail.username and self.mail.password:
-            host.login(self.mail.username, self.mail.password)
-        return host
-
-
-def _send(message: Message) -> None:
-    if not current_app.config.get("MAIL_SERVER"):
+def _send(message: Message, recipient: str) -> None:
+    config = current_app.config
+    if not config.get("MAIL_SERVER"):
         log.info("MAIL_SERVER is not set; logging instead of sending:\n%s", message.as_string())
         return
-    # The app's Flask-Mail state: the `mail` object itself holds none after init_app().
-    with TimeoutConnection(current_app.extensions["mail"]) as connection:
-        connection.send(message)
+    if message.has_bad_headers():
+        raise ValueError("a header contains a line break")
+    payload = message.as_bytes()
+    host = _connect(config)
+    try:
+        host.sendmail(sanitize_address(message.sender), [recipient], payload)
+    finally:
+        # Once the server has accepted the message it counts as sent: a dropped QUIT must not
+        # turn into a retry and a duplicate.
+        with contextlib.suppress(smtplib.SMTPException, OSError):
+            host.quit()
+
+
+def _connect(config: Any) -> smtplib.SMTP:
+    """An SMTP connection from the app's config; every socket operation bounded by MAIL_TIMEOUT.
+
+    (Flask-Mail's own Connection is not used: it reads settings the app factory never gives
+    it, has no timeout, and raises from QUIT after a successful send.)
+    """
+    server, port, timeout = (
+        config["MAIL_SERVER"],
+        config.get("MAIL_PORT", 25),
+        config["MAIL_TIMEOUT"],
+    )
+    host: smtplib.SMTP
+    if config.get("MAIL_USE_SSL"):
+        host = smtplib.SMTP_SSL(server, port, timeout=timeout)
+    else:
+        host = smtplib.SMTP(server, port, timeout=timeout)
+    try:
+        if config.get("MAIL_USE_TLS"):
+            host.starttls()
+        if config.get("MAIL_USERNAME") and config.get("MAIL_PASSWORD"):
+            host.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
+    except BaseException:
+        host.close()
+        raise
+    return host
 
 
 class BackgroundSender:

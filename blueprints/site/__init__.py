@@ -1,7 +1,7 @@
-"""Pages that belong to the whole site: home, privacy, robots.txt, favicon, error pages."""
+"""Site-wide pages: home, privacy, robots.txt, feed, sitemap, favicon, error pages."""
 
 from flask import Blueprint
 
 bp = Blueprint("site", __name__)
 
-from blueprints.site import errors, routes  # noqa: E402, F401
+from blueprints.site import discovery, errors, routes  # noqa: E402, F401

@@ -1,0 +1,114 @@
+"""Search over the articles' titles, summaries and bodies.
+
+SQLite: the FTS5 index `post_search`, which the migration's triggers keep in step with every
+save and delete. Other databases (PostgreSQL): every word must appear somewhere, via ILIKE.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from markupsafe import Markup, escape
+from sqlalchemy import Float, Integer, and_, bindparam, or_, select, text
+
+from app import db
+from blueprints.blog.models import Post
+from blueprints.blog.queries import is_public, public_posts
+
+MAX_QUERY_LENGTH = 200
+MAX_TERMS = 8
+# snippet() costs about half a millisecond per article: show the best few, not every match.
+MAX_RESULTS = 20
+# Control characters nobody types, so the excerpt can be escaped before the highlights go in.
+HIGHLIGHT_START, HIGHLIGHT_END = "\x02", "\x03"
+# Markup that reads badly in a plain-text excerpt: HTML tags, drill markers, link targets, symbols.
+MARKDOWN_NOISE = re.compile(r"</?[a-zA-Z][^>\n]*>|\[\[drill:[^\]]*\]\]|\]\([^)]*\)|[#*_`>\[\]|]+")
+
+# Ranking first (title counts most), excerpts afterwards for the few rows shown: snippet() is
+# the expensive part, and a common word can match every article.
+FTS_RANKED = text(
+    "SELECT rowid AS post_id, bm25(post_search, 8.0, 4.0, 1.0) AS score"
+    " FROM post_search WHERE post_search MATCH :match"
+).columns(post_id=Integer, score=Float)
+FTS_EXCERPTS = text(
+    "SELECT rowid, snippet(post_search, -1, char(2), char(3), '…', 24)"
+    " FROM post_search WHERE post_search MATCH :match AND rowid IN :ids"
+).bindparams(bindparam("ids", expanding=True))
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """One matching article and the passage that matched, with the words marked."""
+
+    post: Post
+    excerpt: Markup
+
+
+def search_terms(query: str) -> list[str]:
+    """The words of a visitor's query, lower-cased; punctuation and operators are dropped."""
+    return re.findall(r"\w+", query[:MAX_QUERY_LENGTH].lower())[:MAX_TERMS]
+
+
+def fts_match_expression(terms: list[str]) -> str:
+    """An FTS5 query: every word must match, the last one as a prefix (people are typing)."""
+    quoted = [f'"{term}"' for term in terms]
+    quoted[-1] += "*"
+    return " ".join(quoted)
+
+
+def matching_posts(query: str, limit: int = MAX_RESULTS) -> list[SearchHit]:
+    """Public articles matching every word of `query`, best first."""
+    terms = search_terms(query)
+    if not terms:
+        return []
+    if db.session.get_bind().dialect.name == "sqlite":
+        return _fts_matches(terms, limit)
+    return _ilike_matches(terms, limit)
+
+
+def _fts_matches(terms: list[str], limit: int) -> list[SearchHit]:
+    match = fts_match_expression(terms)
+    ranked = FTS_RANKED.bindparams(match=match).subquery("ranked")
+    # Sort ids only: sorting whole rows would drag every matching body through the sort.
+    ids = db.session.scalars(
+        select(Post.id)
+        .join(ranked, ranked.c.post_id == Post.id)
+        .where(is_public())
+        .order_by(ranked.c.score, Post.published_at.desc())
+        .limit(limit)
+    ).all()
+    if not ids:
+        return []
+    posts = {post.id: post for post in db.session.scalars(select(Post).where(Post.id.in_(ids)))}
+    excerpts = dict(db.session.execute(FTS_EXCERPTS, {"match": match, "ids": ids}).all())
+    return [
+        SearchHit(posts[post_id], _excerpt(posts[post_id], excerpts.get(post_id)))
+        for post_id in ids
+    ]
+
+
+def _ilike_matches(terms: list[str], limit: int) -> list[SearchHit]:
+    def anywhere(term: str):  # type: ignore[no-untyped-def]
+        literal = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        pattern = f"%{literal}%"
+        columns = (Post.title, Post.summary, Post.body_md)
+        return or_(*(column.ilike(pattern, escape="\\") for column in columns))
+
+    posts = db.session.scalars(
+        public_posts().where(and_(*(anywhere(term) for term in terms))).limit(limit)
+    ).all()
+    return [SearchHit(post, escape(post.summary)) for post in posts]
+
+
+def _excerpt(post: Post, raw: str | None) -> Markup:
+    """The matched passage, escaped, words in <mark>; the summary when only the title matched."""
+    cleaned = MARKDOWN_NOISE.sub("", raw or "").strip()
+    plain = cleaned.replace(HIGHLIGHT_START, "").replace(HIGHLIGHT_END, "")
+    if HIGHLIGHT_START not in cleaned or plain == post.title:
+        return escape(post.summary)
+    return (
+        escape(cleaned)
+        .replace(HIGHLIGHT_START, Markup("<mark>"))
+        .replace(HIGHLIGHT_END, Markup("</mark>"))
+    )

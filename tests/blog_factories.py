@@ -1,0 +1,59 @@
+"""Articles for the blog tests, written the way the studio writes them: apply_body + commit."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from app import db
+from blueprints.blog.models import Post, Tag
+from blueprints.blog.publishing import apply_body
+from blueprints.shared.database import utcnow
+
+FORM_STARTED = re.compile(r'name="form_started" type="hidden" value="([^"]+)"')
+
+
+def add_post(
+    slug: str,
+    *,
+    title: str | None = None,
+    body: str = "A short article about backs.",
+    summary: str = "A short summary.",
+    status: str = "published",
+    published_at: datetime | None = None,
+    days_ago: float | None = 1,
+    tags: Iterable[str] = (),
+    cover_image: str = "",
+    cover_alt: str = "",
+) -> Post:
+    """Store an article (inside an app context) and return it, committed."""
+    if published_at is None and days_ago is not None:
+        published_at = utcnow() - timedelta(days=days_ago)
+    post = Post(
+        slug=slug,
+        title=title or slug.replace("-", " ").capitalize(),
+        summary=summary,
+        status=status,
+        published_at=published_at,
+        cover_image=cover_image,
+        cover_alt=cover_alt,
+    )
+    for name in tags:
+        tag = db.session.scalar(select(Tag).where(Tag.name == name)) or Tag(name=name)
+        post.tags.append(tag)
+    apply_body(post, body)
+    db.session.add(post)
+    db.session.commit()
+    return post
+
+
+def form_started_token(client: FlaskClient, article_path: str) -> str:
+    """The signed start time from a freshly rendered comment form, as a browser would send it."""
+    page = client.get(article_path).get_data(as_text=True)
+    match = FORM_STARTED.search(page)
+    assert match, "the article page should carry a comment form"
+    return match.group(1)
