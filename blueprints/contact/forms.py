@@ -7,7 +7,14 @@ from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import (
+    HiddenField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from blueprints.contact.models import FORMATS, PAIN_DURATIONS, RED_FLAGS, TOPICS
@@ -18,6 +25,12 @@ MESSAGE_MAX = 5000
 REASON_MAX = 2000
 CONTEXT_PATTERN = re.compile(r"(article|drill|program):[a-z0-9][a-z0-9-]{0,150}")
 PICK_ONE = "Please choose one of the options."
+
+
+def as_choices(pairs: list[tuple[str, str]] | dict[str, str]) -> list[SelectChoice]:
+    """WTForms choices from (value, label) pairs or a {value: label} mapping."""
+    items = pairs.items() if isinstance(pairs, dict) else pairs
+    return [SelectChoice(value, label) for value, label in items]
 
 
 def single_line(form: FlaskForm, field: Any) -> None:
@@ -47,7 +60,7 @@ def clean_context(value: str | None) -> str:
 def _yes_no(key: str) -> RadioField:
     return RadioField(
         RED_FLAGS[key],
-        choices=[("no", "No"), ("yes", "Yes")],
+        choices=as_choices({"no": "No", "yes": "Yes"}),
         validators=[Optional()],
         invalid_choice_message="Please answer yes or no.",
     )
@@ -94,13 +107,13 @@ class ContactForm(SlotChoiceMixin, SpamGuardMixin, FlaskForm):
         validators=[DataRequired("Please give an email address I can reply to."), single_line],
     )
     topic = SelectField(
-        "What is it about?", choices=list(TOPICS.items()), invalid_choice_message=PICK_ONE
+        "What is it about?", choices=as_choices(TOPICS), invalid_choice_message=PICK_ONE
     )
     message = TextAreaField("Your message", validators=[no_more_than(MESSAGE_MAX, "your message")])
     context = HiddenField(validators=[Optional(), single_line])
     format = RadioField(
         "How would you like to meet?",
-        choices=list(FORMATS.items()),
+        choices=as_choices(FORMATS),
         validators=[Optional()],
         invalid_choice_message=PICK_ONE,
     )
@@ -110,7 +123,7 @@ class ContactForm(SlotChoiceMixin, SpamGuardMixin, FlaskForm):
     )
     pain_duration = SelectField(
         "How long has it hurt?",
-        choices=[("", "Choose one")] + list(PAIN_DURATIONS.items()),
+        choices=as_choices({"": "Choose one", **PAIN_DURATIONS}),
         validators=[Optional()],
         invalid_choice_message=PICK_ONE,
     )

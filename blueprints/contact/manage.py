@@ -64,9 +64,8 @@ def reschedule(token: str) -> Response:
         return _render_manage(booking, token, form, 409, slot_error=taken.message)
     except SlotUnavailable as unavailable:
         return _render_manage(booking, token, form, 422, slot_error=unavailable.message)
-    flash(
-        f"Moved. Your consultation is now {describe_time(booking.starts_at, booking.visitor_timezone)}."
-    )
+    when = describe_time(booking.starts_at, booking.visitor_timezone)
+    flash(f"Moved. Your consultation is now {when}. An updated invite is on its way.")
     return redirect(url_for("contact.manage_booking", token=token), code=303)
 
 

@@ -17,7 +17,7 @@ from blueprints.contact.bookings import (
     book_consultation,
     record_enquiry,
 )
-from blueprints.contact.forms import ContactForm, clean_context
+from blueprints.contact.forms import ContactForm, as_choices, clean_context
 from blueprints.contact.links import describe_context, manage_url
 from blueprints.contact.models import RED_FLAGS, TOPICS, Booking
 from blueprints.contact.picker import build_picker, offered_formats
@@ -45,7 +45,7 @@ def index() -> Response:
 def submit() -> Response:
     """Validate, then store the message or the booking (with its emails) in one transaction."""
     form = ContactForm()
-    form.format.choices = offered_formats()
+    form.format.choices = as_choices(offered_formats())
     if not form.validate():
         return _render_form(form, 422)
     if form.looks_like_spam():
@@ -115,7 +115,7 @@ def _render_form(
     slot_error: str | None = None,
     keep_slot: bool = True,
 ) -> Response:
-    form.format.choices = offered_formats()
+    form.format.choices = as_choices(offered_formats())
     context = clean_context(form.context.data)
     picker = build_picker(
         zone or form.timezone.data,
