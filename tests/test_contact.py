@@ -15,7 +15,10 @@ from sqlalchemy import select
 
 from app import db
 from blueprints.blog.models import Post
+from blueprints.blog.queries import is_public
 from blueprints.contact.models import Enquiry
+from blueprints.drills.models import Drill
+from blueprints.programs.models import Program
 from blueprints.shared.models import OutboxMessage
 from tests.contact_support import (
     VISITOR,
@@ -72,6 +75,35 @@ def test_article_link_prefills_topic_and_context_and_shows_slots(
     assert "Maya Lindqvist works on Europe/London time" in html
     assert html.count('name="slot"') == len(free_starts(site)) > 0
     assert "Numbness, tingling or weakness in one or both legs" in html
+
+
+@pytest.mark.parametrize(
+    ("pages_query", "path", "topic", "kind", "label"),
+    [
+        (
+            select(Post.slug, Post.title).where(is_public()),
+            "/blog/",
+            "consultation",
+            "article",
+            "the article",
+        ),
+        (select(Drill.slug, Drill.name), "/drills/", "consultation", "drill", "the drill"),
+        (select(Program.slug, Program.title), "/programs/", "program", "program", "the program"),
+    ],
+)
+def test_every_article_drill_and_program_page_links_to_a_prefilled_form(
+    site: Flask, web: FlaskClient, pages_query, path: str, topic: str, kind: str, label: str
+) -> None:
+    with site.app_context():
+        pages = db.session.execute(pages_query).all()
+    assert pages
+    for slug, title in pages:
+        page = web.get(f"{path}{slug}").get_data(as_text=True)
+        href = f"/contact/?topic={topic}&amp;context={kind}:{slug}"
+        assert f'href="{href}"' in page, slug
+        form = unescape(web.get(unescape(href)).get_data(as_text=True))
+        assert f"You are writing about {label} \u201c{title}\u201d." in form
+        assert f'<option selected value="{topic}">' in form
 
 
 def test_a_made_up_context_is_dropped(web: FlaskClient) -> None:
