@@ -1,0 +1,14 @@
+"""`make bench`: run every benchmark module and print its figures."""
+
+from __future__ import annotations
+
+from bench import contact
+
+
+def main() -> None:
+    """Run the benchmarks one after another."""
+    contact.main()
+
+
+if __name__ == "__main__":
+    main()
