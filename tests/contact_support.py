@@ -100,6 +100,14 @@ def counts(app: Flask) -> dict[str, int]:
     return result
 
 
+def stored(app: Flask, model: type[Any]) -> list[Any]:
+    """Every row of `model`, in the order written, detached for reading after the test."""
+    with app.app_context():
+        rows = db.session.scalars(select(model).order_by(model.id)).all()
+        db.session.expunge_all()
+    return list(rows)
+
+
 def attachment_named(message: email.message.EmailMessage, suffix: str) -> bytes:
     """The decoded content of the attachment whose file name ends with `suffix`."""
     for part in message.iter_attachments():

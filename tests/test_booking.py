@@ -29,6 +29,7 @@ from tests.contact_support import (
     first_free_slot,
     free_starts,
     seeded_app_with,
+    stored,
 )
 from tests.support import SmtpServer, shutdown_app
 
@@ -37,6 +38,7 @@ HTMX = {"HX-Request": "true"}
 
 @pytest.fixture
 def site(database_file: Path) -> Iterator[Flask]:
+    """The demo site, its coach at maya@studio.example, mail recorded but not sent."""
     application = seeded_app_with(database_file, COACH_EMAIL="maya@studio.example")
     yield application
     shutdown_app(application)
@@ -44,6 +46,7 @@ def site(database_file: Path) -> Iterator[Flask]:
 
 @pytest.fixture
 def web(site: Flask) -> FlaskClient:
+    """A visitor's client for `site`."""
     return site.test_client()
 
 
@@ -73,10 +76,7 @@ def load_booking(app: Flask, booking_id: int) -> Booking:
 
 
 def emails(app: Flask) -> list[OutboxMessage]:
-    with app.app_context():
-        rows = db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)).all()
-        db.session.expunge_all()
-    return list(rows)
+    return stored(app, OutboxMessage)
 
 
 def test_booking_with_htmx_confirms_in_place_and_stores_booking_and_emails(

@@ -28,6 +28,7 @@ from tests.contact_support import (
     first_free_slot,
     free_starts,
     seeded_app_with,
+    stored,
 )
 from tests.support import shutdown_app
 
@@ -36,6 +37,7 @@ HTMX = {"HX-Request": "true"}
 
 @pytest.fixture
 def site(database_file: Path) -> Iterator[Flask]:
+    """The demo site, its coach at maya@studio.example, mail recorded but not sent."""
     application = seeded_app_with(database_file, COACH_EMAIL="maya@studio.example")
     yield application
     shutdown_app(application)
@@ -43,21 +45,8 @@ def site(database_file: Path) -> Iterator[Flask]:
 
 @pytest.fixture
 def web(site: Flask) -> FlaskClient:
+    """A visitor's client for `site`."""
     return site.test_client()
-
-
-def stored_enquiries(app: Flask) -> list[Enquiry]:
-    with app.app_context():
-        rows = db.session.scalars(select(Enquiry)).all()
-        db.session.expunge_all()
-    return list(rows)
-
-
-def stored_emails(app: Flask) -> list[OutboxMessage]:
-    with app.app_context():
-        rows = db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)).all()
-        db.session.expunge_all()
-    return list(rows)
 
 
 def test_article_link_prefills_topic_and_context_and_shows_slots(
@@ -147,11 +136,11 @@ def test_plain_enquiry_without_javascript_is_stored_mailed_and_redirected(
     page = web.get("/contact/thanks").get_data(as_text=True)
     assert "Thank you, your message is on its way" in page
     assert f"<strong>{VISITOR}</strong>" in page
-    [enquiry] = stored_enquiries(site)
+    [enquiry] = stored(site, Enquiry)
     assert (enquiry.name, enquiry.email, enquiry.topic) == ("Anna Berg", VISITOR, "program")
     assert enquiry.context == "program:eight-weeks"
     assert "disc bulge" in enquiry.message
-    coach, reply = stored_emails(site)
+    coach, reply = stored(site, OutboxMessage)
     assert (coach.to_addr, coach.reply_to) == ("maya@studio.example", VISITOR)
     assert coach.subject == "New enquiry from Anna Berg: A program"
     assert "disc bulge" in coach.body_text
@@ -236,13 +225,13 @@ def test_a_red_flag_stores_the_request_without_booking_and_advises_a_clinician(
     assert "Please see a clinician before we book" in html
     assert "Loss of bladder or bowel control" in html
     assert "No consultation has been booked." in html
-    [enquiry] = stored_enquiries(site)
+    [enquiry] = stored(site, Enquiry)
     assert (enquiry.topic, enquiry.red_flags) == ("consultation", "bladder_bowel")
     assert (
         enquiry.reason.startswith("Low back stiffness") and enquiry.pain_duration == "3_12_months"
     )
     assert counts(site)["bookings"] == 0
-    coach, visitor = stored_emails(site)
+    coach, visitor = stored(site, OutboxMessage)
     assert coach.subject == "Consultation request from Anna Berg: red flags, not booked"
     assert coach.reply_to == VISITOR and "Loss of bladder or bowel control" in coach.body_text
     assert visitor.to_addr == VISITOR and "please see a clinician" in visitor.subject.lower()
@@ -252,7 +241,7 @@ def test_a_red_flag_stores_the_request_without_booking_and_advises_a_clinician(
 def test_a_red_flag_needs_no_time_chosen(site: Flask, web: FlaskClient) -> None:
     data = booking_data(site, "", format="", recent_trauma="yes")
     assert web.post("/contact/", data=data).status_code == 303
-    assert stored_enquiries(site)[0].red_flags == "recent_trauma"
+    assert stored(site, Enquiry)[0].red_flags == "recent_trauma"
 
 
 @pytest.mark.parametrize(

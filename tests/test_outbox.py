@@ -12,13 +12,13 @@ from pathlib import Path
 import pytest
 from aiosmtpd.controller import Controller
 from flask import Flask
-from sqlalchemy import select, update
+from sqlalchemy import update
 
 from app import db
 from blueprints.shared.database import utcnow
 from blueprints.shared.models import OutboxMessage
 from blueprints.shared.outbox import MAX_RETRY_SECONDS, deliver_due, queue_email
-from tests.contact_support import VISITOR, counts, enquiry_data, seeded_app_with
+from tests.contact_support import VISITOR, counts, enquiry_data, seeded_app_with, stored
 from tests.support import SmtpRecorder, SmtpServer, free_port, shutdown_app, wait_until
 
 HTMX = {"HX-Request": "true"}
@@ -41,10 +41,7 @@ def make_site(database_file: Path) -> Iterator:
 
 
 def rows(app: Flask) -> list[OutboxMessage]:
-    with app.app_context():
-        found = db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)).all()
-        db.session.expunge_all()
-    return list(found)
+    return stored(app, OutboxMessage)
 
 
 def deliver(app: Flask) -> tuple[int, int, int]:

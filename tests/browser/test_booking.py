@@ -16,7 +16,7 @@ from app import db
 from blueprints.blog.models import Post
 from blueprints.contact.models import Booking, Enquiry
 from tests.browser.conftest import EXPECTED_CLIENT_ERROR
-from tests.contact_support import attachment_named
+from tests.contact_support import attachment_named, stored
 from tests.support import LiveServer, SmtpServer
 
 pytestmark = pytest.mark.browser
@@ -61,11 +61,18 @@ def wait_like_a_person(page: Page) -> None:
     page.wait_for_timeout(600)
 
 
-def only_row(app: Flask, model: type) -> object:
-    with app.app_context():
-        row = db.session.scalars(select(model)).one()
-        db.session.expunge(row)
-    return row
+def book_first_free_time(page: Page, name: str, email: str, meeting: str) -> str:
+    """Pick the first time offered, fill in the rest and send; returns the time as shown."""
+    shown = page.locator("label.slot-option").first.inner_text().strip()
+    page.locator("label.slot-option").first.click()
+    expect(page.locator("input[name=slot]").first).to_be_checked()
+    page.get_by_label("Your name").fill(name)
+    page.get_by_label("Your email").fill(email)
+    page.get_by_role("group", name="How would you like to meet?").get_by_label(meeting).check()
+    fill_intake(page)
+    wait_like_a_person(page)
+    page.get_by_role("button", name="Send").click()
+    return shown
 
 
 def test_from_an_article_to_a_booked_consultation_and_its_email(
@@ -81,23 +88,14 @@ def test_from_an_article_to_a_booked_consultation_and_its_email(
     expect(page.locator(".zone-note")).to_contain_text("Times are shown in America/New York time")
     expect(page.locator(".zone-note")).to_contain_text("Maya Lindqvist works on Europe/London time")
     expect(page).to_have_url(re.compile(r"tz=America%2FNew_York"))
-    first = page.locator("input[name=slot]").first
-    slot = first.get_attribute("value")
-    shown = page.locator("label.slot-option").first.inner_text().strip()
-    page.locator("label.slot-option").first.click()
-    expect(first).to_be_checked()
-    page.get_by_label("Your name").fill("Dana Whitfield")
-    page.get_by_label("Your email").fill("dana@example.org")
-    page.get_by_role("group", name="How would you like to meet?").get_by_label("Video call").check()
-    fill_intake(page)
-    wait_like_a_person(page)
-    page.get_by_role("button", name="Send").click()
+    slot = page.locator("input[name=slot]").first.get_attribute("value")
+    shown = book_first_free_time(page, "Dana Whitfield", "dana@example.org", "Video call")
 
     heading = page.get_by_role("heading", name=re.compile(r"^Booked: "))
     expect(heading).to_contain_text(f"{shown} (America/New York)")
     expect(page.get_by_role("link", name="manage this booking")).to_be_visible()
     expect(page).to_have_url(re.compile(r"/contact/\?"))  # swapped in place, no navigation
-    booking = only_row(live_app, Booking)
+    [booking] = stored(live_app, Booking)
     assert f"{booking.starts_at:%Y-%m-%dT%H:%MZ}" == slot
     local = booking.starts_at.replace(tzinfo=UTC).astimezone(ZoneInfo("America/New_York"))
     assert f"{local:%H:%M}" == shown and booking.visitor_timezone == "America/New_York"
@@ -139,10 +137,9 @@ def test_mistakes_are_shown_in_place_and_a_red_flag_does_not_book(
         page.get_by_role("heading", name="Please see a clinician before we book")
     ).to_be_visible()
     expect(page.get_by_text("No consultation has been booked.")).to_be_visible()
-    enquiry = only_row(live_app, Enquiry)
+    [enquiry] = stored(live_app, Enquiry)
     assert (enquiry.email, enquiry.red_flags) == ("sam@example.org", "bladder_bowel")
-    with live_app.app_context():
-        assert db.session.scalars(select(Booking)).all() == []
+    assert stored(live_app, Booking) == []
 
 
 def test_without_javascript_a_visitor_books_in_their_zone_and_cancels(
@@ -155,14 +152,7 @@ def test_without_javascript_a_visitor_books_in_their_zone_and_cancels(
     page.get_by_role("button", name="Show times").click()
     expect(page).to_have_url(re.compile(r"tz=Asia%2FTokyo"))
     expect(page.locator(".zone-note")).to_contain_text("Times are shown in Asia/Tokyo time")
-    shown = page.locator("label.slot-option").first.inner_text().strip()
-    page.locator("label.slot-option").first.click()
-    page.get_by_label("Your name").fill("Kenji Sato")
-    page.get_by_label("Your email").fill("kenji@example.org")
-    page.get_by_role("group", name="How would you like to meet?").get_by_label("In person").check()
-    fill_intake(page)
-    wait_like_a_person(page)
-    page.get_by_role("button", name="Send").click()
+    shown = book_first_free_time(page, "Kenji Sato", "kenji@example.org", "In person")
 
     expect(page).to_have_url(re.compile(r"/contact/thanks$"))
     expect(page.get_by_role("heading", name=re.compile(r"^Booked: "))).to_contain_text(
@@ -172,7 +162,7 @@ def test_without_javascript_a_visitor_books_in_their_zone_and_cancels(
     expect(page.get_by_role("heading", name="Your consultation", level=1)).to_be_visible()
     page.get_by_role("button", name="Cancel my consultation").click()
     expect(page.get_by_text("Your consultation is cancelled.")).to_be_visible()
-    booking = only_row(live_app, Booking)
+    [booking] = stored(live_app, Booking)
     assert (booking.status, booking.format, booking.visitor_timezone) == (
         "cancelled",
         "in_person",
