@@ -82,8 +82,11 @@ def test_from_an_article_to_a_booked_consultation_and_its_email(
     with live_app.app_context():
         slug = db.session.scalars(select(Post.slug)).first()
     page.goto(f"{live_server.url}/blog/{slug}")
-    page.locator("aside.cta").get_by_role("link", name="Book a consultation").click()
-    expect(page).to_have_url(re.compile(rf"/contact/\?topic=consultation&context=article:{slug}"))
+    link = page.locator("aside.cta").get_by_role("link", name="Book a consultation")
+    expect(link).to_have_attribute("href", f"/contact/?topic=consultation&context=article:{slug}")
+    link.click()
+    expect(page.get_by_label("What is it about?")).to_have_value("consultation")
+    expect(page.get_by_text("You are writing about the article")).to_be_visible()
     # The page notices the browser's zone and fetches the times again in it.
     expect(page.locator(".zone-note")).to_contain_text("Times are shown in America/New York time")
     expect(page.locator(".zone-note")).to_contain_text("Maya Lindqvist works on Europe/London time")
@@ -116,6 +119,8 @@ def test_mistakes_are_shown_in_place_and_a_red_flag_does_not_book(
     page.get_by_label("What is it about?").select_option("consultation")
     expect(page.locator("input[name=slot]").first).to_be_visible()
     expect(page).to_have_url(re.compile(r"topic=consultation"))
+    zone = page.evaluate("Intl.DateTimeFormat().resolvedOptions().timeZone").replace("_", " ")
+    expect(page.locator(".zone-note")).to_contain_text(f"Times are shown in {zone} time")
     page.get_by_label("Your name").fill("Sam Ortiz")
     page.get_by_label("Your email").fill("sam@example")
     page.get_by_role("button", name="Send").click()
