@@ -2,9 +2,10 @@
 
 `queue_email()` adds a row to the caller's transaction, so an email exists if and only if what it
 is about was stored. After the commit a background thread (one per process) is woken to deliver
-due rows; `flask send-mail` does the same from cron. Rows are claimed under a lease, so several
-gunicorn workers never send the same row, and a row is marked sent in its own commit right after
-the SMTP server accepts it, so a retry never follows a successful send. A worker that dies
+due rows; `flask send-mail` does the same from cron. Rows are claimed one at a time under a lease,
+so several gunicorn workers never send the same row, and a row is marked sent in its own commit
+right after the SMTP server accepts it, so a retry never follows a successful send (not even when
+the connection drops after the server said yes). A worker that dies
 mid-send leaves a claim that expires after `CLAIM_LEASE`; the row is then retried with the same
 Message-ID (at-least-once in that one crash window, never otherwise).
 """
@@ -106,59 +107,75 @@ class DeliveryReport:
 
 
 def deliver_due(batch_size: int = 50) -> DeliveryReport:
-    """Claim due messages and try to deliver each one; returns the counts."""
+    """Deliver up to `batch_size` due messages, claiming one at a time; returns the counts.
+
+    A server that cannot be reached (refused, silent, hung up) ends the pass after that one
+    attempt: the other due rows wait for the next pass rather than each waiting MAIL_TIMEOUT.
+    """
     sent = retrying = failed = 0
-    for message_id in _claim_due(batch_size):
-        outcome = _deliver_one(message_id)
+    for _ in range(batch_size):
+        message_id = _claim_next()
+        if message_id is None:
+            break
+        outcome, reachable = _deliver_one(message_id)
         sent += outcome == "sent"
         retrying += outcome == "retry"
         failed += outcome == "failed"
+        if not reachable:
+            break
     return DeliveryReport(sent, retrying, failed)
 
 
-def _claim_due(batch_size: int) -> list[int]:
+def _claim_next() -> int | None:
+    # One row per claim, so a lease only ever has to outlast a single send.
     now = utcnow()
     due = or_(
         and_(OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= now),
         and_(OutboxMessage.status == "sending", OutboxMessage.claimed_until < now),
     )
     with serialized_write("outbox") as session:
-        rows = session.scalars(
-            select(OutboxMessage).where(due).order_by(OutboxMessage.id).limit(batch_size)
-        ).all()
-        for row in rows:
-            row.status = "sending"
-            row.claimed_until = now + CLAIM_LEASE
-        return [row.id for row in rows]
+        row = session.scalars(
+            select(OutboxMessage).where(due).order_by(OutboxMessage.id).limit(1)
+        ).first()
+        if row is None:
+            return None
+        row.status = "sending"
+        row.claimed_until = now + CLAIM_LEASE
+        return row.id
 
 
-def _deliver_one(message_id: int) -> str:
+def _deliver_one(message_id: int) -> tuple[str, bool]:
+    """Send one claimed row; (outcome, whether the SMTP server could be reached)."""
     row = db.session.get(OutboxMessage, message_id)
     if row is None or row.status != "sending":
         db.session.commit()
-        return "skipped"
+        return "skipped", True
     recipient = row.to_addr
     try:
         message = _compose(row)
     except Exception as error:  # a row no email can be made from must not stall the queue
         db.session.commit()
         log.exception("outbox message %s cannot be composed", message_id)
-        return _record_failure(message_id, f"cannot compose: {error!r}", permanent=True)
+        return _record_failure(message_id, f"cannot compose: {error!r}", permanent=True), True
     db.session.commit()  # hold no transaction open while talking to the SMTP server
     try:
         _send(message, recipient)
+    except (smtplib.SMTPConnectError, smtplib.SMTPServerDisconnected, OSError) as error:
+        reason = f"{type(error).__name__}: {error}"
+        return _record_failure(message_id, reason, permanent=False), False
     except smtplib.SMTPResponseException as error:
         permanent = 500 <= error.smtp_code < 600
-        return _record_failure(message_id, f"{error.smtp_code} {error.smtp_error!r}", permanent)
+        reason = f"{error.smtp_code} {error.smtp_error!r}"
+        return _record_failure(message_id, reason, permanent), True
     except smtplib.SMTPRecipientsRefused as error:
         codes = [code for code, _ in error.recipients.values()]
         permanent = all(500 <= code < 600 for code in codes)
-        return _record_failure(message_id, f"recipients refused: {codes}", permanent)
-    except (OSError, smtplib.SMTPException) as error:
-        return _record_failure(message_id, f"{type(error).__name__}: {error}", permanent=False)
+        return _record_failure(message_id, f"recipients refused: {codes}", permanent), True
+    except smtplib.SMTPException as error:  # e.g. no STARTTLS: the settings may yet be fixed
+        return _record_failure(message_id, f"{type(error).__name__}: {error}", False), True
     except Exception as error:
         log.exception("outbox message %s cannot be sent", message_id)
-        return _record_failure(message_id, f"{type(error).__name__}: {error}", permanent=True)
+        return _record_failure(message_id, f"{type(error).__name__}: {error}", True), True
     with serialized_write("outbox") as session:
         row = session.get(OutboxMessage, message_id)
         if row is not None:
@@ -167,7 +184,7 @@ def _deliver_one(message_id: int) -> str:
             row.claimed_until = None
             row.attempts += 1
             row.last_error = None
-    return "sent"
+    return "sent", True
 
 
 def _record_failure(message_id: int, reason: str, permanent: bool) -> str:
