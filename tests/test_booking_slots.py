@@ -209,3 +209,10 @@ def test_every_offered_slot_obeys_every_rule_and_can_be_booked(
         assert slot_problem(rules, start, now) is None
     for earlier, later in zip(slots, slots[1:], strict=False):
         assert later - earlier >= rules.slot + rules.buffer
+
+
+def test_with_no_notice_a_slot_starting_this_minute_is_not_offered() -> None:
+    now = datetime(2026, 2, 2, 9)  # Monday 09:00 in London, the start of the window
+    slots = free_slots(availability(MONDAY_MORNINGS, notice_hours=0), now)
+    assert slots[0] == datetime(2026, 2, 2, 10)
+    assert "already passed" in slot_problem(availability(MONDAY_MORNINGS, notice_hours=0), now, now)

@@ -149,7 +149,7 @@ def free_slots(availability: Availability, now: datetime) -> list[datetime]:
     slots = []
     for offset in range((_last_bookable_day(availability, now) - today).days + 1):
         for start in _grid_for_day(availability, today + timedelta(days=offset)):
-            if start >= earliest and not _clashes(availability, start):
+            if start > now and start >= earliest and not _clashes(availability, start):
                 slots.append(start)
     return sorted(set(slots))
 
