@@ -5,9 +5,9 @@ is about was stored. After the commit a background thread (one per process) is w
 due rows; `flask send-mail` does the same from cron. Rows are claimed one at a time under a lease,
 so several gunicorn workers never send the same row, and a row is marked sent in its own commit
 right after the SMTP server accepts it, so a retry never follows a successful send (not even when
-the connection drops after the server said yes). A worker that dies
-mid-send leaves a claim that expires after `CLAIM_LEASE`; the row is then retried with the same
-Message-ID (at-least-once in that one crash window, never otherwise).
+the connection drops after the server said yes). A worker that dies mid-send leaves a claim that
+expires after `CLAIM_LEASE`; the row is then retried with the same Message-ID (at-least-once in
+that one crash window, never otherwise).
 """
 
 from __future__ import annotations
