@@ -131,7 +131,7 @@ def change_problem(booking: Booking, now: datetime, by_coach: bool = False) -> s
         return None
     config = current_app.config
     hours_left = max(int((booking.starts_at - now).total_seconds() // 3600), 0)
-    starts_in = f"{hours_left} hours" if hours_left else "less than an hour"
+    starts_in = {0: "less than an hour", 1: "1 hour"}.get(hours_left, f"{hours_left} hours")
     return (
         f"Online changes close {cutoff_hours} hours before a session, and "
         f"yours starts in {starts_in}. Please email {config['COACH_NAME']} at "
