@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import email.message
+import re
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -11,6 +12,7 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from app import db
+from blueprints.contact.links import booking_for_token
 from blueprints.contact.models import Booking, Enquiry
 from blueprints.contact.slots import free_slots, load_availability, slot_value
 from blueprints.shared.database import utcnow
@@ -106,6 +108,16 @@ def stored(app: Flask, model: type[Any]) -> list[Any]:
         rows = db.session.scalars(select(model).order_by(model.id)).all()
         db.session.expunge_all()
     return list(rows)
+
+
+def booking_linked_from(app: Flask, text: str) -> int:
+    """The id of the booking the first signed booking link in `text` opens."""
+    match = re.search(r"/contact/booking/([A-Za-z0-9_.-]+)", text)
+    assert match, "no booking link"
+    with app.app_context():
+        booking_id = booking_for_token(match.group(1)).id
+        db.session.remove()
+    return booking_id
 
 
 def attachment_named(message: email.message.EmailMessage, suffix: str) -> bytes:
