@@ -118,12 +118,22 @@ def _refuse_default_secret(app: Flask) -> None:
         )
 
 
-def _register_blueprints(app: Flask) -> None:
-    from blueprints import blog, contact, drills, programs, site, studio
+BLUEPRINTS = {
+    "site": None,
+    "blog": "/blog",
+    "drills": "/drills",
+    "programs": "/programs",
+    "contact": "/contact",
+    "studio": "/studio",
+}
 
-    app.register_blueprint(site.bp)
-    app.register_blueprint(blog.bp, url_prefix="/blog")
-    app.register_blueprint(drills.bp, url_prefix="/drills")
-    app.register_blueprint(programs.bp, url_prefix="/programs")
-    app.register_blueprint(contact.bp, url_prefix="/contact")
-    app.register_blueprint(studio.bp, url_prefix="/studio")
+
+def _register_blueprints(app: Flask) -> None:
+    from importlib import import_module
+
+    packages = {name: import_module(f"blueprints.{name}") for name in BLUEPRINTS}
+    for name, package in packages.items():
+        for module in package.VIEW_MODULES:
+            import_module(f"blueprints.{name}.{module}")  # attaches views to package.bp
+    for name, prefix in BLUEPRINTS.items():
+        app.register_blueprint(packages[name].bp, url_prefix=prefix)

@@ -6,7 +6,13 @@ import importlib
 import sys
 
 # Each module has a main() that runs its benchmark and prints its figures.
-BENCHMARKS = ["bench.drill_filter", "bench.blog", "bench.programs", "bench.contact", "bench.throughput"]
+BENCHMARKS = [
+    "bench.drill_filter",
+    "bench.blog",
+    "bench.programs",
+    "bench.contact",
+    "bench.throughput",
+]
 
 
 def main(names: list[str]) -> int:

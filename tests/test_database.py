@@ -47,8 +47,18 @@ def test_foreign_keys_are_enforced(app: Flask) -> None:
 
 def test_the_migrations_build_exactly_the_models(app: Flask) -> None:
     with app.app_context(), db.engine.connect() as connection:
-        differences = compare_metadata(MigrationContext.configure(connection), db.metadata)
+        context = MigrationContext.configure(
+            connection, opts={"include_object": _outside_models_ignored}
+        )
+        differences = compare_metadata(context, db.metadata)
     assert differences == []
+
+
+def _outside_models_ignored(obj, name, type_, reflected, compare_to) -> bool:  # type: ignore[no-untyped-def]
+    # The FTS5 search tables are made by a migration on purpose and have no model.
+    return not (
+        type_ == "table" and reflected and compare_to is None and name.startswith("post_search")
+    )
 
 
 def test_database_is_a_real_file_in_the_test_folder(app: Flask, database_file: Path) -> None:

@@ -4,4 +4,6 @@ from flask import Blueprint
 
 bp = Blueprint("programs", __name__)
 
-from blueprints.programs import models, routes  # noqa: E402, F401
+# Imported by create_app() once every blueprint exists, so that a model module can be
+# imported from anywhere without pulling in views (and their imports) half-initialised.
+VIEW_MODULES = ("models", "routes")

@@ -4,4 +4,6 @@ from flask import Blueprint
 
 bp = Blueprint("site", __name__)
 
-from blueprints.site import discovery, errors, routes  # noqa: E402, F401
+# Imported by create_app() once every blueprint exists, so that a model module can be
+# imported from anywhere without pulling in views (and their imports) half-initialised.
+VIEW_MODULES = ("discovery", "errors", "routes")

@@ -1,7 +1,7 @@
 """drills: level index covers direction and position
 
 Revision ID: 28bccf84a911
-Revises: 85e652fbfeff
+Revises: 0a3a471f1678
 Create Date: 2026-11-25 01:15:43.332301
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '28bccf84a911'
-down_revision = '85e652fbfeff'
+down_revision = '0a3a471f1678'
 branch_labels = None
 depends_on = None
 

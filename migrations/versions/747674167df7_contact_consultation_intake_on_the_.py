@@ -1,7 +1,7 @@
 """contact: consultation intake on the enquiry
 
 Revision ID: 747674167df7
-Revises: 85e652fbfeff
+Revises: 28bccf84a911
 Create Date: 2026-11-25 01:11:55.006723
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '747674167df7'
-down_revision = '85e652fbfeff'
+down_revision = '28bccf84a911'
 branch_labels = None
 depends_on = None
 

@@ -98,8 +98,12 @@ def console_errors() -> list[str]:
 
 
 @pytest.fixture
-def page(browser: Browser, console_errors: list[str]) -> Iterator[Page]:
-    """A fresh browser tab; the test fails if the page logs an error or throws."""
+def page(browser: Browser, console_errors: list[str], live_server: LiveServer) -> Iterator[Page]:
+    """A fresh browser tab; the test fails if the page logs an error or throws.
+
+    It asks for `live_server` so that the tab closes before the server stops: a late request
+    (a favicon) to a stopped server would be reported as an error of the test.
+    """
     context = browser.new_context()
     tab = context.new_page()
     tab.set_default_timeout(10_000)
@@ -117,7 +121,7 @@ def page(browser: Browser, console_errors: list[str]) -> Iterator[Page]:
 
 
 @pytest.fixture
-def page_without_js(browser: Browser) -> Iterator[Page]:
+def page_without_js(browser: Browser, live_server: LiveServer) -> Iterator[Page]:
     """A tab with JavaScript turned off, for the no-JS paths."""
     context = browser.new_context(java_script_enabled=False)
     tab = context.new_page()
