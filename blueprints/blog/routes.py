@@ -38,6 +38,7 @@ from blueprints.blog.queries import (
 from blueprints.blog.search import MAX_QUERY_LENGTH, MAX_RESULTS, matching_posts
 from blueprints.shared.htmx import is_htmx_request, render_page_or_partial
 from blueprints.shared.markdown import expand_drill_embeds
+from blueprints.shared.pagecache import cached_page
 
 PER_PAGE = 10
 # Digits only, and few enough that the offset stays a sane SQL integer.
@@ -56,6 +57,7 @@ def requested_page() -> int:
 
 
 @bp.get("/")
+@cached_page
 def index() -> str:
     """Public articles, newest first, ten to a page."""
     page = db.paginate(public_posts(), page=requested_page(), per_page=PER_PAGE, error_out=True)
@@ -63,6 +65,7 @@ def index() -> str:
 
 
 @bp.get("/tag/<name>")
+@cached_page
 def tag(name: str) -> str:
     """Public articles carrying one tag."""
     chosen = public_tag_or_404(name)
@@ -85,6 +88,7 @@ def search() -> Response:
 
 
 @bp.get("/<slug>")
+@cached_page
 def article(slug: str) -> str:
     """One public article with its drills, related reading, comments and a fresh comment form."""
     post = public_post_or_404(slug)

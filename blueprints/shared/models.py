@@ -53,3 +53,16 @@ class RateEvent(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(200))
     at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ContentVersion(db.Model):
+    """One counter, raised in the same transaction as any change to what public pages show.
+
+    Every worker compares it with the version its cached pages were rendered at, so an edit
+    shows at once on every worker without any message passing between them.
+    """
+
+    __tablename__ = "content_version"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version: Mapped[int] = mapped_column(default=0)

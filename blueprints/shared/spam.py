@@ -15,6 +15,10 @@ def _serializer() -> URLSafeSerializer:
 
 def new_form_token() -> str:
     """A signed timestamp put in the form when it is rendered."""
+    from blueprints.shared.pagecache import STAMP_PLACEHOLDER, rendering_for_cache
+
+    if rendering_for_cache():
+        return STAMP_PLACEHOLDER  # the cache puts a fresh stamp in at each visit
     return _serializer().dumps(time.time())
 
 

@@ -9,10 +9,12 @@ from app import db
 from blueprints.blog.queries import latest_published_posts
 from blueprints.drills.models import DIRECTIONS, Drill
 from blueprints.programs.models import Program
+from blueprints.shared.pagecache import cached_page
 from blueprints.site import bp
 
 
 @bp.get("/")
+@cached_page
 def home() -> str:
     """The coach, the four directions, the latest articles and the programs."""
     counts = dict(

@@ -1,0 +1,166 @@
+"""Whole-page cache for public pages: rendered once per content change, personalised per visit.
+
+A cached page is rendered with placeholders where the visitor's CSRF token and the spam guard's
+"form shown at" stamp go; serving it swaps in fresh ones, so forms on a cached page work exactly
+like forms on a freshly rendered one. A page is reused only while the content version it was
+rendered at is current (one small query a request) and for at most `MAX_AGE_SECONDS`, which
+bounds how late a scheduled article can appear. Visitors with a session that matters (a coach
+logged in, a flashed message waiting) always get a fresh render.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import wraps
+from threading import Lock
+from typing import Any
+
+from flask import Response, current_app, g, make_response, request, session
+from flask_wtf.csrf import generate_csrf
+from sqlalchemy import event, select, update
+from sqlalchemy.orm import Session, UOWTransaction
+
+from app import db
+from blueprints.shared.models import ContentVersion
+
+CSRF_PLACEHOLDER = "__csrf-token-placeholder__"
+STAMP_PLACEHOLDER = "__form-stamp-placeholder__"
+MAX_AGE_SECONDS = 60.0
+MAX_ENTRIES = 512
+
+# Tables whose rows appear on cached pages; a change to any of them raises the version.
+CONTENT_TABLES = {
+    "post", "tag", "post_tag", "post_drill", "comment", "drill", "drill_equipment", "program",
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class _Entry:
+    version: int
+    stored_at: float
+    body: str
+    headers: list[tuple[str, str]]
+
+
+class _PageStore:
+    """One app's cached pages, least recently used first."""
+
+    def __init__(self) -> None:
+        self.entries: OrderedDict[str, _Entry] = OrderedDict()
+        self.lock = Lock()
+
+    def get(self, key: str) -> _Entry | None:
+        with self.lock:
+            return self.entries.get(key)
+
+    def put(self, key: str, entry: _Entry) -> None:
+        with self.lock:
+            self.entries[key] = entry
+            self.entries.move_to_end(key)
+            while len(self.entries) > MAX_ENTRIES:
+                self.entries.popitem(last=False)
+
+
+def _store() -> _PageStore:
+    return current_app.extensions.setdefault("page_cache", _PageStore())  # type: ignore[no-any-return]
+
+
+def cached_page(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Serve this GET view from the page cache when the visitor's session allows it."""
+
+    @wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Response:
+        if not _cacheable_request():
+            return make_response(view(*args, **kwargs))
+        version = current_version()
+        if version is None:  # no version row: nothing could tell us of edits
+            return make_response(view(*args, **kwargs))
+        key = request.full_path
+        entry = _store().get(key)
+        if entry is None or entry.version != version or _expired(entry):
+            entry = _render_for_cache(view, args, kwargs, version)
+            if entry is None:  # not a plain 200 page: the view's own answer, uncached
+                return make_response(view(*args, **kwargs))
+            _store().put(key, entry)
+        return _personalised(entry)
+
+    return wrapper
+
+
+def rendering_for_cache() -> bool:
+    """True while a page is rendered for the cache: per-visitor values become placeholders."""
+    return bool(g.get("_rendering_for_cache"))
+
+
+def current_version() -> int | None:
+    """The content version every worker shares (None if the row is missing)."""
+    return db.session.scalar(select(ContentVersion.version).where(ContentVersion.id == 1))
+
+
+def _cacheable_request() -> bool:
+    return (
+        request.method == "GET"
+        and "HX-Request" not in request.headers
+        and "_user_id" not in session
+        and "_flashes" not in session
+    )
+
+
+def _expired(entry: _Entry) -> bool:
+    return time.monotonic() - entry.stored_at > MAX_AGE_SECONDS
+
+
+def _render_for_cache(
+    view: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any], version: int
+) -> _Entry | None:
+    g.csrf_token = CSRF_PLACEHOLDER  # Flask-WTF hands out g.csrf_token when it is set
+    g._rendering_for_cache = True
+    try:
+        response = make_response(view(*args, **kwargs))
+    finally:
+        g.pop("csrf_token", None)
+        g.pop("_rendering_for_cache", None)
+    if response.status_code != 200 or response.mimetype != "text/html":
+        return None
+    headers = [(k, v) for k, v in response.headers.items() if k.lower() != "content-length"]
+    return _Entry(version, time.monotonic(), response.get_data(as_text=True), headers)
+
+
+def _personalised(entry: _Entry) -> Response:
+    from blueprints.shared.spam import new_form_token
+
+    body = entry.body
+    if CSRF_PLACEHOLDER in body:
+        body = body.replace(CSRF_PLACEHOLDER, generate_csrf())
+    if STAMP_PLACEHOLDER in body:
+        body = body.replace(STAMP_PLACEHOLDER, new_form_token())
+    response = Response(body, status=200, headers=entry.headers)
+    response.vary.add("Cookie")
+    return response
+
+
+@event.listens_for(Session, "after_flush")
+def _raise_version_on_content_change(session: Session, _flush: UOWTransaction) -> None:
+    changed = (*session.new, *session.dirty, *session.deleted)
+    if any(getattr(obj, "__tablename__", None) in CONTENT_TABLES for obj in changed):
+        _raise_version(session)
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _raise_version_on_bulk_change(state: Any) -> None:
+    if not (state.is_update or state.is_delete or state.is_insert):
+        return
+    table = getattr(state.statement, "table", None)
+    if getattr(table, "name", None) in CONTENT_TABLES:
+        _raise_version(state.session)
+
+
+def _raise_version(session: Session) -> None:
+    session.connection().execute(
+        update(ContentVersion.__table__)
+        .where(ContentVersion.__table__.c.id == 1)
+        .values(version=ContentVersion.__table__.c.version + 1)
+    )
