@@ -84,7 +84,7 @@ def _attempt_allowed(email: str) -> bool:
 def login() -> ResponseReturnValue:
     """The login form; on success a brand-new session and on to where the coach was going."""
     if current_user.is_authenticated:
-        return redirect(url_for("studio.dashboard"))
+        return redirect(url_for("studio.index"))
     form = LoginForm()
     if request.method == "GET":
         form.next.data = safe_next(request.args.get("next")) or ""
@@ -97,7 +97,7 @@ def login() -> ResponseReturnValue:
     if user is None:
         form.form_errors.append(LOGIN_FAILED)
         return render_template("studio/login.html", form=form), 422
-    target = safe_next(form.next.data) or url_for("studio.dashboard")
+    target = safe_next(form.next.data) or url_for("studio.index")
     session.clear()  # nothing from before the login survives (session fixation)
     login_user(user)
     return redirect(target)

@@ -24,7 +24,7 @@ def _count(query) -> int:  # type: ignore[no-untyped-def]
 
 
 @bp.get("/")
-def dashboard() -> str:
+def index() -> str:
     """New enquiries, the next consultations, new signups and waitlists, comments, failed mail."""
     now = utcnow()
     new_enquiries = select(Enquiry).where(Enquiry.status == "new")

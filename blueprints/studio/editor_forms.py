@@ -32,18 +32,18 @@ from wtforms.validators import (
 from blueprints.drills.models import DIRECTIONS, EQUIPMENT, LEVELS
 from blueprints.shared.database import utcnow
 from blueprints.studio.clock import coach_local_to_utc
-from blueprints.studio.forms import MultiCheckboxField
+from blueprints.studio.forms import MultiCheckboxField, choices
 from blueprints.studio.slugs import SLUG_PATTERN
 from blueprints.studio.uploads import UploadRejected, check_mp4, image_as_jpeg
 from blueprints.studio.video_links import UnsupportedVideoLink, embed_url
 
 SLUG_MESSAGE = "Use lowercase letters, digits and single hyphens, like back-to-basics."
 MAX_TAGS = 12
-PUBLICATION_CHOICES = [
-    ("draft", "Draft: only you can see it"),
-    ("published", "Published: visible now"),
-    ("scheduled", "Scheduled: appears by itself at the time below"),
-]
+PUBLICATION_CHOICES = {
+    "draft": "Draft: only you can see it",
+    "published": "Published: visible now",
+    "scheduled": "Scheduled: appears by itself at the time below",
+}
 
 
 def uploaded(field: FileField) -> FileStorage | None:
@@ -82,7 +82,7 @@ class ArticleForm(FlaskForm):
     cover = FileField("Cover image (JPEG, PNG, WebP or GIF)")
     cover_alt = StringField("Describe the cover image", validators=[Length(max=300)])
     remove_cover = BooleanField("Remove the cover image")
-    publication = RadioField("Publication", choices=PUBLICATION_CHOICES, default="draft")
+    publication = RadioField("Publication", choices=choices(PUBLICATION_CHOICES), default="draft")
     publish_at = DateTimeLocalField(
         "Publish at (your time)", format="%Y-%m-%dT%H:%M", validators=[Optional()]
     )
@@ -134,9 +134,9 @@ class DrillForm(FlaskForm):
 
     name = StringField("Name", validators=[DataRequired("Give the drill a name."), Length(max=160)])
     slug = _slug_field("Address (slug)", 120)
-    direction = SelectField("Direction", choices=list(DIRECTIONS.items()))
-    level = SelectField("Level", choices=list(LEVELS.items()))
-    equipment = MultiCheckboxField("Equipment", choices=list(EQUIPMENT.items()))
+    direction = SelectField("Direction", choices=choices(DIRECTIONS))
+    level = SelectField("Level", choices=choices(LEVELS))
+    equipment = MultiCheckboxField("Equipment", choices=choices(EQUIPMENT))
     position = IntegerField(
         "Order within its direction (lower comes first)",
         default=0,
@@ -210,7 +210,7 @@ class ProgramForm(FlaskForm):
     slug = _slug_field("Address (slug)", 160)
     summary = TextAreaField("Summary", validators=[Length(max=400)])
     body_md = TextAreaField("Description (Markdown)", validators=[Length(max=100_000)])
-    level = SelectField("Level", choices=list(LEVELS.items()))
+    level = SelectField("Level", choices=choices(LEVELS))
     duration_weeks = IntegerField(
         "Length (weeks)",
         default=6,
@@ -221,7 +221,7 @@ class ProgramForm(FlaskForm):
         default=2,
         validators=[InputRequired("Enter a number."), NumberRange(1, 14, "Use 1 to 14.")],
     )
-    directions = MultiCheckboxField("Directions trained", choices=list(DIRECTIONS.items()))
+    directions = MultiCheckboxField("Directions trained", choices=choices(DIRECTIONS))
     price_text = StringField("Price, as visitors should read it", validators=[Length(max=120)])
     payment_url = URLField(
         "Payment link (optional)",

@@ -11,6 +11,7 @@ from wtforms import (
     HiddenField,
     IntegerField,
     PasswordField,
+    SelectChoice,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -31,6 +32,11 @@ from blueprints.contact.models import ENQUIRY_STATUSES, FORMATS
 from blueprints.shared.models import OUTBOX_STATES
 
 WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+
+
+def choices(options: dict[Any, str]) -> list[SelectChoice]:
+    """Select or checkbox options from a {value: label} mapping, in its order."""
+    return [SelectChoice(value=value, label=label) for value, label in options.items()]
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -56,7 +62,9 @@ class EnquiryFilterForm(FlaskForm):
 
     status = SelectField(
         "Show",
-        choices=[("", "All"), *[(status, status.capitalize()) for status in ENQUIRY_STATUSES]],
+        choices=choices(
+            {"": "All", **{status: status.capitalize() for status in ENQUIRY_STATUSES}}
+        ),
         default="new",
         validators=[Optional()],
     )
@@ -70,7 +78,7 @@ class OutboxFilterForm(FlaskForm):
 
     status = SelectField(
         "Show",
-        choices=[("", "All"), *[(status, status.capitalize()) for status in OUTBOX_STATES]],
+        choices=choices({"": "All", **{status: status.capitalize() for status in OUTBOX_STATES}}),
         default="",
         validators=[Optional()],
     )
@@ -79,7 +87,7 @@ class OutboxFilterForm(FlaskForm):
 class EnquiryStatusForm(FlaskForm):
     """Mark an enquiry new, answered or archived."""
 
-    status = SelectField("Status", choices=[(status, status) for status in ENQUIRY_STATUSES])
+    status = SelectField("Status", choices=choices({status: status for status in ENQUIRY_STATUSES}))
 
 
 class AvailabilitySettingsForm(FlaskForm):
@@ -105,7 +113,7 @@ class AvailabilitySettingsForm(FlaskForm):
         "Visitors may cancel until (hours before)",
         validators=[InputRequired("Enter the cut-off."), NumberRange(0, 336, "Use 0 to 336.")],
     )
-    formats = MultiCheckboxField("Formats offered", choices=list(FORMATS.items()))
+    formats = MultiCheckboxField("Formats offered", choices=choices(FORMATS))
     location = StringField("Address for in-person sessions", validators=[Length(max=200)])
 
     def validate_formats(self, field: MultiCheckboxField) -> None:
@@ -122,7 +130,7 @@ class AvailabilitySettingsForm(FlaskForm):
 class WeeklyHoursForm(FlaskForm):
     """A window of bookable time on one weekday."""
 
-    weekday = SelectField("Day", choices=list(enumerate(WEEKDAYS)), coerce=int)
+    weekday = SelectField("Day", choices=choices(dict(enumerate(WEEKDAYS))), coerce=int)
     start_time = TimeField("From", validators=[InputRequired("Enter a start time.")])
     end_time = TimeField("Until", validators=[InputRequired("Enter an end time.")])
 
@@ -156,13 +164,3 @@ class EraseConfirmForm(FlaskForm):
         "I understand that this cannot be undone",
         validators=[DataRequired("Tick the box to confirm.")],
     )
-
-
-def checkbox_data(values: list[str] | None) -> list[str]:
-    """Checkbox lists submit nothing when none is ticked; treat that as an empty list."""
-    return list(values or [])
-
-
-def set_choices(field: SelectField | MultiCheckboxField, choices: dict[str, Any]) -> None:
-    """Fill a select or checkbox list from a {value: label} mapping."""
-    field.choices = list(choices.items())

@@ -40,7 +40,7 @@ def outbox() -> ResponseReturnValue:
         "studio/_outbox.html",
         form=form,
         messages=messages,
-        page=page,
+        page_number=page,
         has_next=page * PAGE_SIZE < total,
         total=total,
     )
