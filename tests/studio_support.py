@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import io
 import re
 from datetime import datetime, timedelta
+from pathlib import Path
 
 from flask import Flask
 from flask.testing import FlaskClient
+from PIL import Image
 
 from app import db
 from blueprints.blog.models import Comment, Post
 from blueprints.contact.models import Booking, Enquiry
 from blueprints.programs.models import Program, Signup
 from blueprints.shared.database import utcnow
+from blueprints.shared.seed import seed_demo_content
 from blueprints.studio.models import User
+from tests.support import make_app
 
 COACH_EMAIL = "maya@example.com"
 COACH_PASSWORD = "correct horse battery staple"
@@ -107,3 +112,33 @@ def add_comment(post: Post, email: str | None, body: str = "This helped my back.
     comment = Comment(post=post, name="Reader", email=email, body=body, status="pending")
     db.session.add(comment)
     return comment
+
+
+def studio_app(database_file: Path, uploads: Path, seeded: bool = True) -> Flask:
+    """A test app whose uploads go to `uploads` (never the real instance folder)."""
+    app = make_app(database_file, UPLOAD_FOLDER=str(uploads))
+    if seeded:
+        with app.app_context():
+            seed_demo_content()
+            db.session.remove()
+    return app
+
+
+def coach_client(app: Flask) -> FlaskClient:
+    """A client logged in as the coach."""
+    create_coach(app)
+    client = app.test_client()
+    assert log_in(client).status_code == 302
+    return client
+
+
+def png_bytes(width: int, height: int, color: str = "teal") -> bytes:
+    """A real PNG image of the given size."""
+    buffer = io.BytesIO()
+    Image.new("RGB", (width, height), color).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def upload(data: bytes, filename: str) -> tuple[io.BytesIO, str]:
+    """A file field value for the test client."""
+    return io.BytesIO(data), filename
