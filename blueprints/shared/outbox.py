@@ -26,7 +26,7 @@ from jinja2 import TemplateNotFound
 from sqlalchemy import and_, event, or_, select
 from sqlalchemy.orm import Session
 
-from app import db, mail
+from app import db
 from blueprints.shared.database import serialized_write, utcnow
 from blueprints.shared.models import OutboxMessage
 
@@ -201,6 +201,13 @@ def _compose(row: OutboxMessage) -> Message:
 class TimeoutConnection(Connection):
     """Flask-Mail's connection, with a socket timeout so a silent server cannot hang us."""
 
+    def __enter__(self) -> TimeoutConnection:
+        # MAIL_SERVER alone decides whether we send (see _send): Flask-Mail's own suppression,
+        # on whenever TESTING is, would mark rows sent that never left.
+        self.host = self.configure_host()
+        self.num_emails = 0
+        return self
+
     def configure_host(self) -> smtplib.SMTP:
         config = current_app.config
         timeout = config["MAIL_TIMEOUT"]
@@ -220,7 +227,8 @@ def _send(message: Message) -> None:
     if not current_app.config.get("MAIL_SERVER"):
         log.info("MAIL_SERVER is not set; logging instead of sending:\n%s", message.as_string())
         return
-    with TimeoutConnection(mail) as connection:
+    # The app's Flask-Mail state: the `mail` object itself holds none after init_app().
+    with TimeoutConnection(current_app.extensions["mail"]) as connection:
         connection.send(message)
 
 

@@ -8,6 +8,12 @@ from sqlalchemy import func, select
 
 from app import db
 from blueprints.programs.models import Program, Signup
+from blueprints.programs.signups import (
+    cancel_signup,
+    confirmed_count,
+    fill_free_places,
+    lock_name,
+)
 from blueprints.shared.database import serialized_write
 from blueprints.shared.markdown import render_markdown
 from blueprints.studio import bp
@@ -15,21 +21,11 @@ from blueprints.studio.editor_forms import ProgramForm
 from blueprints.studio.slugs import SlugTaken, free_slug, slug_taken, slugify
 
 SLUG_TAKEN = "Another program already uses this address; choose a different one."
-# The programs blueprint takes the same lock when it fills a place.
-SIGNUP_LOCK = "program-signups"
+NEW_PROGRAM_LOCK = "program:new"
 
 
 class CapacityTooSmall(Exception):
     """More people already hold places than the new capacity allows."""
-
-
-def confirmed_count(program_id: int) -> int:
-    """How many people hold a confirmed place."""
-    return db.session.scalar(
-        select(func.count())
-        .select_from(Signup)
-        .where(Signup.program_id == program_id, Signup.status == "confirmed")
-    )
 
 
 @bp.get("/programs")
@@ -72,9 +68,12 @@ def _render_editor(form: ProgramForm, program: Program | None) -> ResponseReturn
 
 
 def _save_program(form: ProgramForm, program_id: int | None) -> Program | None:
-    """Write the form into a new or existing program; None (with a field error) if refused."""
+    """Write the form into a new or existing program; None (with a field error) if refused.
+
+    Runs under the program's own signup lock, so a capacity check cannot race a signup.
+    """
     try:
-        with serialized_write(SIGNUP_LOCK) as session:
+        with serialized_write(lock_name(program_id) if program_id else NEW_PROGRAM_LOCK) as session:
             program = session.get(Program, program_id) if program_id else Program()
             _apply_fields(form, program)
             session.add(program)
@@ -85,6 +84,10 @@ def _save_program(form: ProgramForm, program_id: int | None) -> Program | None:
         form.capacity.errors.append(str(error))
         return None
     flash(f"Saved \u201c{program.title}\u201d.", "success")
+    promoted = fill_free_places(program.id)  # more places: the people waiting get them first
+    if promoted:
+        names = ", ".join(signup.name for signup in promoted)
+        flash(f"Moved up from the waiting list and emailed: {names}.", "success")
     return program
 
 
@@ -166,11 +169,13 @@ def programs_signups(program_id: int) -> str:
 @bp.post("/programs/signups/<int:signup_id>/cancel")
 def programs_cancel_signup(signup_id: int) -> ResponseReturnValue:
     """Cancel a place; the programs blueprint promotes the first person waiting and emails them."""
-    from blueprints.programs.signups import cancel_signup
-
     signup = db.get_or_404(Signup, signup_id)
     if signup.status == "cancelled":
         abort(409, description="This place was already cancelled.")
-    cancel_signup(signup)
-    flash(f"Cancelled the place of {signup.name}.", "success")
-    return redirect(url_for("studio.programs_signups", program_id=signup.program_id))
+    name, program_id = signup.name, signup.program_id
+    promoted = cancel_signup(signup, notify_coach=False)  # the coach did it; no note to herself
+    message = f"Cancelled the place of {name}."
+    if promoted is not None:
+        message += f" {promoted.name} moved up from the waiting list and has been emailed."
+    flash(message, "success")
+    return redirect(url_for("studio.programs_signups", program_id=program_id))
