@@ -6,6 +6,7 @@ import io
 import re
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from flask import Flask
 from flask.testing import FlaskClient
@@ -114,9 +115,9 @@ def add_comment(post: Post, email: str | None, body: str = "This helped my back.
     return comment
 
 
-def studio_app(database_file: Path, uploads: Path, seeded: bool = True) -> Flask:
+def studio_app(database_file: Path, uploads: Path, seeded: bool = True, **overrides: Any) -> Flask:
     """A test app whose uploads go to `uploads` (never the real instance folder)."""
-    app = make_app(database_file, UPLOAD_FOLDER=str(uploads))
+    app = make_app(database_file, UPLOAD_FOLDER=str(uploads), **overrides)
     if seeded:
         with app.app_context():
             seed_demo_content()

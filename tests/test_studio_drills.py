@@ -46,7 +46,7 @@ def drill_form(**overrides: object) -> dict[str, object]:
         "equipment": ["dumbbell", "bench"],
         "position": "3",
         "summary": "Load the spine into flexion slowly, one vertebra at a time.",
-        "steps": "Sit tall on the bench\n\n  Hold the dumbbell between your feet  \nRoll down slowly",
+        "steps": "Sit tall on the bench\n\n  Hold the dumbbell by your feet  \nRoll down slowly",
         "cues": "Chin first\nExhale down",
         "mistakes": "Rushing",
         "progression": "Stand on a box",
@@ -104,10 +104,7 @@ def test_create_edit_and_delete_a_drill(app: Flask, coach: FlaskClient) -> None:
     assert response.status_code == 302 and response.location == f"/studio/drills/{drill.id}/edit"
     assert (drill.direction, drill.level, drill.position) == ("flexion", "intermediate", 3)
     assert drill.equipment_names == ["bench", "dumbbell"]
-    assert (
-        drill.steps
-        == "Sit tall on the bench\nHold the dumbbell between your feet\nRoll down slowly"
-    )
+    assert drill.steps == "Sit tall on the bench\nHold the dumbbell by your feet\nRoll down slowly"
     assert drill.video_url == "https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ"
     assert drill.duration_seconds == 40
     assert "Seated Jefferson curl" in coach.get("/drills/").get_data(as_text=True)
