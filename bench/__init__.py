@@ -1,0 +1,1 @@
+"""Benchmarks that print figures (medians, rates); run with `python -m bench`."""

@@ -1,6 +1,15 @@
-"""`make bench`: every benchmark module prints its own figures."""
+"""`make bench`: run every benchmark module and print its figures."""
 
-from bench import programs
+from __future__ import annotations
+
+from bench import contact, programs
+
+
+def main() -> None:
+    """Run the benchmarks one after another."""
+    programs.main()
+    contact.main()
+
 
 if __name__ == "__main__":
-    programs.main()
+    main()

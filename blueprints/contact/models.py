@@ -17,6 +17,20 @@ TOPICS = {
 }
 ENQUIRY_STATUSES = ("new", "answered", "archived")
 FORMATS = {"video": "Video call", "in_person": "In person"}
+PAIN_DURATIONS = {
+    "under_6_weeks": "Less than 6 weeks",
+    "6_weeks_3_months": "6 weeks to 3 months",
+    "3_12_months": "3 to 12 months",
+    "over_a_year": "More than a year",
+    "not_now": "It comes and goes / not right now",
+}
+# Signs that need a clinician before any coaching; a yes to any of them does not book.
+RED_FLAGS = {
+    "leg_numbness": "Numbness, tingling or weakness in one or both legs",
+    "bladder_bowel": "Loss of bladder or bowel control, or numbness around the groin",
+    "weight_loss": "Weight loss you cannot explain",
+    "recent_trauma": "A recent fall, accident or blow to the back",
+}
 
 
 class Enquiry(db.Model):
@@ -32,6 +46,11 @@ class Enquiry(db.Model):
     message: Mapped[str] = mapped_column(Text, default="")
     # Where the visitor came from ("article:why-rest-alone...") so the coach has context.
     context: Mapped[str] = mapped_column(String(200), default="")
+    # The consultation intake, kept on the enquiry so it survives even when nothing is booked.
+    reason: Mapped[str] = mapped_column(Text, default="", server_default="")
+    pain_duration: Mapped[str] = mapped_column(String(40), default="", server_default="")
+    # Comma-separated RED_FLAGS keys answered "yes": the coach follows up, nothing is booked.
+    red_flags: Mapped[str] = mapped_column(String(200), default="", server_default="")
     status: Mapped[str] = mapped_column(String(12), default="new")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 

@@ -1,13 +1,166 @@
-"""Contact and booking (foundation version; the contact issue grows this)."""
+"""The contact page: one form for messages and consultation bookings."""
 
 from __future__ import annotations
 
-from flask import render_template
+from typing import Any
 
+from flask import Response, current_app, redirect, render_template, request, session, url_for
+from sqlalchemy import select
+
+from app import db
 from blueprints.contact import bp
+from blueprints.contact.bookings import (
+    Intake,
+    SlotTaken,
+    SlotUnavailable,
+    Visitor,
+    book_consultation,
+    record_enquiry,
+)
+from blueprints.contact.forms import ContactForm, as_choices, clean_context
+from blueprints.contact.links import describe_context, manage_url
+from blueprints.contact.models import RED_FLAGS, TOPICS, Booking
+from blueprints.contact.picker import build_picker, offered_formats
+from blueprints.contact.slots import describe_time, parse_slot_value, settings
+from blueprints.shared.htmx import add_vary_hx_request, is_htmx_request, render_page_or_partial
+from blueprints.shared.ratelimit import allow
+
+RATE_LIMIT = 5  # accepted submissions per client per window
+RATE_WINDOW_SECONDS = 3600
 
 
 @bp.get("/")
-def index() -> str:
-    """The contact page."""
-    return render_template("contact/index.html")
+def index() -> Response:
+    """The form, prefilled from ?topic= and ?context=; htmx gets the booking section only."""
+    topic = request.args.get("topic", "")
+    form = ContactForm(
+        topic=topic if topic in TOPICS else "other",
+        context=clean_context(request.args.get("context")),
+    )
+    form.prime_spam_guard()
+    return _render_form(form, 200, zone=request.args.get("tz"), partial="contact/_booking.html")
+
+
+@bp.post("/")
+def submit() -> Response:
+    """Validate, then store the message or the booking (with its emails) in one transaction."""
+    form = ContactForm()
+    form.format.choices = as_choices(offered_formats())
+    if not form.validate():
+        return _render_form(form, 422)
+    if form.looks_like_spam():
+        return _done({"kind": "enquiry", "email": form.email.data})  # looks normal, stores nothing
+    limit = current_app.config.get("CONTACT_RATE_LIMIT", RATE_LIMIT)
+    if not allow("contact", limit, RATE_WINDOW_SECONDS):
+        return _render_form(form, 429, form_error=_rate_limited_message())
+    visitor = _visitor(form)
+    if not form.is_consultation():
+        record_enquiry(visitor)
+        return _done({"kind": "enquiry", "email": visitor.email})
+    intake = Intake(
+        form.reason.data.strip(), form.pain_duration.data, form.red_flags_answered_yes()
+    )
+    if intake.red_flags:
+        record_enquiry(visitor, intake)
+        return _done({"kind": "red_flags", "email": visitor.email, "flags": intake.red_flags})
+    try:
+        booking = book_consultation(
+            visitor, intake, parse_slot_value(form.slot.data), form.format.data, _zone(form)
+        )
+    except SlotTaken as taken:
+        return _render_form(form, 409, slot_error=taken.message, keep_slot=False)
+    except SlotUnavailable as unavailable:
+        return _render_form(form, 422, slot_error=unavailable.message, keep_slot=False)
+    return _done({"kind": "booked", "email": visitor.email, "booking_uid": booking.uid})
+
+
+@bp.get("/thanks")
+def thanks() -> Response | str:
+    """After a plain (no-JavaScript) submission: what happened, from the session."""
+    outcome = session.get("contact_done")
+    if not outcome:
+        return redirect(url_for("contact.index"))
+    return render_template("contact/done.html", **_outcome_context(outcome))
+
+
+def _visitor(form: ContactForm) -> Visitor:
+    return Visitor(
+        name=form.name.data.strip(),
+        email=form.email.data,
+        topic=form.topic.data,
+        message=(form.message.data or "").strip(),
+        context=clean_context(form.context.data),
+    )
+
+
+def _zone(form: ContactForm) -> str:
+    return form.timezone.data or current_app.config["COACH_TIMEZONE"]
+
+
+def _rate_limited_message() -> str:
+    coach_email = current_app.config["COACH_EMAIL"]
+    return (
+        "Several messages have come from your connection in the last hour, so this one was "
+        f"not sent. Please try again later, or email {coach_email} directly."
+    )
+
+
+def _render_form(
+    form: ContactForm,
+    status: int,
+    *,
+    zone: str | None = None,
+    partial: str = "contact/_form.html",
+    form_error: str | None = None,
+    slot_error: str | None = None,
+    keep_slot: bool = True,
+) -> Response:
+    form.format.choices = as_choices(offered_formats())
+    context = clean_context(form.context.data)
+    picker = build_picker(
+        zone or form.timezone.data,
+        url_for("contact.index"),
+        carry={"topic": "consultation", "context": context},
+        selected=(form.slot.data or "") if keep_slot else "",
+        error=slot_error or (form.slot.errors[0] if form.slot.errors else None),
+    )
+    return render_page_or_partial(
+        "contact/index.html",
+        partial,
+        status,
+        form=form,
+        picker=picker,
+        form_error=form_error,
+        context_label=describe_context(context),
+        rules=settings(),
+        red_flags=RED_FLAGS,
+    )
+
+
+def _done(outcome: dict[str, Any]) -> Response:
+    """htmx: the success message in place of the form; otherwise POST/redirect/GET."""
+    if is_htmx_request():
+        html = render_template("contact/_done.html", **_outcome_context(outcome))
+        return add_vary_hx_request(current_app.make_response(html))
+    session["contact_done"] = outcome
+    return add_vary_hx_request(redirect(url_for("contact.thanks"), code=303))
+
+
+def _outcome_context(outcome: dict[str, Any]) -> dict[str, Any]:
+    booking = None
+    if outcome.get("booking_uid"):
+        booking = db.session.scalar(select(Booking).where(Booking.uid == outcome["booking_uid"]))
+    context: dict[str, Any] = {
+        "outcome": outcome,
+        "booking": booking,
+        "red_flag_questions": [RED_FLAGS[key] for key in outcome.get("flags", [])],
+        "reply_within": current_app.config.get("CONTACT_REPLY_WITHIN", "two working days"),
+        "cutoff_hours": settings().cancel_cutoff_hours,
+    }
+    if booking is not None:
+        context["visitor_when"] = describe_time(booking.starts_at, booking.visitor_timezone)
+        context["coach_when"] = describe_time(
+            booking.starts_at, current_app.config["COACH_TIMEZONE"]
+        )
+        context["manage_url"] = manage_url(booking)
+    return context

@@ -11,6 +11,7 @@ Message-ID (at-least-once in that one crash window, never otherwise).
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import smtplib
 import threading
@@ -21,7 +22,7 @@ from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
 from flask import Flask, current_app, render_template
-from flask_mail import Attachment, Connection, Message
+from flask_mail import Attachment, Message, sanitize_address
 from jinja2 import TemplateNotFound
 from sqlalchemy import and_, event, or_, select
 from sqlalchemy.orm import Session
@@ -33,7 +34,9 @@ from blueprints.shared.models import OutboxMessage
 log = logging.getLogger(__name__)
 
 CLAIM_LEASE = timedelta(minutes=5)
-MAX_ATTEMPTS = 8
+# 30 s doubling to a 6-hour ceiling: 14 attempts keep trying for over a day (about 26 h), so
+# a mail server that is down overnight loses nothing.
+MAX_ATTEMPTS = 14
 FIRST_RETRY_SECONDS = 30
 MAX_RETRY_SECONDS = 6 * 3600
 POLL_SECONDS = 30.0
@@ -134,10 +137,16 @@ def _deliver_one(message_id: int) -> str:
     if row is None or row.status != "sending":
         db.session.commit()
         return "skipped"
-    message = _compose(row)
+    recipient = row.to_addr
+    try:
+        message = _compose(row)
+    except Exception as error:  # a row no email can be made from must not stall the queue
+        db.session.commit()
+        log.exception("outbox message %s cannot be composed", message_id)
+        return _record_failure(message_id, f"cannot compose: {error!r}", permanent=True)
     db.session.commit()  # hold no transaction open while talking to the SMTP server
     try:
-        _send(message)
+        _send(message, recipient)
     except smtplib.SMTPResponseException as error:
         permanent = 500 <= error.smtp_code < 600
         return _record_failure(message_id, f"{error.smtp_code} {error.smtp_error!r}", permanent)
@@ -147,6 +156,9 @@ def _deliver_one(message_id: int) -> str:
         return _record_failure(message_id, f"recipients refused: {codes}", permanent)
     except (OSError, smtplib.SMTPException) as error:
         return _record_failure(message_id, f"{type(error).__name__}: {error}", permanent=False)
+    except Exception as error:
+        log.exception("outbox message %s cannot be sent", message_id)
+        return _record_failure(message_id, f"{type(error).__name__}: {error}", permanent=True)
     with serialized_write("outbox") as session:
         row = session.get(OutboxMessage, message_id)
         if row is not None:
@@ -198,38 +210,49 @@ def _compose(row: OutboxMessage) -> Message:
     return message
 
 
-class TimeoutConnection(Connection):
-    """Flask-Mail's connection, with a socket timeout so a silent server cannot hang us."""
-
-    def __enter__(self) -> TimeoutConnection:
-        # MAIL_SERVER alone decides whether we send (see _send): Flask-Mail's own suppression,
-        # on whenever TESTING is, would mark rows sent that never left.
-        self.host = self.configure_host()
-        self.num_emails = 0
-        return self
-
-    def configure_host(self) -> smtplib.SMTP:
-        config = current_app.config
-        timeout = config["MAIL_TIMEOUT"]
-        host: smtplib.SMTP
-        if self.mail.use_ssl:
-            host = smtplib.SMTP_SSL(self.mail.server, self.mail.port, timeout=timeout)
-        else:
-            host = smtplib.SMTP(self.mail.server, self.mail.port, timeout=timeout)
-        if self.mail.use_tls:
-            host.starttls()
-        if self.mail.username and self.mail.password:
-            host.login(self.mail.username, self.mail.password)
-        return host
-
-
-def _send(message: Message) -> None:
-    if not current_app.config.get("MAIL_SERVER"):
+def _send(message: Message, recipient: str) -> None:
+    config = current_app.config
+    if not config.get("MAIL_SERVER"):
         log.info("MAIL_SERVER is not set; logging instead of sending:\n%s", message.as_string())
         return
-    # The app's Flask-Mail state: the `mail` object itself holds none after init_app().
-    with TimeoutConnection(current_app.extensions["mail"]) as connection:
-        connection.send(message)
+    if message.has_bad_headers():
+        raise ValueError("a header contains a line break")
+    payload = message.as_bytes()
+    host = _connect(config)
+    try:
+        host.sendmail(sanitize_address(message.sender), [recipient], payload)
+    finally:
+        # Once the server has accepted the message it counts as sent: a dropped QUIT must not
+        # turn into a retry and a duplicate.
+        with contextlib.suppress(smtplib.SMTPException, OSError):
+            host.quit()
+
+
+def _connect(config: Any) -> smtplib.SMTP:
+    """An SMTP connection from the app's config; every socket operation bounded by MAIL_TIMEOUT.
+
+    (Flask-Mail's own Connection is not used: it reads settings the app factory never gives
+    it, has no timeout, and raises from QUIT after a successful send.)
+    """
+    server, port, timeout = (
+        config["MAIL_SERVER"],
+        config.get("MAIL_PORT", 25),
+        config["MAIL_TIMEOUT"],
+    )
+    host: smtplib.SMTP
+    if config.get("MAIL_USE_SSL"):
+        host = smtplib.SMTP_SSL(server, port, timeout=timeout)
+    else:
+        host = smtplib.SMTP(server, port, timeout=timeout)
+    try:
+        if config.get("MAIL_USE_TLS"):
+            host.starttls()
+        if config.get("MAIL_USERNAME") and config.get("MAIL_PASSWORD"):
+            host.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
+    except BaseException:
+        host.close()
+        raise
+    return host
 
 
 class BackgroundSender:

@@ -1,0 +1,343 @@
+"""Storing enquiries and bookings, moving and cancelling them, and their emails.
+
+Each function is one transaction: what the visitor sent and every email about it are written
+together (the outbox), so either all of it is stored or none. Slot claims run under
+`serialized_write`, and the partial unique index on confirmed start times is the backstop: a
+second confirmed booking at the same start is refused by the database itself.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Literal
+
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from blueprints.contact.invites import Method, invite_attachment
+from blueprints.contact.links import describe_context, manage_url
+from blueprints.contact.models import (
+    FORMATS,
+    PAIN_DURATIONS,
+    RED_FLAGS,
+    TOPICS,
+    Booking,
+    Enquiry,
+)
+from blueprints.contact.slots import TAKEN, describe_time, load_availability, settings, slot_problem
+from blueprints.shared.database import serialized_write, utcnow
+from blueprints.shared.outbox import queue_email
+
+REMINDER_HOURS = 24
+Change = Literal["confirmed", "rescheduled", "cancelled", "reminder"]
+
+
+class BookingError(Exception):
+    """A booking request that cannot go ahead; the message is for the visitor."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class SlotUnavailable(BookingError):
+    """The time is in the past, too soon, too far ahead or outside the coach's hours."""
+
+
+class SlotTaken(BookingError):
+    """Someone else holds that time (found by the check, or refused by the database)."""
+
+
+class ChangeRefused(BookingError):
+    """Cancelling or moving is not possible (past the cut-off, already cancelled, over)."""
+
+
+@dataclass(frozen=True)
+class Visitor:
+    """Who wrote and what about."""
+
+    name: str
+    email: str
+    topic: str
+    message: str = ""
+    context: str = ""
+
+
+@dataclass(frozen=True)
+class Intake:
+    """The short consultation questionnaire."""
+
+    reason: str
+    pain_duration: str
+    red_flags: list[str] = field(default_factory=list)
+
+
+def record_enquiry(visitor: Visitor, intake: Intake | None = None) -> Enquiry:
+    """Store a message (or a consultation request not booked because of red flags) and mail it."""
+    with serialized_write("enquiry") as session:
+        enquiry = _new_enquiry(visitor, intake)
+        session.add(enquiry)
+        session.flush()
+        _queue_enquiry_emails(enquiry)
+    return enquiry
+
+
+def book_consultation(
+    visitor: Visitor,
+    intake: Intake,
+    starts_at: datetime,
+    meeting_format: str,
+    visitor_timezone: str,
+    now: datetime | None = None,
+) -> Booking:
+    """Claim `starts_at` for the visitor; SlotTaken or SlotUnavailable if it cannot be had."""
+    now = now or utcnow()
+    try:
+        with serialized_write("booking") as session:
+            availability = load_availability()
+            _refuse_unless_free(slot_problem(availability, starts_at, now))
+            booking = Booking(
+                enquiry=_new_enquiry(visitor, intake),
+                uid=f"{uuid.uuid4().hex}@{_uid_domain()}",
+                sequence=0,
+                starts_at=starts_at,
+                ends_at=starts_at + availability.slot,
+                format=meeting_format,
+                visitor_timezone=visitor_timezone,
+                status="confirmed",
+                reason=intake.reason,
+                pain_duration=intake.pain_duration,
+                reminder_sent_at=_reminder_already_covered(starts_at, now),
+            )
+            session.add(booking)
+            session.flush()  # the unique index speaks here if the check was somehow raced
+            _queue_booking_emails(booking, "confirmed")
+    except IntegrityError as error:
+        raise SlotTaken(TAKEN) from error
+    return booking
+
+
+def change_problem(booking: Booking, now: datetime, by_coach: bool = False) -> str | None:
+    """Why this booking cannot be cancelled or moved now (in words), or None."""
+    if booking.status != "confirmed":
+        return "This consultation has been cancelled, so there is nothing left to change."
+    if booking.starts_at <= now:
+        return "This consultation has already taken place."
+    cutoff_hours = settings().cancel_cutoff_hours
+    if by_coach or booking.starts_at - now >= timedelta(hours=cutoff_hours):
+        return None
+    config = current_app.config
+    hours_left = max(int((booking.starts_at - now).total_seconds() // 3600), 0)
+    starts_in = f"{hours_left} hours" if hours_left else "less than an hour"
+    return (
+        f"Online changes close {cutoff_hours} hours before a session, and "
+        f"yours starts in {starts_in}. Please email {config['COACH_NAME']} at "
+        f"{config['COACH_EMAIL']} instead."
+    )
+
+
+def cancel_booking(
+    booking: Booking, by_coach: bool = False, now: datetime | None = None
+) -> Booking:
+    """Cancel a confirmed booking and tell both sides; the cut-off binds visitors, not the coach.
+
+    Runs (and commits) its own transaction, so call it with no other changes pending.
+    Raises ChangeRefused with the reason when it is too late or already cancelled.
+    """
+    now = now or utcnow()
+    with serialized_write("booking"):
+        problem = change_problem(booking, now, by_coach)
+        if problem:
+            raise ChangeRefused(problem)
+        booking.status = "cancelled"
+        booking.cancelled_at = now
+        booking.sequence += 1
+        _queue_booking_emails(booking, "cancelled", by_coach=by_coach)
+    return booking
+
+
+def reschedule_booking(
+    booking: Booking, starts_at: datetime, now: datetime | None = None
+) -> Booking:
+    """Move a booking to a free slot, keeping its UID and raising its SEQUENCE."""
+    now = now or utcnow()
+    try:
+        with serialized_write("booking") as session:
+            problem = change_problem(booking, now)
+            if problem:
+                raise ChangeRefused(problem)
+            if starts_at == booking.starts_at:
+                raise SlotUnavailable("That is already the time of your consultation.")
+            availability = load_availability(ignore_booking_id=booking.id)
+            _refuse_unless_free(slot_problem(availability, starts_at, now))
+            previous = booking.starts_at
+            booking.starts_at = starts_at
+            booking.ends_at = starts_at + availability.slot
+            booking.sequence += 1
+            booking.reminder_sent_at = _reminder_already_covered(starts_at, now)
+            session.flush()
+            _queue_booking_emails(booking, "rescheduled", previous=previous)
+    except IntegrityError as error:
+        raise SlotTaken(TAKEN) from error
+    return booking
+
+
+def queue_due_reminders(now: datetime | None = None) -> int:
+    """Queue one reminder for each confirmed booking starting within the reminder window."""
+    now = now or utcnow()
+    with serialized_write("booking") as session:
+        due = session.scalars(
+            select(Booking).where(
+                Booking.status == "confirmed",
+                Booking.reminder_sent_at.is_(None),
+                Booking.starts_at > now,
+                Booking.starts_at <= now + _reminder_window(),
+            )
+        ).all()
+        for booking in due:
+            booking.reminder_sent_at = now  # in the same commit as the email: sent once
+            _queue_booking_emails(booking, "reminder")
+    return len(due)
+
+
+def _reminder_window() -> timedelta:
+    return timedelta(hours=current_app.config.get("REMINDER_HOURS", REMINDER_HOURS))
+
+
+def _reminder_already_covered(starts_at: datetime, now: datetime) -> datetime | None:
+    # A session booked (or moved) inside the reminder window needs no separate reminder.
+    return now if starts_at - now <= _reminder_window() else None
+
+
+def _refuse_unless_free(problem: str | None) -> None:
+    if problem == TAKEN:
+        raise SlotTaken(problem)
+    if problem:
+        raise SlotUnavailable(problem)
+
+
+def _new_enquiry(visitor: Visitor, intake: Intake | None) -> Enquiry:
+    return Enquiry(
+        name=visitor.name,
+        email=visitor.email,
+        topic=visitor.topic,
+        message=visitor.message,
+        context=visitor.context,
+        reason=intake.reason if intake else "",
+        pain_duration=intake.pain_duration if intake else "",
+        red_flags=",".join(intake.red_flags) if intake else "",
+        status="new",
+    )
+
+
+def _uid_domain() -> str:
+    sender = current_app.config.get("MAIL_DEFAULT_SENDER") or "localhost"
+    return sender.rsplit("@", 1)[-1].strip("> ") or "localhost"
+
+
+def _queue_enquiry_emails(enquiry: Enquiry) -> None:
+    config = current_app.config
+    flags = [RED_FLAGS[key] for key in enquiry.red_flags.split(",") if key in RED_FLAGS]
+    context = {
+        "enquiry": enquiry,
+        "topic": TOPICS[enquiry.topic],
+        "red_flags": flags,
+        "pain_duration_label": PAIN_DURATIONS.get(enquiry.pain_duration, ""),
+        "came_from": describe_context(enquiry.context) or enquiry.context,
+    }
+    subject = (
+        f"Consultation request from {enquiry.name}: red flags, not booked"
+        if flags
+        else f"New enquiry from {enquiry.name}: {TOPICS[enquiry.topic]}"
+    )
+    queue_email(
+        "enquiry-coach",
+        config["COACH_EMAIL"],
+        subject,
+        "contact_enquiry_coach",
+        reply_to=enquiry.email,
+        about=enquiry.email,
+        **context,
+    )
+    queue_email(
+        "enquiry-red-flags" if flags else "enquiry-autoreply",
+        enquiry.email,
+        "Before we book: please see a clinician first"
+        if flags
+        else f"Thank you for your message to {config['COACH_NAME']}",
+        "contact_red_flags" if flags else "contact_autoreply",
+        reply_to=config["COACH_EMAIL"],
+        reply_within=config.get("CONTACT_REPLY_WITHIN", "two working days"),
+        **context,
+    )
+
+
+VISITOR_SUBJECTS = {
+    "confirmed": "Consultation booked: {when}",
+    "rescheduled": "Consultation moved to {when}",
+    "cancelled": "Consultation cancelled: {when}",
+    "reminder": "Reminder: your consultation on {when}",
+}
+COACH_SUBJECTS = {
+    "confirmed": "New consultation: {name}, {when}",
+    "rescheduled": "Consultation moved: {name}, now {when}",
+    "cancelled": "Consultation cancelled: {name}, {when}",
+}
+
+
+def _queue_booking_emails(
+    booking: Booking, change: Change, previous: datetime | None = None, by_coach: bool = False
+) -> None:
+    config = current_app.config
+    enquiry = booking.enquiry
+    method: Method = "CANCEL" if change == "cancelled" else "REQUEST"
+    link = manage_url(booking)
+    location = _location(booking)
+    invite = invite_attachment(booking, method, link, location)
+    visitor_when = describe_time(booking.starts_at, booking.visitor_timezone)
+    coach_when = describe_time(booking.starts_at, config["COACH_TIMEZONE"])
+    context = {
+        "booking": booking,
+        "enquiry": enquiry,
+        "change": change,
+        "by_coach": by_coach,
+        "visitor_when": visitor_when,
+        "coach_when": coach_when,
+        "previous_when": describe_time(previous, booking.visitor_timezone) if previous else "",
+        "format_label": FORMATS.get(booking.format, booking.format),
+        "location": location,
+        "manage_url": link,
+        "cutoff_hours": settings().cancel_cutoff_hours,
+        "pain_duration_label": PAIN_DURATIONS.get(booking.pain_duration, ""),
+        "came_from": describe_context(enquiry.context) or enquiry.context,
+    }
+    queue_email(
+        f"booking-{change}",
+        enquiry.email,
+        VISITOR_SUBJECTS[change].format(when=visitor_when),
+        f"booking_{change}",
+        reply_to=config["COACH_EMAIL"],
+        attachments=[invite],
+        **context,
+    )
+    if change == "reminder" or (change == "cancelled" and by_coach):
+        return  # the coach already knows
+    queue_email(
+        f"booking-{change}-coach",
+        config["COACH_EMAIL"],
+        COACH_SUBJECTS[change].format(name=enquiry.name, when=coach_when),
+        "booking_coach",
+        reply_to=enquiry.email,
+        about=enquiry.email,
+        attachments=[invite],
+        **context,
+    )
+
+
+def _location(booking: Booking) -> str:
+    if booking.format == "in_person":
+        return settings().location or "In person (the address follows by email)"
+    return "Video call (the link follows by email before the session)"

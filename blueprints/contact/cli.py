@@ -1,0 +1,20 @@
+"""`flask send-reminders`: queue each due reminder once, then deliver (meant for cron)."""
+
+from __future__ import annotations
+
+import click
+
+from blueprints.contact import bp
+from blueprints.contact.bookings import queue_due_reminders
+from blueprints.shared.outbox import deliver_due
+
+
+@bp.cli.command("send-reminders")
+def send_reminders_command() -> None:
+    """Remind visitors of consultations starting soon (each booking once), then send mail."""
+    queued = queue_due_reminders()
+    report = deliver_due()
+    click.echo(
+        f"queued {queued} reminder{'s' if queued != 1 else ''}; "
+        f"sent {report.sent}, retrying {report.retrying}, failed {report.failed}"
+    )

@@ -1,0 +1,206 @@
+"""The contact form (which also books consultations) and the reschedule form."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from email_validator import EmailNotValidError, validate_email
+from flask_wtf import FlaskForm
+from wtforms import (
+    HiddenField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
+
+from blueprints.contact.models import FORMATS, PAIN_DURATIONS, RED_FLAGS, TOPICS
+from blueprints.contact.slots import is_valid_zone, parse_slot_value
+from blueprints.shared.spam import SpamGuardMixin
+
+MESSAGE_MAX = 5000
+REASON_MAX = 2000
+CONTEXT_PATTERN = re.compile(r"(article|drill|program):[a-z0-9][a-z0-9-]{0,150}")
+PICK_ONE = "Please choose one of the options."
+
+
+def as_choices(pairs: list[tuple[str, str]] | dict[str, str]) -> list[SelectChoice]:
+    """WTForms choices from (value, label) pairs or a {value: label} mapping."""
+    items = pairs.items() if isinstance(pairs, dict) else pairs
+    return [SelectChoice(value, label) for value, label in items]
+
+
+def single_line(form: FlaskForm, field: Any) -> None:
+    """Refuse line breaks in a one-line field: they have no business in a name or address."""
+    if field.data and ("\r" in field.data or "\n" in field.data):
+        raise ValidationError("Please keep this on one line.")
+
+
+def no_more_than(limit: int, what: str) -> Any:
+    """A length check whose message says how long the text is."""
+
+    def check(form: FlaskForm, field: Any) -> None:
+        if field.data and len(field.data) > limit:
+            raise ValidationError(
+                f"Please keep {what} under {limit:,} characters (it has {len(field.data):,})."
+            )
+
+    return check
+
+
+def clean_context(value: str | None) -> str:
+    """A page reference like 'article:slug' if well formed, else empty."""
+    value = (value or "").strip()
+    return value if CONTEXT_PATTERN.fullmatch(value) else ""
+
+
+def _yes_no(key: str) -> RadioField:
+    return RadioField(
+        RED_FLAGS[key],
+        choices=as_choices({"no": "No", "yes": "Yes"}),
+        validators=[Optional()],
+        invalid_choice_message="Please answer yes or no.",
+    )
+
+
+class SlotChoiceMixin:
+    """A chosen slot (its UTC start as a form value) and the zone the visitor sees times in."""
+
+    slot = StringField("Choose a time", validators=[Optional(), single_line])
+    timezone = HiddenField(validators=[Optional(), single_line])
+
+    def validate_timezone(self, field: Any) -> None:
+        """Only real IANA zone names."""
+        if field.data and not is_valid_zone(field.data):
+            raise ValidationError("That time zone is not one we know. Please pick from the list.")
+
+    def validate_slot(self, field: Any) -> None:
+        """A value from the list of times, not anything else."""
+        if field.data and parse_slot_value(field.data) is None:
+            raise ValidationError("Please choose a time from the list.")
+
+    def require_slot(self) -> bool:
+        """Add an error unless a slot was chosen; True if one was."""
+        if self.slot.data and not self.slot.errors:
+            return True
+        if not self.slot.errors:
+            self.slot.errors = ["Please choose a time for the consultation."]
+        return False
+
+
+class ContactForm(SlotChoiceMixin, SpamGuardMixin, FlaskForm):
+    """Name, email, topic and message; for a consultation also a slot, format and intake."""
+
+    name = StringField(
+        "Your name",
+        validators=[
+            DataRequired("Please tell me your name."),
+            single_line,
+            Length(max=120, message="Please keep your name under 120 characters."),
+        ],
+    )
+    email = StringField(
+        "Your email",
+        validators=[DataRequired("Please give an email address I can reply to."), single_line],
+    )
+    topic = SelectField(
+        "What is it about?", choices=as_choices(TOPICS), invalid_choice_message=PICK_ONE
+    )
+    message = TextAreaField("Your message", validators=[no_more_than(MESSAGE_MAX, "your message")])
+    context = HiddenField(validators=[Optional(), single_line])
+    format = RadioField(
+        "How would you like to meet?",
+        choices=as_choices(FORMATS),
+        validators=[Optional()],
+        invalid_choice_message=PICK_ONE,
+    )
+    reason = TextAreaField(
+        "What brings you to a consultation?",
+        validators=[no_more_than(REASON_MAX, "this answer")],
+    )
+    pain_duration = SelectField(
+        "How long has it hurt?",
+        choices=as_choices({"": "Choose one", **PAIN_DURATIONS}),
+        validators=[Optional()],
+        invalid_choice_message=PICK_ONE,
+    )
+    leg_numbness = _yes_no("leg_numbness")
+    bladder_bowel = _yes_no("bladder_bowel")
+    weight_loss = _yes_no("weight_loss")
+    recent_trauma = _yes_no("recent_trauma")
+
+    def red_flag_fields(self) -> list[Any]:
+        """The four red-flag questions, in order."""
+        return [getattr(self, key) for key in RED_FLAGS]
+
+    def red_flags_answered_yes(self) -> list[str]:
+        """Keys of the red-flag questions answered yes."""
+        return [key for key in RED_FLAGS if getattr(self, key).data == "yes"]
+
+    def is_consultation(self) -> bool:
+        """True when the visitor wants to book."""
+        return self.topic.data == "consultation"
+
+    def validate_email(self, field: Any) -> None:
+        """A real-looking address, stored normalised."""
+        try:
+            field.data = validate_email(field.data, check_deliverability=False).normalized
+        except EmailNotValidError as error:
+            raise ValidationError(
+                "That does not look like an email address. Please check it, "
+                "for example name@example.com."
+            ) from error
+
+    def validate_context(self, field: Any) -> None:
+        """The page the visitor came from, as our own links write it."""
+        if field.data and not clean_context(field.data):
+            raise ValidationError("The page reference in this form is not valid.")
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        """Field rules, then what a consultation needs on top (and a message otherwise)."""
+        valid = super().validate(extra_validators)
+        if not self.is_consultation():
+            if not (self.message.data or "").strip():
+                self.message.errors = [*self.message.errors, "Please write a message."]
+                valid = False
+            return valid
+        return self._validate_intake() and valid
+
+    def _validate_intake(self) -> bool:
+        valid = True
+        if not (self.reason.data or "").strip() and not self.reason.errors:
+            self.reason.errors = ["Please say in a few words what brings you."]
+            valid = False
+        if not self.pain_duration.data and not self.pain_duration.errors:
+            self.pain_duration.errors = ["Please choose how long it has hurt."]
+            valid = False
+        for question in self.red_flag_fields():
+            if not question.data and not question.errors:
+                question.errors = ["Please answer yes or no."]
+                valid = False
+        if self.red_flags_answered_yes():
+            return valid  # nothing is booked, so no time or format is needed
+        if not self.format.data and not self.format.errors:
+            self.format.errors = ["Please choose a video call or meeting in person."]
+            valid = False
+        return self.require_slot() and valid
+
+    def hidden_errors(self) -> list[str]:
+        """Errors on fields the visitor cannot see, shown at the top of the form."""
+        return [*self.context.errors, *self.timezone.errors, *self.form_started.errors]
+
+
+class RescheduleForm(SlotChoiceMixin, FlaskForm):
+    """A new time for an existing booking."""
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        """A slot is required."""
+        valid = super().validate(extra_validators)
+        return self.require_slot() and valid
+
+
+class CancelForm(FlaskForm):
+    """Just the CSRF token: cancelling needs a real POST from our page."""

@@ -1,0 +1,63 @@
+"""Links in and out of the contact pages: signed booking links, absolute URLs, referring pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app, has_request_context, url_for
+from sqlalchemy import select
+
+from app import db
+from blueprints.contact.models import Booking
+from blueprints.shared.signing import InvalidLink, sign, unsign
+
+BOOKING_LINK = "booking"
+
+
+def absolute_url(endpoint: str, **values: Any) -> str:
+    """A full URL for an email: on SITE_URL when set, else on the host of this request."""
+    site_url = current_app.config.get("SITE_URL") or ""
+    if not site_url and has_request_context():
+        return url_for(endpoint, _external=True, **values)
+    path = current_app.url_map.bind("localhost").build(endpoint, values)
+    return (site_url or "http://localhost").rstrip("/") + path
+
+
+def manage_token(booking: Booking) -> str:
+    """The signed token in a visitor's cancel/reschedule link (it names the booking's UID)."""
+    return sign(BOOKING_LINK, booking.uid)
+
+
+def manage_url(booking: Booking) -> str:
+    """The absolute cancel/reschedule link for emails."""
+    return absolute_url("contact.manage_booking", token=manage_token(booking))
+
+
+def booking_for_token(token: str) -> Booking:
+    """The booking a signed link names; InvalidLink if forged, altered or the booking is gone."""
+    uid = unsign(BOOKING_LINK, token)
+    booking = db.session.scalar(select(Booking).where(Booking.uid == str(uid)))
+    if booking is None:
+        raise InvalidLink("This booking no longer exists.")
+    return booking
+
+
+def describe_context(context: str) -> str:
+    """'the article "Title"' for a reference like 'article:slug'; empty if unknown."""
+    kind, _, slug = context.partition(":")
+    if not slug:
+        return ""
+    from blueprints.blog.models import Post
+    from blueprints.drills.models import Drill
+    from blueprints.programs.models import Program
+
+    lookups = {
+        "article": (Post.title, Post.slug, "the article"),
+        "drill": (Drill.name, Drill.slug, "the drill"),
+        "program": (Program.title, Program.slug, "the program"),
+    }
+    if kind not in lookups:
+        return ""
+    title_column, slug_column, label = lookups[kind]
+    title = db.session.scalar(select(title_column).where(slug_column == slug))
+    return f"{label} \u201c{title}\u201d" if title else ""

@@ -1,0 +1,180 @@
+"""Booking a consultation in a real Chromium: from an article, with htmx, and without JavaScript."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import UTC
+from zoneinfo import ZoneInfo
+
+import pytest
+from flask import Flask
+from playwright.sync_api import Browser, ConsoleMessage, Page, expect
+from sqlalchemy import select
+
+from app import db
+from blueprints.blog.models import Post
+from blueprints.contact.models import Booking, Enquiry
+from tests.browser.conftest import EXPECTED_CLIENT_ERROR
+from tests.contact_support import attachment_named
+from tests.support import LiveServer, SmtpServer
+
+pytestmark = pytest.mark.browser
+
+RED_FLAG_QUESTIONS = [
+    "Numbness, tingling or weakness in one or both legs",
+    "Loss of bladder or bowel control, or numbness around the groin",
+    "Weight loss you cannot explain",
+    "A recent fall, accident or blow to the back",
+]
+
+
+@pytest.fixture
+def new_york_page(browser: Browser) -> Iterator[Page]:
+    """A tab whose clock is in New York; fails the test on any console error."""
+    context = browser.new_context(timezone_id="America/New_York")
+    tab = context.new_page()
+    tab.set_default_timeout(10_000)
+    errors: list[str] = []
+
+    def on_console(message: ConsoleMessage) -> None:
+        if message.type == "error" and not EXPECTED_CLIENT_ERROR.search(message.text):
+            errors.append(message.text)
+
+    tab.on("console", on_console)
+    tab.on("pageerror", lambda error: errors.append(str(error)))
+    yield tab
+    context.close()
+    assert errors == []
+
+
+def fill_intake(page: Page, red_flag: str | None = None) -> None:
+    page.get_by_label("What brings you to a consultation?").fill("Sharp pain bending to tie shoes.")
+    page.get_by_label("How long has it hurt?").select_option("6_weeks_3_months")
+    for question in RED_FLAG_QUESTIONS:
+        answer = "Yes" if question == red_flag else "No"
+        page.get_by_role("group", name=question).get_by_label(answer, exact=True).check()
+
+
+def wait_like_a_person(page: Page) -> None:
+    """The live site discards forms sent within half a second of showing them (spam timer)."""
+    page.wait_for_timeout(600)
+
+
+def only_row(app: Flask, model: type) -> object:
+    with app.app_context():
+        row = db.session.scalars(select(model)).one()
+        db.session.expunge(row)
+    return row
+
+
+def test_from_an_article_to_a_booked_consultation_and_its_email(
+    new_york_page: Page, live_server: LiveServer, live_app: Flask, browser_smtp: SmtpServer
+) -> None:
+    page = new_york_page
+    with live_app.app_context():
+        slug = db.session.scalars(select(Post.slug)).first()
+    page.goto(f"{live_server.url}/blog/{slug}")
+    page.locator("aside.cta").get_by_role("link", name="Book a consultation").click()
+    expect(page).to_have_url(re.compile(rf"/contact/\?topic=consultation&context=article:{slug}"))
+    # The page notices the browser's zone and fetches the times again in it.
+    expect(page.locator(".zone-note")).to_contain_text("Times are shown in America/New York time")
+    expect(page.locator(".zone-note")).to_contain_text("Maya Lindqvist works on Europe/London time")
+    expect(page).to_have_url(re.compile(r"tz=America%2FNew_York"))
+    first = page.locator("input[name=slot]").first
+    slot = first.get_attribute("value")
+    shown = page.locator("label.slot-option").first.inner_text().strip()
+    page.locator("label.slot-option").first.click()
+    expect(first).to_be_checked()
+    page.get_by_label("Your name").fill("Dana Whitfield")
+    page.get_by_label("Your email").fill("dana@example.org")
+    page.get_by_role("group", name="How would you like to meet?").get_by_label("Video call").check()
+    fill_intake(page)
+    wait_like_a_person(page)
+    page.get_by_role("button", name="Send").click()
+
+    heading = page.get_by_role("heading", name=re.compile(r"^Booked: "))
+    expect(heading).to_contain_text(f"{shown} (America/New York)")
+    expect(page.get_by_role("link", name="manage this booking")).to_be_visible()
+    expect(page).to_have_url(re.compile(r"/contact/\?"))  # swapped in place, no navigation
+    booking = only_row(live_app, Booking)
+    assert f"{booking.starts_at:%Y-%m-%dT%H:%MZ}" == slot
+    local = booking.starts_at.replace(tzinfo=UTC).astimezone(ZoneInfo("America/New_York"))
+    assert f"{local:%H:%M}" == shown and booking.visitor_timezone == "America/New_York"
+
+    browser_smtp.recorder.wait_for(2)
+    [confirmation] = browser_smtp.recorder.to("dana@example.org")
+    assert confirmation.message["Subject"].strip().endswith(f"{shown} (America/New York)")
+    assert f"UID:{booking.uid}".encode() in attachment_named(confirmation.message, ".ics")
+    [to_coach] = browser_smtp.recorder.to("coach@example.com")
+    assert to_coach.message["Reply-To"] == "dana@example.org"
+
+
+def test_mistakes_are_shown_in_place_and_a_red_flag_does_not_book(
+    page: Page, live_server: LiveServer, live_app: Flask
+) -> None:
+    page.goto(f"{live_server.url}/contact/")
+    expect(page.locator("input[name=slot]")).to_have_count(0)
+    page.get_by_label("What is it about?").select_option("consultation")
+    expect(page.locator("input[name=slot]").first).to_be_visible()
+    expect(page).to_have_url(re.compile(r"topic=consultation"))
+    page.get_by_label("Your name").fill("Sam Ortiz")
+    page.get_by_label("Your email").fill("sam@example")
+    page.get_by_role("button", name="Send").click()
+
+    email_error = page.locator("#email-error")
+    expect(email_error).to_contain_text("does not look like an email address")
+    expect(page.get_by_label("Your email")).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#reason-error")).to_contain_text("what brings you")
+    expect(page.get_by_label("Your name")).to_have_value("Sam Ortiz")
+
+    page.get_by_label("Your email").fill("sam@example.org")
+    advice = page.get_by_text("please see a doctor or physiotherapist before we work together")
+    expect(advice).to_be_hidden()
+    fill_intake(page, red_flag=RED_FLAG_QUESTIONS[1])
+    expect(advice).to_be_visible()
+    wait_like_a_person(page)
+    page.get_by_role("button", name="Send").click()
+    expect(
+        page.get_by_role("heading", name="Please see a clinician before we book")
+    ).to_be_visible()
+    expect(page.get_by_text("No consultation has been booked.")).to_be_visible()
+    enquiry = only_row(live_app, Enquiry)
+    assert (enquiry.email, enquiry.red_flags) == ("sam@example.org", "bladder_bowel")
+    with live_app.app_context():
+        assert db.session.scalars(select(Booking)).all() == []
+
+
+def test_without_javascript_a_visitor_books_in_their_zone_and_cancels(
+    page_without_js: Page, live_server: LiveServer, live_app: Flask
+) -> None:
+    page = page_without_js
+    page.goto(f"{live_server.url}/contact/?topic=consultation")
+    expect(page.locator(".zone-note")).to_contain_text("Times are shown in Europe/London time")
+    page.get_by_label("Show times in").select_option("Asia/Tokyo")
+    page.get_by_role("button", name="Show times").click()
+    expect(page).to_have_url(re.compile(r"tz=Asia%2FTokyo"))
+    expect(page.locator(".zone-note")).to_contain_text("Times are shown in Asia/Tokyo time")
+    shown = page.locator("label.slot-option").first.inner_text().strip()
+    page.locator("label.slot-option").first.click()
+    page.get_by_label("Your name").fill("Kenji Sato")
+    page.get_by_label("Your email").fill("kenji@example.org")
+    page.get_by_role("group", name="How would you like to meet?").get_by_label("In person").check()
+    fill_intake(page)
+    wait_like_a_person(page)
+    page.get_by_role("button", name="Send").click()
+
+    expect(page).to_have_url(re.compile(r"/contact/thanks$"))
+    expect(page.get_by_role("heading", name=re.compile(r"^Booked: "))).to_contain_text(
+        f"{shown} (Asia/Tokyo)"
+    )
+    page.get_by_role("link", name="manage this booking").click()
+    expect(page.get_by_role("heading", name="Your consultation", level=1)).to_be_visible()
+    page.get_by_role("button", name="Cancel my consultation").click()
+    expect(page.get_by_text("Your consultation is cancelled.")).to_be_visible()
+    booking = only_row(live_app, Booking)
+    assert (booking.status, booking.format, booking.visitor_timezone) == (
+        "cancelled",
+        "in_person",
+        "Asia/Tokyo",
+    )
