@@ -9,14 +9,16 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 
 from app import db
-from blueprints.contact.models import AvailabilitySettings, Booking, DayOff, WeeklyHours
+from blueprints.contact.bookings import ChangeRefused, cancel_booking
+from blueprints.contact.models import PAIN_DURATIONS, Booking, DayOff, WeeklyHours
+from blueprints.contact.slots import settings as booking_rules
 from blueprints.shared.database import serialized_write, utcnow
 from blueprints.studio import bp
 from blueprints.studio.clock import coach_zone
 from blueprints.studio.forms import WEEKDAYS, AvailabilitySettingsForm, DayOffForm, WeeklyHoursForm
 
 # The contact blueprint takes the same lock when it books a slot.
-BOOKING_LOCK = "bookings"
+BOOKING_LOCK = "booking"
 RULE_FIELDS = (
     "slot_minutes",
     "buffer_minutes",
@@ -26,20 +28,6 @@ RULE_FIELDS = (
 )
 
 
-def current_settings() -> AvailabilitySettings:
-    """The one settings row (created with the defaults if the site has none yet)."""
-    settings = db.session.scalar(select(AvailabilitySettings).order_by(AvailabilitySettings.id))
-    return settings or AvailabilitySettings(
-        slot_minutes=45,
-        buffer_minutes=15,
-        min_notice_hours=12,
-        horizon_days=21,
-        cancel_cutoff_hours=24,
-        formats="video,in_person",
-        location="",
-    )
-
-
 def _render_page(
     settings_form: AvailabilitySettingsForm | None = None,
     hours_form: WeeklyHoursForm | None = None,
@@ -47,9 +35,9 @@ def _render_page(
     status: int = 200,
 ) -> ResponseReturnValue:
     if settings_form is None:
-        settings = current_settings()
-        settings_form = AvailabilitySettingsForm(obj=settings, formdata=None)
-        settings_form.formats.data = [f for f in settings.formats.split(",") if f]
+        rules = booking_rules()
+        settings_form = AvailabilitySettingsForm(obj=rules, formdata=None)
+        settings_form.formats.data = [f for f in rules.formats.split(",") if f]
     hours = db.session.scalars(
         select(WeeklyHours).order_by(WeeklyHours.weekday, WeeklyHours.start_time)
     ).all()
@@ -84,12 +72,12 @@ def availability_settings() -> ResponseReturnValue:
     if not form.validate():
         return _render_page(settings_form=form, status=422)
     with serialized_write(BOOKING_LOCK) as session:
-        settings = current_settings()
+        rules = booking_rules()
         for name in RULE_FIELDS:
-            setattr(settings, name, getattr(form, name).data)
-        settings.formats = ",".join(form.formats.data)
-        settings.location = (form.location.data or "").strip()
-        session.add(settings)
+            setattr(rules, name, getattr(form, name).data)
+        rules.formats = ",".join(form.formats.data)
+        rules.location = (form.location.data or "").strip()
+        session.add(rules)
     flash("Booking rules saved.", "success")
     return redirect(url_for("studio.availability"))
 
@@ -171,18 +159,17 @@ def availability_bookings() -> str:
         .where(Booking.status == "confirmed", Booking.ends_at >= utcnow())
         .order_by(Booking.starts_at)
     ).all()
-    return render_template("studio/bookings.html", bookings=bookings)
+    return render_template("studio/bookings.html", bookings=bookings, pain_durations=PAIN_DURATIONS)
 
 
 @bp.post("/availability/bookings/<int:booking_id>/cancel")
 def availability_booking_cancel(booking_id: int) -> ResponseReturnValue:
     """Cancel a consultation; the contact blueprint frees the slot and tells the visitor."""
-    from blueprints.contact.bookings import cancel_booking
-
     booking = db.get_or_404(Booking, booking_id)
-    if booking.status != "confirmed":
-        abort(409, description="This consultation was already cancelled.")
-    cancel_booking(booking, by_coach=True)
+    try:
+        cancel_booking(booking, by_coach=True)
+    except ChangeRefused as refused:
+        abort(409, description=refused.message)
     flash(
         f"Cancelled the consultation with {booking.enquiry.name}; they have been told.", "success"
     )

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from app import db
 from blueprints.blog.models import Comment
-from blueprints.contact.models import TOPICS, Enquiry
+from blueprints.contact.models import PAIN_DURATIONS, RED_FLAGS, TOPICS, Enquiry
 from blueprints.shared.htmx import add_vary_hx_request, is_htmx_request, render_page_or_partial
 from blueprints.studio import bp
 from blueprints.studio.auth import back_to
@@ -46,7 +46,13 @@ def inbox() -> ResponseReturnValue:
 def inbox_enquiry(enquiry_id: int) -> str:
     """One enquiry in full, with its booking if it has one."""
     enquiry = db.get_or_404(Enquiry, enquiry_id)
-    return render_template("studio/enquiry.html", enquiry=enquiry, topics=TOPICS)
+    return render_template(
+        "studio/enquiry.html",
+        enquiry=enquiry,
+        topics=TOPICS,
+        pain_durations=PAIN_DURATIONS,
+        red_flags=RED_FLAGS,
+    )
 
 
 @bp.post("/inbox/enquiries/<int:enquiry_id>/status")
