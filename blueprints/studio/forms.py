@@ -34,6 +34,11 @@ from blueprints.shared.models import OUTBOX_STATES
 WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 
 
+def stripped(value: str | None) -> str | None:
+    """A filter: an email pasted with spaces around it is still that email."""
+    return value.strip() if isinstance(value, str) else value
+
+
 def choices(options: dict[Any, str]) -> list[SelectChoice]:
     """Select or checkbox options from a {value: label} mapping, in its order."""
     return [SelectChoice(value=value, label=label) for value, label in options.items()]
@@ -49,7 +54,11 @@ class MultiCheckboxField(SelectMultipleField):
 class LoginForm(FlaskForm):
     """Email and password."""
 
-    email = StringField("Email", validators=[DataRequired("Enter your email."), Length(max=320)])
+    email = StringField(
+        "Email",
+        filters=[stripped],
+        validators=[DataRequired("Enter your email."), Length(max=320)],
+    )
     password = PasswordField("Password", validators=[DataRequired("Enter your password.")])
     next = HiddenField()
 
@@ -152,6 +161,7 @@ class EraseLookupForm(FlaskForm):
 
     email = StringField(
         "Their email address",
+        filters=[stripped],
         validators=[DataRequired("Enter an email address."), Email("Enter a valid email address.")],
     )
 
