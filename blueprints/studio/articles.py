@@ -24,6 +24,7 @@ from blueprints.shared.markdown import expand_drill_embeds, render_markdown
 from blueprints.studio import bp
 from blueprints.studio.clock import coach_local_to_utc, utc_to_coach_local
 from blueprints.studio.editor_forms import ArticleForm, parse_tags
+from blueprints.studio.forms import form_status
 from blueprints.studio.slugs import SlugTaken, free_slug, slug_taken, slugify
 from blueprints.studio.uploads import remove_upload, store_bytes
 
@@ -74,14 +75,13 @@ def _fill_publication(form: ArticleForm, post: Post) -> None:
 
 
 def _render_editor(form: ArticleForm, post: Post | None) -> ResponseReturnValue:
-    status = 422 if form.is_submitted() and form.errors else 200
     source = form.body_md.data or ""
     return render_template(
         "studio/article_form.html",
         form=form,
         post=post,
         preview=expand_drill_embeds(render_markdown(source).html, preview=True),
-    ), status
+    ), form_status(form)
 
 
 def _save_article(form: ArticleForm, post_id: int | None) -> Post | None:

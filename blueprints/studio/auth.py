@@ -16,7 +16,7 @@ from app import db, login_manager
 from blueprints.shared.htmx import is_htmx_request
 from blueprints.shared.ratelimit import allow
 from blueprints.studio import bp
-from blueprints.studio.forms import LoginForm
+from blueprints.studio.forms import LoginForm, form_status
 from blueprints.studio.models import User
 
 login_manager.login_view = "studio.login"
@@ -89,7 +89,7 @@ def login() -> ResponseReturnValue:
     if request.method == "GET":
         form.next.data = safe_next(request.args.get("next")) or ""
     if not form.validate_on_submit():
-        return render_template("studio/login.html", form=form), 422 if form.is_submitted() else 200
+        return render_template("studio/login.html", form=form), form_status(form)
     if not _attempt_allowed(form.email.data):
         form.form_errors.append(TOO_MANY_ATTEMPTS)
         return render_template("studio/login.html", form=form), 429

@@ -15,6 +15,7 @@ from blueprints.drills.models import DIRECTIONS, EQUIPMENT, LEVELS, Drill, Drill
 from blueprints.shared.database import serialized_write
 from blueprints.studio import bp
 from blueprints.studio.editor_forms import DrillForm, uploaded
+from blueprints.studio.forms import form_status
 from blueprints.studio.slugs import SlugTaken, free_slug, slug_taken, slugify
 from blueprints.studio.uploads import remove_upload, store_bytes, store_file, video_max_bytes
 
@@ -73,10 +74,9 @@ def drills_edit(drill_id: int) -> ResponseReturnValue:
 
 
 def _render_editor(form: DrillForm, drill: Drill | None) -> ResponseReturnValue:
-    status = 422 if form.is_submitted() and form.errors else 200
     return render_template(
         "studio/drill_form.html", form=form, drill=drill, video_mb=video_max_bytes() // 2**20
-    ), status
+    ), form_status(form)
 
 
 def _save_drill(form: DrillForm, drill_id: int | None) -> Drill | None:

@@ -16,7 +16,7 @@ from blueprints.programs.models import Signup
 from blueprints.shared.database import serialized_write
 from blueprints.shared.models import OutboxMessage
 from blueprints.studio import bp
-from blueprints.studio.forms import EraseConfirmForm, EraseLookupForm
+from blueprints.studio.forms import EraseConfirmForm, EraseLookupForm, form_status
 from blueprints.studio.models import ErasureLog
 
 
@@ -70,8 +70,7 @@ def erase() -> ResponseReturnValue:
     """Step one: whose data? Shows what would be removed; removes nothing."""
     form = EraseLookupForm()
     if not form.validate_on_submit():
-        status = 422 if form.is_submitted() else 200
-        return render_template("studio/erase.html", form=form, log=_recent_log()), status
+        return render_template("studio/erase.html", form=form, log=_recent_log()), form_status(form)
     email = form.email.data.strip().lower()
     counts = records_about(email)
     if not any(counts.values()):

@@ -34,6 +34,11 @@ from blueprints.shared.models import OUTBOX_STATES
 WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 
 
+def form_status(form: FlaskForm) -> int:
+    """422 for a submitted form the server refused, 200 for a fresh one."""
+    return 422 if form.is_submitted() and form.errors else 200
+
+
 def stripped(value: str | None) -> str | None:
     """A filter: an email pasted with spaces around it is still that email."""
     return value.strip() if isinstance(value, str) else value

@@ -18,6 +18,7 @@ from blueprints.shared.database import serialized_write
 from blueprints.shared.markdown import render_markdown
 from blueprints.studio import bp
 from blueprints.studio.editor_forms import ProgramForm
+from blueprints.studio.forms import form_status
 from blueprints.studio.slugs import SlugTaken, free_slug, slug_taken, slugify
 
 SLUG_TAKEN = "Another program already uses this address; choose a different one."
@@ -63,8 +64,8 @@ def programs_edit(program_id: int) -> ResponseReturnValue:
 
 
 def _render_editor(form: ProgramForm, program: Program | None) -> ResponseReturnValue:
-    status = 422 if form.is_submitted() and form.errors else 200
-    return render_template("studio/program_form.html", form=form, program=program), status
+    page = render_template("studio/program_form.html", form=form, program=program)
+    return page, form_status(form)
 
 
 def _save_program(form: ProgramForm, program_id: int | None) -> Program | None:
