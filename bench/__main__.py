@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from bench import contact, programs
+from bench import contact, programs, studio
 
 
 def main() -> None:
     """Run the benchmarks one after another."""
     programs.main()
     contact.main()
+    studio.main()
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ from datetime import date, datetime
 from flask import abort, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from app import db
 from blueprints.contact.bookings import ChangeRefused, cancel_booking
@@ -156,6 +157,7 @@ def availability_bookings() -> str:
     """Consultations from now on, soonest first."""
     bookings = db.session.scalars(
         select(Booking)
+        .options(joinedload(Booking.enquiry))
         .where(Booking.status == "confirmed", Booking.ends_at >= utcnow())
         .order_by(Booking.starts_at)
     ).all()

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from flask import render_template
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 
 from app import db
 from blueprints.blog.models import Comment
@@ -47,10 +48,16 @@ def index() -> str:
             new_enquiries.order_by(Enquiry.created_at.desc()).limit(LIST_LENGTH)
         ).all(),
         new_enquiry_count=_count(new_enquiries),
-        upcoming=db.session.scalars(upcoming.order_by(Booking.starts_at).limit(LIST_LENGTH)).all(),
+        upcoming=db.session.scalars(
+            upcoming.options(joinedload(Booking.enquiry))
+            .order_by(Booking.starts_at)
+            .limit(LIST_LENGTH)
+        ).all(),
         upcoming_count=_count(upcoming),
         recent_signups=db.session.scalars(
-            recent_signups.order_by(Signup.created_at.desc()).limit(LIST_LENGTH)
+            recent_signups.options(joinedload(Signup.program))
+            .order_by(Signup.created_at.desc())
+            .limit(LIST_LENGTH)
         ).all(),
         recent_signup_count=_count(recent_signups),
         waitlists=waitlists,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import abort, flash, make_response, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from app import db
 from blueprints.blog.models import Comment
@@ -30,7 +31,11 @@ def inbox() -> ResponseReturnValue:
     form = EnquiryFilterForm(request.args)
     if not form.validate():
         form.status.data = "new"
-    query = select(Enquiry).order_by(Enquiry.created_at.desc(), Enquiry.id.desc())
+    query = (
+        select(Enquiry)
+        .options(selectinload(Enquiry.booking))  # one query for the rows' bookings, not one each
+        .order_by(Enquiry.created_at.desc(), Enquiry.id.desc())
+    )
     if form.status.data:
         query = query.where(Enquiry.status == form.status.data)
     return render_page_or_partial(
@@ -74,7 +79,10 @@ def inbox_enquiry_status(enquiry_id: int) -> ResponseReturnValue:
 def inbox_comments() -> str:
     """Comments waiting for approval, then the most recent approved ones."""
     comments = db.session.scalars(
-        select(Comment).order_by(Comment.created_at.desc(), Comment.id.desc()).limit(PAGE_SIZE)
+        select(Comment)
+        .options(selectinload(Comment.post))
+        .order_by(Comment.created_at.desc(), Comment.id.desc())
+        .limit(PAGE_SIZE)
     ).all()
     return render_template(
         "studio/comments.html",
