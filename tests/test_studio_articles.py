@@ -318,3 +318,14 @@ def test_a_file_that_is_not_an_image_is_refused(app: Flask, coach: FlaskClient) 
     assert response.status_code == 422
     assert "not an image we can read" in response.get_data(as_text=True)
     assert the_post(app) is None
+
+
+def test_a_post_missing_fields_is_handled_not_a_server_error(
+    app: Flask, coach: FlaskClient
+) -> None:
+    coach.post("/studio/articles/new", data=article_form())
+    post_id = the_post(app).id
+    response = coach.post(f"/studio/articles/{post_id}/edit", data={"title": "Only a title"})
+    assert response.status_code == 302
+    post = the_post(app, "only-a-title")  # an empty address is made from the title again
+    assert (post.id, post.title, post.status, post.tags) == (post_id, "Only a title", "draft", [])

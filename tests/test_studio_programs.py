@@ -203,3 +203,16 @@ def test_cancel_is_not_a_get(app: Flask, coach: FlaskClient) -> None:
     program_id = _program_with_people(app)
     assert coach.get("/studio/programs/signups/1/cancel").status_code == 405
     assert signups_of(app, program_id)["ana@example.com"][0] == "confirmed"
+
+
+def test_a_program_whose_signups_were_all_cancelled_can_be_deleted(
+    app: Flask, coach: FlaskClient
+) -> None:
+    with app.app_context():
+        program = add_program()
+        add_signup(program, "gone@example.com", status="cancelled")
+        db.session.commit()
+        program_id = program.id
+    assert coach.post(f"/studio/programs/{program_id}/delete").status_code == 302
+    assert the_program(app, "strong-spine-basics") is None
+    assert signups_of(app, program_id) == {}

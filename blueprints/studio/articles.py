@@ -59,11 +59,14 @@ def articles_new() -> ResponseReturnValue:
 def articles_edit(post_id: int) -> ResponseReturnValue:
     """Edit an article, its cover and when it appears."""
     post = db.get_or_404(Post, post_id)
-    form = ArticleForm(obj=post, has_cover=bool(post.cover_image))
+    has_cover = bool(post.cover_image)
     if request.method == "GET":
+        form = ArticleForm(obj=post, has_cover=has_cover)
         _fill_publication(form, post)
-    elif form.validate_on_submit() and _save_article(form, post_id) is not None:
-        return redirect(url_for("studio.articles_edit", post_id=post_id))
+    else:  # only what was posted: a field missing from the request never falls back to the row
+        form = ArticleForm(has_cover=has_cover)
+        if form.validate() and _save_article(form, post_id) is not None:
+            return redirect(url_for("studio.articles_edit", post_id=post_id))
     return _render_editor(form, post)
 
 

@@ -65,11 +65,13 @@ def drills_new() -> ResponseReturnValue:
 def drills_edit(drill_id: int) -> ResponseReturnValue:
     """Edit a drill."""
     drill = db.get_or_404(Drill, drill_id)
-    form = DrillForm(obj=drill)
     if request.method == "GET":
+        form = DrillForm(obj=drill)
         form.equipment.data = drill.equipment_names
-    elif form.validate_on_submit() and _save_drill(form, drill_id) is not None:
-        return redirect(url_for("studio.drills_edit", drill_id=drill_id))
+    else:  # only what was posted: a field missing from the request never falls back to the row
+        form = DrillForm()
+        if form.validate() and _save_drill(form, drill_id) is not None:
+            return redirect(url_for("studio.drills_edit", drill_id=drill_id))
     return _render_editor(form, drill)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from app import db
 from blueprints.programs.models import Program, Signup
@@ -57,7 +57,8 @@ def programs_new() -> ResponseReturnValue:
 def programs_edit(program_id: int) -> ResponseReturnValue:
     """Edit a program."""
     program = db.get_or_404(Program, program_id)
-    form = ProgramForm(obj=program)
+    # On POST only what was posted counts: a missing field never falls back to the row.
+    form = ProgramForm(obj=program) if request.method == "GET" else ProgramForm()
     if form.validate_on_submit() and _save_program(form, program_id) is not None:
         return redirect(url_for("studio.programs_edit", program_id=program_id))
     return _render_editor(form, program)
@@ -143,7 +144,8 @@ def programs_delete(program_id: int) -> ResponseReturnValue:
             back=url_for("studio.programs_edit", program_id=program_id),
         ), 409 if request.method == "POST" else 200
     title = program.title
-    db.session.delete(program)
+    # Cancelled signups go with it, by the database's ON DELETE CASCADE.
+    db.session.execute(delete(Program).where(Program.id == program_id))
     db.session.commit()
     flash(f"Deleted \u201c{title}\u201d.", "success")
     return redirect(url_for("studio.programs"))
