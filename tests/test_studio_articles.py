@@ -329,3 +329,25 @@ def test_a_post_missing_fields_is_handled_not_a_server_error(
     assert response.status_code == 302
     post = the_post(app, "only-a-title")  # an empty address is made from the title again
     assert (post.id, post.title, post.status, post.tags) == (post_id, "Only a title", "draft", [])
+
+
+def test_a_cover_larger_than_the_site_wide_limit_is_accepted_from_the_coach(
+    app: Flask, coach: FlaskClient
+) -> None:
+    app.config["MAX_CONTENT_LENGTH"] = 16 * 1024
+    photo = png_bytes(1200, 900, color="white") + b"\x00" * 40_000  # trailing bytes Pillow ignores
+    response = coach.post(
+        "/studio/articles/new",
+        data=article_form(cover=upload(photo, "photo.png"), cover_alt="A kettlebell"),
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 302
+    assert the_post(app).cover_image.endswith(".jpg")
+    visitor = app.test_client()
+    app.config["WTF_CSRF_ENABLED"] = True  # the body is read before the login check, as live
+    refused = visitor.post(
+        "/studio/articles/new",
+        data={"cover": upload(photo, "photo.png")},
+        content_type="multipart/form-data",
+    )
+    assert refused.status_code == 413

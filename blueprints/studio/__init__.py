@@ -17,4 +17,5 @@ from blueprints.studio import (  # noqa: E402, F401
     models,
     outbox,
     programs,
+    uploads,
 )

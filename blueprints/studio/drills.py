@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from flask_login import current_user
 from sqlalchemy import func, select
 
 from app import db
@@ -20,18 +17,6 @@ from blueprints.studio.slugs import SlugTaken, free_slug, slug_taken, slugify
 from blueprints.studio.uploads import remove_upload, store_bytes, store_file, video_max_bytes
 
 SLUG_TAKEN = "Another drill already uses this address; choose a different one."
-UPLOAD_ENDPOINTS = {"studio.drills_new", "studio.drills_edit"}
-
-
-@bp.url_value_preprocessor
-def allow_video_uploads(endpoint: str | None, values: dict[str, Any] | None) -> None:
-    """Let the drill editor receive a video larger than the site-wide request limit.
-
-    This hook runs before any before_request (CSRF reads the body there), and only for a
-    logged-in coach, so a visitor still cannot send a large body.
-    """
-    if endpoint in UPLOAD_ENDPOINTS and current_user.is_authenticated:
-        request.max_content_length = video_max_bytes() + 2 * 1024 * 1024
 
 
 @bp.get("/drills")

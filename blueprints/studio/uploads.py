@@ -7,15 +7,19 @@ import secrets
 import warnings
 from pathlib import Path
 
-from flask import current_app
+from flask import current_app, request
+from flask_login import current_user
 from PIL import Image, ImageOps, UnidentifiedImageError
 from werkzeug.datastructures import FileStorage
+
+from blueprints.studio import bp
 
 IMAGE_FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
 MAX_IMAGE_WIDTH = 1600
 MAX_IMAGE_PIXELS = 40_000_000  # a 40-megapixel photo decodes; a decompression bomb does not
 JPEG_QUALITY = 85
 DEFAULT_VIDEO_MAX_BYTES = 100 * 1024 * 1024
+IMAGE_MAX_BYTES = 25 * 1024 * 1024  # a phone photo, before Pillow shrinks it
 MP4_BRANDS = {
     b"isom", b"iso2", b"iso4", b"iso5", b"iso6", b"mp41", b"mp42", b"avc1", b"M4V ", b"dash",
     b"mmp4", b"MSNV",
@@ -120,3 +124,24 @@ def remove_upload(name: str | None) -> None:
     if not name or "/" in name or "\\" in name or name.startswith("."):
         return
     (_folder() / name).unlink(missing_ok=True)
+
+
+def _upload_limits() -> dict[str, int]:
+    return {
+        "studio.articles_new": IMAGE_MAX_BYTES,
+        "studio.articles_edit": IMAGE_MAX_BYTES,
+        "studio.drills_new": video_max_bytes() + IMAGE_MAX_BYTES,
+        "studio.drills_edit": video_max_bytes() + IMAGE_MAX_BYTES,
+    }
+
+
+@bp.url_value_preprocessor
+def allow_large_uploads(endpoint: str | None, values: dict[str, object] | None) -> None:
+    """Let the article and drill editors receive more than the site-wide request limit.
+
+    This hook runs before any before_request (CSRF reads the body there), and only raises the
+    limit for a logged-in coach, so a visitor still cannot send a large body.
+    """
+    limit = _upload_limits().get(endpoint or "")
+    if limit is not None and current_user.is_authenticated:
+        request.max_content_length = limit + 1024 * 1024  # room for the form's other fields
