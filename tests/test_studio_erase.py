@@ -135,3 +135,23 @@ def test_erasing_leaves_no_row_with_that_email_anywhere(app: Flask, coach: Flask
         assert db.session.scalar(select(func.count()).select_from(Signup)) == 1
     log_page = coach.get("/studio/erase").get_data(as_text=True)
     assert "Erasures so far" in log_page and "jo.rivers" not in log_page.lower()
+
+
+def test_a_place_freed_by_erasure_goes_to_the_first_person_waiting(
+    app: Flask, coach: FlaskClient
+) -> None:
+    with app.app_context():
+        program = add_program(title="Full course", capacity=1)
+        add_signup(program, PERSON.lower())
+        add_signup(program, "waiting@example.com", status="waitlisted", position=1)
+        db.session.commit()
+        program_id = program.id
+    coach.post("/studio/erase/confirm", data={"email": PERSON.lower(), "confirm": "y"})
+    with app.app_context():
+        waiting = db.session.scalar(select(Signup).where(Signup.email == "waiting@example.com"))
+        assert (waiting.program_id, waiting.status, waiting.waitlist_position) == (
+            program_id,
+            "confirmed",
+            None,
+        )
+    assert text_cells_containing(app, PERSON) == []

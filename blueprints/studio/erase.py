@@ -13,6 +13,7 @@ from app import db
 from blueprints.blog.models import Comment
 from blueprints.contact.models import Booking, Enquiry
 from blueprints.programs.models import Signup
+from blueprints.programs.signups import fill_free_places
 from blueprints.shared.database import serialized_write
 from blueprints.shared.models import OutboxMessage
 from blueprints.studio import bp
@@ -52,6 +53,13 @@ def erase_person(email: str, erased_by: str) -> int:
     email = email.strip().lower()
     with serialized_write("erase-person") as session:
         counts = records_about(email)
+        freed_programs = set(
+            session.scalars(
+                select(Signup.program_id).where(
+                    _is(Signup.email, email), Signup.status == "confirmed"
+                )
+            )
+        )
         for model, condition in _conditions(email).values():  # bookings before their enquiries
             session.execute(delete(model).where(condition))
         removed = sum(counts.values())
@@ -62,6 +70,8 @@ def erase_person(email: str, erased_by: str) -> int:
                 erased_by=erased_by,
             )
         )
+    for program_id in freed_programs:  # the place they held goes to the first person waiting
+        fill_free_places(program_id)
     return removed
 
 
