@@ -11,6 +11,7 @@ BENCHMARKS = [
     "bench.blog",
     "bench.programs",
     "bench.contact",
+    "bench.studio",
     "bench.throughput",
 ]
 

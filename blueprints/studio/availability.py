@@ -1,0 +1,178 @@
+"""Availability: the booking rules, weekly hours, days off, and the bookings with cancel."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from app import db
+from blueprints.contact.bookings import ChangeRefused, cancel_booking
+from blueprints.contact.models import PAIN_DURATIONS, Booking, DayOff, WeeklyHours
+from blueprints.contact.slots import settings as booking_rules
+from blueprints.shared.database import serialized_write, utcnow
+from blueprints.studio import bp
+from blueprints.studio.clock import coach_zone
+from blueprints.studio.forms import WEEKDAYS, AvailabilitySettingsForm, DayOffForm, WeeklyHoursForm
+
+# The contact blueprint takes the same lock when it books a slot.
+BOOKING_LOCK = "booking"
+RULE_FIELDS = (
+    "slot_minutes",
+    "buffer_minutes",
+    "min_notice_hours",
+    "horizon_days",
+    "cancel_cutoff_hours",
+)
+
+
+def _render_page(
+    settings_form: AvailabilitySettingsForm | None = None,
+    hours_form: WeeklyHoursForm | None = None,
+    day_off_form: DayOffForm | None = None,
+    status: int = 200,
+) -> ResponseReturnValue:
+    if settings_form is None:
+        rules = booking_rules()
+        settings_form = AvailabilitySettingsForm(obj=rules, formdata=None)
+        settings_form.formats.data = [f for f in rules.formats.split(",") if f]
+    hours = db.session.scalars(
+        select(WeeklyHours).order_by(WeeklyHours.weekday, WeeklyHours.start_time)
+    ).all()
+    days_off = db.session.scalars(
+        select(DayOff).where(DayOff.day >= _coach_today()).order_by(DayOff.day)
+    ).all()
+    return render_template(
+        "studio/availability.html",
+        settings_form=settings_form,
+        hours_form=hours_form or WeeklyHoursForm(formdata=None),
+        day_off_form=day_off_form or DayOffForm(formdata=None),
+        hours=hours,
+        days_off=days_off,
+        weekdays=WEEKDAYS,
+    ), status
+
+
+def _coach_today() -> date:
+    return datetime.now(coach_zone()).date()
+
+
+@bp.get("/availability")
+def availability() -> ResponseReturnValue:
+    """The booking rules, the week's hours and the days off, each with its own form."""
+    return _render_page()
+
+
+@bp.post("/availability/settings")
+def availability_settings() -> ResponseReturnValue:
+    """Save the booking rules."""
+    form = AvailabilitySettingsForm()
+    if not form.validate():
+        return _render_page(settings_form=form, status=422)
+    with serialized_write(BOOKING_LOCK) as session:
+        rules = booking_rules()
+        for name in RULE_FIELDS:
+            setattr(rules, name, getattr(form, name).data)
+        rules.formats = ",".join(form.formats.data)
+        rules.location = (form.location.data or "").strip()
+        session.add(rules)
+    flash("Booking rules saved.", "success")
+    return redirect(url_for("studio.availability"))
+
+
+@bp.post("/availability/hours")
+def availability_hours_add() -> ResponseReturnValue:
+    """Add a window of bookable time; it may not overlap another on the same day."""
+    form = WeeklyHoursForm()
+    if not form.validate():
+        return _render_page(hours_form=form, status=422)
+    with serialized_write(BOOKING_LOCK) as session:
+        clash = session.scalar(
+            select(WeeklyHours).where(
+                WeeklyHours.weekday == form.weekday.data,
+                WeeklyHours.start_time < form.end_time.data,
+                WeeklyHours.end_time > form.start_time.data,
+            )
+        )
+        if clash is None:
+            session.add(
+                WeeklyHours(
+                    weekday=form.weekday.data,
+                    start_time=form.start_time.data,
+                    end_time=form.end_time.data,
+                )
+            )
+    if clash is not None:
+        form.start_time.errors.append(
+            f"This overlaps {WEEKDAYS[clash.weekday]} {clash.start_time:%H:%M}"
+            f"\u2013{clash.end_time:%H:%M}."
+        )
+        return _render_page(hours_form=form, status=422)
+    flash("Hours added.", "success")
+    return redirect(url_for("studio.availability"))
+
+
+@bp.post("/availability/hours/<int:hours_id>/delete")
+def availability_hours_delete(hours_id: int) -> ResponseReturnValue:
+    """Remove a window (bookings already made in it stay)."""
+    db.session.delete(db.get_or_404(WeeklyHours, hours_id))
+    db.session.commit()
+    flash("Hours removed. Bookings already made stay booked.", "success")
+    return redirect(url_for("studio.availability"))
+
+
+@bp.post("/availability/days-off")
+def availability_day_off_add() -> ResponseReturnValue:
+    """Add a day with no bookings."""
+    form = DayOffForm()
+    if form.validate() and form.day.data < _coach_today():
+        form.day.errors.append("Choose today or a later date.")
+    if form.errors:
+        return _render_page(day_off_form=form, status=422)
+    with serialized_write(BOOKING_LOCK) as session:
+        exists = session.scalar(select(DayOff.id).where(DayOff.day == form.day.data))
+        if exists is None:
+            session.add(DayOff(day=form.day.data, note=(form.note.data or "").strip()))
+    if exists is not None:
+        form.day.errors.append("That day is already off.")
+        return _render_page(day_off_form=form, status=422)
+    flash(f"{form.day.data:%A %d %B %Y} is now a day off.", "success")
+    return redirect(url_for("studio.availability"))
+
+
+@bp.post("/availability/days-off/<int:day_off_id>/delete")
+def availability_day_off_delete(day_off_id: int) -> ResponseReturnValue:
+    """Make a day off bookable again."""
+    db.session.delete(db.get_or_404(DayOff, day_off_id))
+    db.session.commit()
+    flash("Day off removed.", "success")
+    return redirect(url_for("studio.availability"))
+
+
+@bp.get("/availability/bookings")
+def availability_bookings() -> str:
+    """Consultations from now on, soonest first."""
+    bookings = db.session.scalars(
+        select(Booking)
+        .options(joinedload(Booking.enquiry))
+        .where(Booking.status == "confirmed", Booking.ends_at >= utcnow())
+        .order_by(Booking.starts_at)
+    ).all()
+    return render_template("studio/bookings.html", bookings=bookings, pain_durations=PAIN_DURATIONS)
+
+
+@bp.post("/availability/bookings/<int:booking_id>/cancel")
+def availability_booking_cancel(booking_id: int) -> ResponseReturnValue:
+    """Cancel a consultation; the contact blueprint frees the slot and tells the visitor."""
+    booking = db.get_or_404(Booking, booking_id)
+    try:
+        cancel_booking(booking, by_coach=True)
+    except ChangeRefused as refused:
+        abort(409, description=refused.message)
+    flash(
+        f"Cancelled the consultation with {booking.enquiry.name}; they have been told.", "success"
+    )
+    return redirect(url_for("studio.availability_bookings"))

@@ -1,0 +1,164 @@
+"""Drills: create, edit and delete, with a video link or upload and a poster."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from sqlalchemy import func, select
+
+from app import db
+from blueprints.blog.models import PostDrill
+from blueprints.drills.models import DIRECTIONS, EQUIPMENT, LEVELS, Drill, DrillEquipment
+from blueprints.shared.database import serialized_write
+from blueprints.studio import bp
+from blueprints.studio.editor_forms import DrillForm, uploaded
+from blueprints.studio.forms import form_status
+from blueprints.studio.slugs import SlugTaken, free_slug, slug_taken, slugify
+from blueprints.studio.uploads import remove_upload, store_bytes, store_file, video_max_bytes
+
+SLUG_TAKEN = "Another drill already uses this address; choose a different one."
+
+
+@bp.get("/drills")
+def drills() -> str:
+    """The library by direction, in the order visitors see it."""
+    rows = db.session.scalars(select(Drill).order_by(Drill.direction, Drill.position, Drill.id))
+    by_direction: dict[str, list[Drill]] = {key: [] for key in DIRECTIONS}
+    for drill in rows:
+        by_direction.setdefault(drill.direction, []).append(drill)
+    return render_template(
+        "studio/drills.html",
+        by_direction=by_direction,
+        directions=DIRECTIONS,
+        levels=LEVELS,
+        equipment=EQUIPMENT,
+    )
+
+
+@bp.route("/drills/new", methods=["GET", "POST"])
+def drills_new() -> ResponseReturnValue:
+    """Add a drill."""
+    form = DrillForm()
+    if request.method == "GET":
+        form.equipment.data = ["none"]
+    elif form.validate_on_submit() and (drill := _save_drill(form, None)) is not None:
+        return redirect(url_for("studio.drills_edit", drill_id=drill.id))
+    return _render_editor(form, None)
+
+
+@bp.route("/drills/<int:drill_id>/edit", methods=["GET", "POST"])
+def drills_edit(drill_id: int) -> ResponseReturnValue:
+    """Edit a drill."""
+    drill = db.get_or_404(Drill, drill_id)
+    if request.method == "GET":
+        form = DrillForm(obj=drill)
+        form.equipment.data = drill.equipment_names
+    else:  # only what was posted: a field missing from the request never falls back to the row
+        form = DrillForm()
+        if form.validate() and _save_drill(form, drill_id) is not None:
+            return redirect(url_for("studio.drills_edit", drill_id=drill_id))
+    return _render_editor(form, drill)
+
+
+def _render_editor(form: DrillForm, drill: Drill | None) -> ResponseReturnValue:
+    return render_template(
+        "studio/drill_form.html", form=form, drill=drill, video_mb=video_max_bytes() // 2**20
+    ), form_status(form)
+
+
+def _save_drill(form: DrillForm, drill_id: int | None) -> Drill | None:
+    """Write the form into a new or existing drill; None (with a slug error) on a clash."""
+    video_upload = uploaded(form.video_file)
+    new_video = store_file(video_upload, ".mp4") if video_upload else None
+    new_poster = store_bytes(form.poster_jpeg, ".jpg") if form.poster_jpeg else None
+    fresh_files = [name for name in (new_video, new_poster) if name]
+    try:
+        with serialized_write("studio-content") as session:
+            drill = session.get(Drill, drill_id) if drill_id else Drill()
+            old_files = {drill.video_file, drill.poster_file}
+            _apply_fields(form, drill)
+            _apply_media(form, drill, new_video, new_poster)
+            session.add(drill)
+    except SlugTaken:
+        form.slug.errors.append(SLUG_TAKEN)
+        for name in fresh_files:
+            remove_upload(name)
+        return None
+    except BaseException:
+        for name in fresh_files:
+            remove_upload(name)
+        raise
+    for name in old_files - {drill.video_file, drill.poster_file}:
+        remove_upload(name)
+    flash(f"Saved \u201c{drill.name}\u201d.", "success")
+    return drill
+
+
+def _lines(text: str | None) -> str:
+    return "\n".join(line.strip() for line in (text or "").splitlines() if line.strip())
+
+
+def _apply_fields(form: DrillForm, drill: Drill) -> None:
+    slug = form.slug.data or free_slug(Drill.slug, slugify(form.name.data), drill.id)
+    if slug_taken(Drill.slug, slug, drill.id):
+        raise SlugTaken(slug)
+    drill.slug = slug
+    drill.name = form.name.data.strip()
+    drill.direction = form.direction.data
+    drill.level = form.level.data
+    drill.position = form.position.data
+    drill.summary = form.summary.data.strip()
+    drill.steps = _lines(form.steps.data)
+    drill.cues = _lines(form.cues.data)
+    drill.mistakes = _lines(form.mistakes.data)
+    drill.progression = _lines(form.progression.data)
+    drill.duration_seconds = form.duration_seconds.data
+    # Keep rows whose name stays, so the (drill, name) unique index never sees a duplicate.
+    kept = {item.name: item for item in drill.equipment}
+    drill.equipment = [kept.get(name) or DrillEquipment(name=name) for name in form.equipment.data]
+
+
+def _apply_media(
+    form: DrillForm, drill: Drill, new_video: str | None, new_poster: str | None
+) -> None:
+    if new_video:  # an upload replaces a link
+        drill.video_file, drill.video_url = new_video, ""
+    elif form.video_embed:  # a link replaces an upload
+        drill.video_url, drill.video_file = form.video_embed, ""
+    else:
+        drill.video_url = ""
+        if form.remove_video.data:
+            drill.video_file = ""
+    if new_poster:
+        drill.poster_file = new_poster
+    elif form.remove_poster.data:
+        drill.poster_file = ""
+
+
+@bp.route("/drills/<int:drill_id>/delete", methods=["GET", "POST"])
+def drills_delete(drill_id: int) -> ResponseReturnValue:
+    """Ask (saying which articles embed it), then delete a drill."""
+    drill = db.get_or_404(Drill, drill_id)
+    if request.method == "GET":
+        embeds = db.session.scalar(
+            select(func.count()).select_from(PostDrill).where(PostDrill.drill_id == drill_id)
+        )
+        warning = (
+            f"{embeds} article(s) embed this drill; their readers will no longer see its card."
+            if embeds
+            else None
+        )
+        return render_template(
+            "studio/confirm_delete.html",
+            thing=drill.name,
+            warning=warning,
+            action=url_for("studio.drills_delete", drill_id=drill_id),
+            back=url_for("studio.drills_edit", drill_id=drill_id),
+        )
+    files, name = (drill.video_file, drill.poster_file), drill.name
+    db.session.delete(drill)
+    db.session.commit()
+    for stored in files:
+        remove_upload(stored)
+    flash(f"Deleted \u201c{name}\u201d.", "success")
+    return redirect(url_for("studio.drills"))

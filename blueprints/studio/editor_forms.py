@@ -1,0 +1,240 @@
+"""The three content editors: article, drill and program."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from werkzeug.datastructures import FileStorage
+from wtforms import (
+    BooleanField,
+    DateField,
+    DateTimeLocalField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+    URLField,
+)
+from wtforms.validators import (
+    URL,
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+    ValidationError,
+)
+
+from blueprints.drills.models import DIRECTIONS, EQUIPMENT, LEVELS
+from blueprints.shared.database import utcnow
+from blueprints.studio.clock import coach_local_to_utc
+from blueprints.studio.forms import MultiCheckboxField, choices
+from blueprints.studio.slugs import SLUG_PATTERN
+from blueprints.studio.uploads import UploadRejected, check_mp4, image_as_jpeg
+from blueprints.studio.video_links import UnsupportedVideoLink, embed_url
+
+SLUG_MESSAGE = "Use lowercase letters, digits and single hyphens, like back-to-basics."
+MAX_TAGS = 12
+PUBLICATION_CHOICES = {
+    "draft": "Draft: only you can see it",
+    "published": "Published: visible now",
+    "scheduled": "Scheduled: appears by itself at the time below",
+}
+
+
+def uploaded(field: FileField) -> FileStorage | None:
+    """The file chosen in `field`, or None when the coach chose none."""
+    data = field.data
+    return data if isinstance(data, FileStorage) and data.filename else None
+
+
+def parse_tags(text: str) -> list[str]:
+    """'Rest, pain,  rest' -> ['Rest', 'pain'] (trimmed, duplicates ignoring case dropped)."""
+    seen: dict[str, str] = {}
+    for raw in (text or "").split(","):
+        name = " ".join(raw.split())
+        if name and name.lower() not in seen:
+            seen[name.lower()] = name
+    return list(seen.values())
+
+
+def _slug_field(label: str, max_length: int) -> StringField:
+    return StringField(
+        label,
+        validators=[Optional(), Length(max=max_length), Regexp(SLUG_PATTERN, message=SLUG_MESSAGE)],
+    )
+
+
+class ArticleForm(FlaskForm):
+    """An article: words, tags, cover and when it appears."""
+
+    title = StringField(
+        "Title", validators=[DataRequired("Give the article a title."), Length(max=200)]
+    )
+    slug = _slug_field("Address (slug)", 160)
+    summary = TextAreaField("Summary for lists and search results", validators=[Length(max=300)])
+    body_md = TextAreaField("Article (Markdown)", validators=[Length(max=200_000)])
+    tags = StringField("Tags, separated by commas", validators=[Length(max=800)])
+    cover = FileField("Cover image (JPEG, PNG, WebP or GIF)")
+    cover_alt = StringField("Describe the cover image", validators=[Length(max=300)])
+    remove_cover = BooleanField("Remove the cover image")
+    publication = RadioField("Publication", choices=choices(PUBLICATION_CHOICES), default="draft")
+    publish_at = DateTimeLocalField(
+        "Publish at (your time)", format="%Y-%m-%dT%H:%M", validators=[Optional()]
+    )
+
+    def __init__(self, *args: Any, has_cover: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.has_cover = has_cover
+        self.cover_jpeg: bytes | None = None
+
+    def validate_tags(self, field: StringField) -> None:
+        """A handful of short tags."""
+        tags = parse_tags(field.data)
+        if len(tags) > MAX_TAGS:
+            raise ValidationError(f"Use at most {MAX_TAGS} tags.")
+        if any(len(tag) > 60 for tag in tags):
+            raise ValidationError("Keep each tag under 60 characters.")
+
+    def validate_cover(self, field: FileField) -> None:
+        """A real image, re-encoded now so the view only has to store it."""
+        upload = uploaded(field)
+        if upload is not None:
+            try:
+                self.cover_jpeg = image_as_jpeg(upload)
+            except UploadRejected as error:
+                raise ValidationError(str(error)) from error
+
+    def validate_cover_alt(self, field: StringField) -> None:
+        """A cover image needs words for people who cannot see it."""
+        keeps_cover = self.has_cover and not self.remove_cover.data
+        if (uploaded(self.cover) or keeps_cover) and not (field.data or "").strip():
+            raise ValidationError("Describe the image for readers who cannot see it.")
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        """Field rules, then: a scheduled article needs a time in the future."""
+        valid = super().validate(extra_validators)
+        if self.publication.data != "scheduled" or self.publish_at.errors:
+            return valid
+        if self.publish_at.data is None:
+            self.publish_at.errors.append("Choose when the article should appear.")
+        elif coach_local_to_utc(self.publish_at.data) <= utcnow():
+            self.publish_at.errors.append("Choose a time in the future, or publish it now.")
+        else:
+            return valid
+        return False
+
+
+class DrillForm(FlaskForm):
+    """A drill: where it sits, how to do it, and its video."""
+
+    name = StringField("Name", validators=[DataRequired("Give the drill a name."), Length(max=160)])
+    slug = _slug_field("Address (slug)", 120)
+    direction = SelectField("Direction", choices=choices(DIRECTIONS))
+    level = SelectField("Level", choices=choices(LEVELS))
+    equipment = MultiCheckboxField("Equipment", choices=choices(EQUIPMENT))
+    position = IntegerField(
+        "Order within its direction (lower comes first)",
+        default=0,
+        validators=[InputRequired("Enter a number."), NumberRange(0, 9999, "Use 0 to 9999.")],
+    )
+    summary = TextAreaField(
+        "Summary", validators=[DataRequired("Say in a line what it is for."), Length(max=1000)]
+    )
+    steps = TextAreaField(
+        "Steps, one per line", validators=[DataRequired("List the steps."), Length(max=5000)]
+    )
+    cues = TextAreaField("Cues, one per line", validators=[Length(max=5000)])
+    mistakes = TextAreaField("Common mistakes, one per line", validators=[Length(max=5000)])
+    progression = TextAreaField("Progressions, one per line", validators=[Length(max=5000)])
+    video_url = StringField("YouTube or Vimeo link", validators=[Length(max=500)])
+    video_file = FileField("Or upload an MP4 video")
+    remove_video = BooleanField("Remove the uploaded video")
+    duration_seconds = IntegerField(
+        "Video length in seconds",
+        validators=[Optional(), NumberRange(1, 3600, "Use 1 to 3600 seconds.")],
+    )
+    poster = FileField("Poster image (shown before the video plays)")
+    remove_poster = BooleanField("Remove the poster image")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.video_embed = ""
+        self.poster_jpeg: bytes | None = None
+
+    def validate_equipment(self, field: MultiCheckboxField) -> None:
+        """At least one choice; "no equipment" goes alone."""
+        chosen = field.data or []
+        if not chosen:
+            raise ValidationError("Tick what the drill needs, or 'No equipment'.")
+        if "none" in chosen and len(chosen) > 1:
+            raise ValidationError("'No equipment' cannot go with other equipment.")
+
+    def validate_video_url(self, field: StringField) -> None:
+        """Only YouTube or Vimeo, stored as the privacy-enhanced embed address."""
+        if (field.data or "").strip():
+            try:
+                self.video_embed = embed_url(field.data)
+            except UnsupportedVideoLink as error:
+                raise ValidationError(str(error)) from error
+
+    def validate_video_file(self, field: FileField) -> None:
+        """An MP4 by its bytes, within the size limit."""
+        upload = uploaded(field)
+        if upload is not None:
+            try:
+                check_mp4(upload)
+            except UploadRejected as error:
+                raise ValidationError(str(error)) from error
+
+    def validate_poster(self, field: FileField) -> None:
+        """A real image, re-encoded now."""
+        upload = uploaded(field)
+        if upload is not None:
+            try:
+                self.poster_jpeg = image_as_jpeg(upload)
+            except UploadRejected as error:
+                raise ValidationError(str(error)) from error
+
+
+class ProgramForm(FlaskForm):
+    """A program: what it is, when it starts, how many can join."""
+
+    title = StringField(
+        "Title", validators=[DataRequired("Give the program a title."), Length(max=200)]
+    )
+    slug = _slug_field("Address (slug)", 160)
+    summary = TextAreaField("Summary", validators=[Length(max=400)])
+    body_md = TextAreaField("Description (Markdown)", validators=[Length(max=100_000)])
+    level = SelectField("Level", choices=choices(LEVELS))
+    duration_weeks = IntegerField(
+        "Length (weeks)",
+        default=6,
+        validators=[InputRequired("Enter the length."), NumberRange(1, 52, "Use 1 to 52 weeks.")],
+    )
+    sessions_per_week = IntegerField(
+        "Sessions per week",
+        default=2,
+        validators=[InputRequired("Enter a number."), NumberRange(1, 14, "Use 1 to 14.")],
+    )
+    directions = MultiCheckboxField("Directions trained", choices=choices(DIRECTIONS))
+    price_text = StringField("Price, as visitors should read it", validators=[Length(max=120)])
+    payment_url = URLField(
+        "Payment link (optional)",
+        validators=[Optional(), Length(max=500), URL(message="Enter a full https:// address.")],
+    )
+    start_date = DateField("Start date (leave empty for a rolling start)", validators=[Optional()])
+    capacity = IntegerField(
+        "Places (leave empty for no limit)",
+        validators=[Optional(), NumberRange(1, 10_000, "Use at least 1 place.")],
+    )
+    is_open = BooleanField("Open for signups")
+
+    def validate_payment_url(self, field: URLField) -> None:
+        """Payment links only over https."""
+        if field.data and not field.data.lower().startswith("https://"):
+            raise ValidationError("Use an https:// address.")

@@ -1,0 +1,116 @@
+"""The inbox: enquiries with a status (new, answered, archived), and comments to moderate."""
+
+from __future__ import annotations
+
+from flask import abort, flash, make_response, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from app import db
+from blueprints.blog.models import Comment
+from blueprints.contact.models import PAIN_DURATIONS, RED_FLAGS, TOPICS, Enquiry
+from blueprints.shared.htmx import add_vary_hx_request, is_htmx_request, render_page_or_partial
+from blueprints.studio import bp
+from blueprints.studio.auth import back_to
+from blueprints.studio.forms import EnquiryFilterForm, EnquiryStatusForm
+
+PAGE_SIZE = 100
+STATUS_WORDS = {"new": "marked as new", "answered": "marked as answered", "archived": "archived"}
+
+
+def htmx_row(template: str, **context: object) -> ResponseReturnValue:
+    """The one table row an htmx action replaces (an empty answer removes the row)."""
+    body = render_template(template, **context) if template else ""
+    return add_vary_hx_request(make_response(body))
+
+
+@bp.get("/inbox")
+def inbox() -> ResponseReturnValue:
+    """Enquiries, newest first, filtered by status (the filter's URL can be shared)."""
+    form = EnquiryFilterForm(request.args)
+    if not form.validate():
+        form.status.data = "new"
+    query = (
+        select(Enquiry)
+        .options(selectinload(Enquiry.booking))  # one query for the rows' bookings, not one each
+        .order_by(Enquiry.created_at.desc(), Enquiry.id.desc())
+    )
+    if form.status.data:
+        query = query.where(Enquiry.status == form.status.data)
+    return render_page_or_partial(
+        "studio/inbox.html",
+        "studio/_enquiries.html",
+        form=form,
+        enquiries=db.session.scalars(query.limit(PAGE_SIZE)).all(),
+        topics=TOPICS,
+    )
+
+
+@bp.get("/inbox/enquiries/<int:enquiry_id>")
+def inbox_enquiry(enquiry_id: int) -> str:
+    """One enquiry in full, with its booking if it has one."""
+    enquiry = db.get_or_404(Enquiry, enquiry_id)
+    return render_template(
+        "studio/enquiry.html",
+        enquiry=enquiry,
+        topics=TOPICS,
+        pain_durations=PAIN_DURATIONS,
+        red_flags=RED_FLAGS,
+    )
+
+
+@bp.post("/inbox/enquiries/<int:enquiry_id>/status")
+def inbox_enquiry_status(enquiry_id: int) -> ResponseReturnValue:
+    """Mark an enquiry new, answered or archived."""
+    enquiry = db.get_or_404(Enquiry, enquiry_id)
+    form = EnquiryStatusForm()
+    if not form.validate():
+        abort(400, description="Choose new, answered or archived.")
+    enquiry.status = form.status.data
+    db.session.commit()
+    if is_htmx_request():
+        return htmx_row("studio/_enquiry_row.html", enquiry=enquiry, topics=TOPICS)
+    flash(f"The enquiry from {enquiry.name} is {STATUS_WORDS[enquiry.status]}.", "success")
+    return back_to(url_for("studio.inbox"))
+
+
+@bp.get("/inbox/comments")
+def inbox_comments() -> str:
+    """Comments waiting for approval, then the most recent approved ones."""
+    comments = db.session.scalars(
+        select(Comment)
+        .options(selectinload(Comment.post))
+        .order_by(Comment.created_at.desc(), Comment.id.desc())
+        .limit(PAGE_SIZE)
+    ).all()
+    return render_template(
+        "studio/comments.html",
+        pending=[c for c in comments if c.status == "pending"],
+        approved=[c for c in comments if c.status != "pending"],
+    )
+
+
+@bp.post("/inbox/comments/<int:comment_id>/approve")
+def inbox_comment_approve(comment_id: int) -> ResponseReturnValue:
+    """Show a comment under its article."""
+    comment = db.get_or_404(Comment, comment_id)
+    comment.status = "approved"
+    db.session.commit()
+    if is_htmx_request():
+        return htmx_row("studio/_comment_row.html", comment=comment)
+    flash(f"Approved the comment by {comment.name}.", "success")
+    return back_to(url_for("studio.inbox_comments"))
+
+
+@bp.post("/inbox/comments/<int:comment_id>/delete")
+def inbox_comment_delete(comment_id: int) -> ResponseReturnValue:
+    """Delete a comment for good."""
+    comment = db.get_or_404(Comment, comment_id)
+    name = comment.name
+    db.session.delete(comment)
+    db.session.commit()
+    if is_htmx_request():
+        return htmx_row("")
+    flash(f"Deleted the comment by {name}.", "success")
+    return back_to(url_for("studio.inbox_comments"))

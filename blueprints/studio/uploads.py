@@ -1,0 +1,147 @@
+"""Checking and storing uploads: images re-encoded by Pillow, MP4 checked by its bytes."""
+
+from __future__ import annotations
+
+import io
+import secrets
+import warnings
+from pathlib import Path
+
+from flask import current_app, request
+from flask_login import current_user
+from PIL import Image, ImageOps, UnidentifiedImageError
+from werkzeug.datastructures import FileStorage
+
+from blueprints.studio import bp
+
+IMAGE_FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
+MAX_IMAGE_WIDTH = 1600
+MAX_IMAGE_PIXELS = 40_000_000  # a 40-megapixel photo decodes; a decompression bomb does not
+JPEG_QUALITY = 85
+DEFAULT_VIDEO_MAX_BYTES = 100 * 1024 * 1024
+IMAGE_MAX_BYTES = 25 * 1024 * 1024  # a phone photo, before Pillow shrinks it
+MP4_BRANDS = {
+    b"isom", b"iso2", b"iso4", b"iso5", b"iso6", b"mp41", b"mp42", b"avc1", b"M4V ", b"dash",
+    b"mmp4", b"MSNV",
+}  # fmt: skip
+
+
+class UploadRejected(ValueError):
+    """The file is not what it claims to be, or too big; the message is for the coach."""
+
+
+def image_as_jpeg(upload: FileStorage, max_width: int = MAX_IMAGE_WIDTH) -> bytes:
+    """Verify that `upload` is an image, shrink it to `max_width`, and re-encode it as JPEG.
+
+    Re-encoding drops whatever else the file carried (EXIF location, scripts in comments).
+    """
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(upload.stream) as probe:
+                image_format = probe.format
+                probe.verify()
+            upload.stream.seek(0)
+            with Image.open(upload.stream) as image:
+                if image_format not in IMAGE_FORMATS:
+                    raise UploadRejected("Upload a JPEG, PNG, WebP or GIF image.")
+                if image.width * image.height > MAX_IMAGE_PIXELS:
+                    raise UploadRejected("That image is too large; use one under 40 megapixels.")
+                return _encode_jpeg(ImageOps.exif_transpose(image), max_width)
+    except UploadRejected:
+        raise
+    except (
+        UnidentifiedImageError,
+        Image.DecompressionBombError,
+        Image.DecompressionBombWarning,
+        OSError,
+        SyntaxError,
+        ValueError,
+    ) as error:
+        raise UploadRejected(
+            "That file is not an image we can read (JPEG, PNG, WebP or GIF)."
+        ) from error
+
+
+def _encode_jpeg(image: Image.Image, max_width: int) -> bytes:
+    if image.width > max_width:
+        height = max(1, round(image.height * max_width / image.width))
+        image = image.resize((max_width, height), Image.Resampling.LANCZOS)
+    if image.mode in ("RGBA", "LA", "P"):
+        image = image.convert("RGBA")
+        flattened = Image.new("RGB", image.size, (255, 255, 255))
+        flattened.paste(image, mask=image.getchannel("A"))
+        image = flattened
+    elif image.mode != "RGB":
+        image = image.convert("RGB")
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=JPEG_QUALITY, optimize=True, progressive=True)
+    return buffer.getvalue()
+
+
+def video_max_bytes() -> int:
+    """The largest video upload accepted (config VIDEO_UPLOAD_MAX_BYTES, default 100 MB)."""
+    return int(current_app.config.get("VIDEO_UPLOAD_MAX_BYTES", DEFAULT_VIDEO_MAX_BYTES))
+
+
+def check_mp4(upload: FileStorage) -> None:
+    """Raise UploadRejected unless `upload` starts like an MP4 file and is within the size limit."""
+    stream = upload.stream
+    head = stream.read(12)
+    stream.seek(0, io.SEEK_END)
+    size = stream.tell()
+    stream.seek(0)
+    if len(head) < 12 or head[4:8] != b"ftyp" or head[8:12] not in MP4_BRANDS:
+        raise UploadRejected("Upload an MP4 video (H.264), or paste a YouTube or Vimeo link.")
+    limit = video_max_bytes()
+    if size > limit:
+        raise UploadRejected(f"That video is larger than {limit // (1024 * 1024)} MB.")
+
+
+def _folder() -> Path:
+    folder = Path(current_app.config["UPLOAD_FOLDER"])
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def store_bytes(data: bytes, suffix: str) -> str:
+    """Write `data` under a random name in the upload folder; returns the name."""
+    name = f"{secrets.token_hex(16)}{suffix}"
+    (_folder() / name).write_bytes(data)
+    return name
+
+
+def store_file(upload: FileStorage, suffix: str) -> str:
+    """Stream `upload` to a random name in the upload folder; returns the name."""
+    name = f"{secrets.token_hex(16)}{suffix}"
+    upload.stream.seek(0)
+    upload.save(_folder() / name)
+    return name
+
+
+def remove_upload(name: str | None) -> None:
+    """Delete a stored upload (a name we generated; anything else is ignored)."""
+    if not name or "/" in name or "\\" in name or name.startswith("."):
+        return
+    (_folder() / name).unlink(missing_ok=True)
+
+
+def _upload_limits() -> dict[str, int]:
+    return {
+        "studio.articles_new": IMAGE_MAX_BYTES,
+        "studio.articles_edit": IMAGE_MAX_BYTES,
+        "studio.drills_new": video_max_bytes() + IMAGE_MAX_BYTES,
+        "studio.drills_edit": video_max_bytes() + IMAGE_MAX_BYTES,
+    }
+
+
+@bp.url_value_preprocessor
+def allow_large_uploads(endpoint: str | None, values: dict[str, object] | None) -> None:
+    """Let the article and drill editors receive more than the site-wide request limit.
+
+    This hook runs before any before_request (CSRF reads the body there), and only raises the
+    limit for a logged-in coach, so a visitor still cannot send a large body.
+    """
+    limit = _upload_limits().get(endpoint or "")
+    if limit is not None and current_user.is_authenticated:
+        request.max_content_length = limit + 1024 * 1024  # room for the form's other fields
