@@ -234,7 +234,7 @@ def test_a_program_without_capacity_never_waitlists(app: Flask, client: FlaskCli
         ("consent", None, "Please agree to this"),
         ("email", "not-an-email", "That does not look like an email address."),
         ("email", "ann@example.com\r\nBcc: victim@example.net", "does not look like an email"),
-        ("name", "Ann\r\nBcc: victim@example.net", "Please write your name on one line."),
+        ("name", "Ann\r\nBcc: victim@example.net", "Please keep this on one line."),
         ("name", "", "Please tell me your name."),
         ("name", "A" * 121, "Please keep this under 120 characters."),
         ("goals", "x" * 2001, "Please keep this under 2000 characters."),

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import EmailField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Email, Length, Optional
+from wtforms.validators import DataRequired, Length, Optional
 
 from blueprints.shared.spam import SpamGuardMixin
+from blueprints.shared.validators import EmailAddress
 
 NAME_MAX = 80
 EMAIL_MAX = 320
@@ -45,7 +46,7 @@ class CommentForm(SpamGuardMixin, FlaskForm):
         validators=[
             Optional(),
             Length(max=EMAIL_MAX, message="That email address is too long."),
-            Email("That doesn't look like an email address. Check it, or leave it empty."),
+            EmailAddress("That doesn't look like an email address. Check it, or leave it empty."),
         ],
     )
     body = TextAreaField(

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from email_validator import EmailNotValidError, validate_email
 from flask_wtf import FlaskForm
 from wtforms import (
     HiddenField,
@@ -20,6 +19,7 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from blueprints.contact.models import FORMATS, PAIN_DURATIONS, RED_FLAGS, TOPICS
 from blueprints.contact.slots import is_valid_zone, parse_slot_value
 from blueprints.shared.spam import SpamGuardMixin
+from blueprints.shared.validators import EmailAddress, single_line
 
 MESSAGE_MAX = 5000
 REASON_MAX = 2000
@@ -31,12 +31,6 @@ def as_choices(pairs: list[tuple[str, str]] | dict[str, str]) -> list[SelectChoi
     """WTForms choices from (value, label) pairs or a {value: label} mapping."""
     items = pairs.items() if isinstance(pairs, dict) else pairs
     return [SelectChoice(value, label) for value, label in items]
-
-
-def single_line(form: FlaskForm, field: Any) -> None:
-    """Refuse line breaks in a one-line field: they have no business in a name or address."""
-    if field.data and ("\r" in field.data or "\n" in field.data):
-        raise ValidationError("Please keep this on one line.")
 
 
 def no_more_than(limit: int, what: str) -> Any:
@@ -104,7 +98,14 @@ class ContactForm(SlotChoiceMixin, SpamGuardMixin, FlaskForm):
     )
     email = StringField(
         "Your email",
-        validators=[DataRequired("Please give an email address I can reply to."), single_line],
+        validators=[
+            DataRequired("Please give an email address I can reply to."),
+            single_line,
+            EmailAddress(
+                "That does not look like an email address. Please check it, "
+                "for example name@example.com."
+            ),
+        ],
     )
     topic = SelectField(
         "What is it about?", choices=as_choices(TOPICS), invalid_choice_message=PICK_ONE
@@ -143,16 +144,6 @@ class ContactForm(SlotChoiceMixin, SpamGuardMixin, FlaskForm):
     def is_consultation(self) -> bool:
         """True when the visitor wants to book."""
         return self.topic.data == "consultation"
-
-    def validate_email(self, field: Any) -> None:
-        """A real-looking address, stored normalised."""
-        try:
-            field.data = validate_email(field.data, check_deliverability=False).normalized
-        except EmailNotValidError as error:
-            raise ValidationError(
-                "That does not look like an email address. Please check it, "
-                "for example name@example.com."
-            ) from error
 
     def validate_context(self, field: Any) -> None:
         """The page the visitor came from, as our own links write it."""

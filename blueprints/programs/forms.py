@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from email_validator import EmailNotValidError, validate_email
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, StringField, TelField, TextAreaField, ValidationError
+from wtforms import BooleanField, EmailField, StringField, TelField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from blueprints.shared.spam import SpamGuardMixin
+from blueprints.shared.validators import EmailAddress, single_line
 
 NAME_MAX = 120
 EMAIL_MAX = 254
@@ -30,7 +30,11 @@ class SignupForm(SpamGuardMixin, FlaskForm):
     )
     email = EmailField(
         "Email",
-        validators=[DataRequired("Please give an email address."), _within(EMAIL_MAX)],
+        validators=[
+            DataRequired("Please give an email address."),
+            _within(EMAIL_MAX),
+            EmailAddress("That does not look like an email address."),
+        ],
         render_kw={"autocomplete": "email"},
     )
     phone = TelField(
@@ -72,17 +76,6 @@ class SignupForm(SpamGuardMixin, FlaskForm):
     )
 
     def validate_name(self, field: StringField) -> None:
-        """One line only: a name travels into email subjects."""
-        if any(char in field.data for char in "\r\n\x00"):
-            raise ValidationError("Please write your name on one line.")
+        """One line only (a name travels into email subjects), spaces tidied."""
+        single_line(self, field)
         field.data = " ".join(field.data.split())
-
-    def validate_email(self, field: StringField) -> None:
-        """A real-looking address, stored lower-case so one person is one signup."""
-        value = field.data.strip()
-        if any(char in value for char in "\r\n\x00"):
-            raise ValidationError("That does not look like an email address.")
-        try:
-            field.data = validate_email(value, check_deliverability=False).normalized.lower()
-        except EmailNotValidError as error:
-            raise ValidationError("That does not look like an email address.") from error

@@ -19,7 +19,6 @@ from wtforms import (
 )
 from wtforms.validators import (
     DataRequired,
-    Email,
     InputRequired,
     Length,
     NumberRange,
@@ -30,6 +29,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from blueprints.contact.models import ENQUIRY_STATUSES, FORMATS
 from blueprints.shared.models import OUTBOX_STATES
+from blueprints.shared.validators import EmailAddress
 
 WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 
@@ -167,14 +167,17 @@ class EraseLookupForm(FlaskForm):
     email = StringField(
         "Their email address",
         filters=[stripped],
-        validators=[DataRequired("Enter an email address."), Email("Enter a valid email address.")],
+        validators=[
+            DataRequired("Enter an email address."),
+            EmailAddress("Enter a valid email address."),
+        ],
     )
 
 
 class EraseConfirmForm(FlaskForm):
     """The second step: the coach has seen what will go and confirms."""
 
-    email = HiddenField(validators=[DataRequired(), Email()])
+    email = HiddenField(validators=[DataRequired(), EmailAddress()])
     confirm = BooleanField(
         "I understand that this cannot be undone",
         validators=[DataRequired("Tick the box to confirm.")],
