@@ -11,6 +11,8 @@ from sqlalchemy import delete, func, select
 from blueprints.shared.database import serialized_write, utcnow
 from blueprints.shared.models import RateEvent
 
+KEEP_EVENTS = timedelta(days=1)
+
 
 def client_fingerprint() -> str:
     """A hash of the client's address: enough to count, never stored in the clear."""
@@ -29,6 +31,8 @@ def allow(action: str, limit: int, per_seconds: int, identity: str | None = None
     window_start = now - timedelta(seconds=per_seconds)
     with serialized_write("rate-limit") as session:
         session.execute(delete(RateEvent).where(RateEvent.key == key, RateEvent.at < window_start))
+        # Nobody's counts are kept longer than a day (the privacy page promises it).
+        session.execute(delete(RateEvent).where(RateEvent.at < now - KEEP_EVENTS))
         count = session.scalar(
             select(func.count()).select_from(RateEvent).where(RateEvent.key == key)
         )
