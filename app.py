@@ -58,6 +58,10 @@ def config_from_environment(instance_path: str) -> dict[str, Any]:
         # Deliver queued mail from a background thread after each commit; off in tests that
         # want to drain the outbox themselves.
         "MAIL_BACKGROUND_SENDER": _env_bool("MAIL_BACKGROUND_SENDER", True),
+        # Outbox retry backoff (doubling from this) and how long a claim on a row lasts; the
+        # defaults suit production, the load and fault benchmarks set them low.
+        "MAIL_RETRY_FIRST_SECONDS": float(env("MAIL_RETRY_FIRST_SECONDS", "30")),
+        "MAIL_CLAIM_LEASE_SECONDS": float(env("MAIL_CLAIM_LEASE_SECONDS", "300")),
         "TRUSTED_HOSTS": [h for h in env("TRUSTED_HOSTS", "").split(",") if h.strip()] or None,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
@@ -66,6 +70,8 @@ def config_from_environment(instance_path: str) -> dict[str, Any]:
         "MAX_CONTENT_LENGTH": 8 * 1024 * 1024,
         "UPLOAD_FOLDER": str(Path(instance_path) / "uploads"),
         "SPAM_MIN_SECONDS": float(env("SPAM_MIN_SECONDS", "3")),
+        # Accepted contact-form submissions per client address per hour.
+        "CONTACT_RATE_LIMIT": int(env("CONTACT_RATE_LIMIT", "5")),
         "SEND_FILE_MAX_AGE_DEFAULT": 0,
         "WTF_CSRF_TIME_LIMIT": None,
     }

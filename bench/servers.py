@@ -10,6 +10,7 @@ import tempfile
 import time
 import urllib.request
 from pathlib import Path
+from typing import IO
 
 from tests.support import free_port
 
@@ -19,20 +20,33 @@ ROOT = Path(__file__).resolve().parent.parent
 class Gunicorn:
     """gunicorn serving `create_app()` from this checkout, stopped on exit."""
 
-    def __init__(self, workers: int, env: dict[str, str], app: str = "app:create_app()") -> None:
+    def __init__(
+        self,
+        workers: int,
+        env: dict[str, str],
+        app: str = "app:create_app()",
+        stderr_path: Path | None = None,
+    ) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.workers = workers
         self.env = {**os.environ, **env}
         self.app = app
+        # Where gunicorn's stderr (its log and the app's) goes, to be read after the run; a
+        # file rather than a pipe nobody reads, which would stall a chatty server.
+        self.stderr_path = stderr_path
+        self._stderr_file: IO[bytes] | None = None
         self.process: subprocess.Popen[bytes] | None = None
 
     def __enter__(self) -> Gunicorn:
         gunicorn = str(Path(sys.executable).parent / "gunicorn")
+        if self.stderr_path is not None:
+            self._stderr_file = self.stderr_path.open("ab")
         self.process = subprocess.Popen(  # noqa: S603 - fixed arguments, our own executable
             [gunicorn, "-w", str(self.workers), "-b", f"127.0.0.1:{self.port}",
              "--log-level", "warning", "--graceful-timeout", "2", self.app],
-            cwd=ROOT, env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+            cwd=ROOT, env=self.env, stdout=subprocess.DEVNULL,
+            stderr=self._stderr_file or subprocess.PIPE,
         )  # fmt: skip
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
@@ -51,6 +65,15 @@ class Gunicorn:
                 self.process.wait(10)
             except subprocess.TimeoutExpired:
                 self.process.kill()
+                self.process.wait(10)
+        if self._stderr_file is not None:
+            self._stderr_file.close()
+
+    def worker_pids(self) -> list[int]:
+        """The process ids of the running workers (Linux: the master's children in /proc)."""
+        assert self.process is not None, "gunicorn is not running"
+        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
+        return [int(pid) for pid in children.read_text().split()]
 
 
 def seeded_database() -> Path:

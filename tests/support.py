@@ -80,6 +80,7 @@ class ReceivedMail:
     mail_from: str
     rcpt_tos: list[str]
     message: EmailMessage
+    received_at: float = field(default_factory=time.monotonic)  # when the server accepted it
 
 
 @dataclass

@@ -6,8 +6,8 @@ due rows; `flask send-mail` does the same from cron. Rows are claimed one at a t
 so several gunicorn workers never send the same row, and a row is marked sent in its own commit
 right after the SMTP server accepts it, so a retry never follows a successful send (not even when
 the connection drops after the server said yes). A worker that dies mid-send leaves a claim that
-expires after `CLAIM_LEASE`; the row is then retried with the same Message-ID (at-least-once in
-that one crash window, never otherwise).
+expires after the lease (MAIL_CLAIM_LEASE_SECONDS); the row is then retried with the same
+Message-ID (at-least-once in that one crash window, never otherwise).
 """
 
 from __future__ import annotations
@@ -34,11 +34,11 @@ from blueprints.shared.models import OutboxMessage
 
 log = logging.getLogger(__name__)
 
-CLAIM_LEASE = timedelta(minutes=5)
+CLAIM_LEASE_SECONDS = 300  # default of MAIL_CLAIM_LEASE_SECONDS
 # 30 s doubling to a 6-hour ceiling: 14 attempts keep trying for over a day (about 26 h), so
 # a mail server that is down overnight loses nothing.
 MAX_ATTEMPTS = 14
-FIRST_RETRY_SECONDS = 30
+FIRST_RETRY_SECONDS = 30  # default of MAIL_RETRY_FIRST_SECONDS
 MAX_RETRY_SECONDS = 6 * 3600
 POLL_SECONDS = 30.0
 
@@ -140,7 +140,8 @@ def _claim_next() -> int | None:
         if row is None:
             return None
         row.status = "sending"
-        row.claimed_until = now + CLAIM_LEASE
+        lease = current_app.config.get("MAIL_CLAIM_LEASE_SECONDS", CLAIM_LEASE_SECONDS)
+        row.claimed_until = now + timedelta(seconds=lease)
         return row.id
 
 
@@ -199,7 +200,8 @@ def _record_failure(message_id: int, reason: str, permanent: bool) -> str:
             row.status = "failed"
             outcome = "failed"
         else:
-            delay = min(FIRST_RETRY_SECONDS * 2 ** (row.attempts - 1), MAX_RETRY_SECONDS)
+            first = current_app.config.get("MAIL_RETRY_FIRST_SECONDS", FIRST_RETRY_SECONDS)
+            delay = min(first * 2 ** (row.attempts - 1), MAX_RETRY_SECONDS)
             row.status = "pending"
             row.next_attempt_at = utcnow() + timedelta(seconds=delay)
             outcome = "retry"
