@@ -81,7 +81,8 @@ def report(outcome: Outcome) -> list[str]:
         f"integrity_check {outcome.integrity}",
         f"'database is locked' in gunicorn's log: {outcome.locked}; tracebacks: "
         f"{outcome.tracebacks}",
-        f"outbox when the load ended: {dict(sorted(outcome.outbox_at_load_end.items()))}",
+        f"outbox when the load ended: {dict(sorted(outcome.outbox_at_load_end.items()))}, "
+        f"{outcome.tried_at_load_end} tried or being tried",
         f"emails: {len(outcome.outbox)} queued, {outcome.received} received "
         f"({len(outcome.arrivals)} distinct Message-IDs), duplicates {outcome.duplicates}, "
         f"never delivered {len(outcome.undelivered)}, unexpected {len(outcome.unexpected)}",
