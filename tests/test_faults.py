@@ -6,12 +6,21 @@ their own cookies fetch the contact form and post enquiries while the fault happ
 
 from __future__ import annotations
 
+import time
 from dataclasses import replace
+from datetime import timedelta
+from pathlib import Path
 
 import pytest
 
+from app import db
 from bench.enquiry_load import SUCCESS, Outcome, Plan, run, visitor
 from bench.load_enquiries import plan_for
+from blueprints.shared.database import utcnow
+from blueprints.shared.models import OutboxMessage
+from blueprints.shared.outbox import _claim_next, deliver_due
+from tests.contact_support import enquiry_data, stored
+from tests.support import SmtpServer, free_port, make_app, shutdown_app
 
 ENQUIRIES = 200
 NOTHING_LEFT = "sent 0, retrying 0, failed 0"
@@ -79,3 +88,35 @@ def test_a_worker_killed_under_load_loses_no_answered_enquiry() -> None:
     assert outcome.unexplained_duplicates == 0 and outcome.crash_window_copies <= 1
     assert set(outcome.outbox.values()) == {"sent"}
     assert outcome.send_mail_after == NOTHING_LEFT
+
+
+def test_the_settings_the_fault_runs_relax_are_read_from_the_environment(
+    monkeypatch: pytest.MonkeyPatch, database_file: Path, smtp_server: SmtpServer
+) -> None:
+    monkeypatch.setenv("CONTACT_RATE_LIMIT", "1")
+    monkeypatch.setenv("MAIL_RETRY_FIRST_SECONDS", "20")
+    monkeypatch.setenv("MAIL_CLAIM_LEASE_SECONDS", "0.5")
+    app = make_app(database_file, MAIL_SERVER="127.0.0.1", MAIL_PORT=free_port())  # refused
+    try:
+        client = app.test_client()
+        assert client.post("/contact/", data=enquiry_data(app)).status_code == SUCCESS
+        assert client.post("/contact/", data=enquiry_data(app)).status_code == 429
+
+        with app.app_context():
+            before = utcnow()
+            assert deliver_due().retrying == 1  # refused: the first retry is 20 s out, not 30
+            db.session.remove()
+        retry_in = stored(app, OutboxMessage)[0].next_attempt_at - before
+        assert timedelta(seconds=18) < retry_in <= timedelta(seconds=21)
+
+        app.config.update(smtp_server.mail_config())
+        with app.app_context():
+            # A sender claims the other email and dies: its claim holds for the lease only.
+            assert _claim_next() is not None
+            assert deliver_due().sent == 0
+            time.sleep(0.6)
+            assert deliver_due().sent == 1
+            db.session.remove()
+        assert len(smtp_server.recorder.wait_for(1)) == 1
+    finally:
+        shutdown_app(app)
