@@ -74,7 +74,8 @@ def report(outcome: Outcome) -> list[str]:
         f"max {max(posts, default=0) * 1000:.0f} ms "
         f"(GET form: median {median_ms(outcome.get_seconds):.0f} ms)",
         f"answers: {dict(sorted(outcome.statuses.items()))}; 5xx: {outcome.server_errors}; "
-        f"connection errors: {outcome.connection_errors} POST, {outcome.form_errors} GET",
+        f"no answer (connection dropped): {outcome.connection_errors} enquiries; "
+        f"failed GETs of the form, retried: {outcome.form_errors}",
         f"rows: {sum(outcome.stored.values())} enquiries ({len(outcome.stored)} distinct), "
         f"told 'sent' {len(outcome.succeeded)}, lost {len(outcome.lost)}, stored twice "
         f"{len(outcome.doubled)}, half-written {len(outcome.half_written)}, "

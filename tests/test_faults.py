@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 from app import db
-from bench.enquiry_load import SUCCESS, Outcome, Plan, run, visitor
+from bench.enquiry_clients import SUCCESS, visitor
+from bench.enquiry_load import Outcome, Plan, run
 from bench.load_enquiries import plan_for
 from blueprints.shared.database import utcnow
 from blueprints.shared.models import OutboxMessage
