@@ -36,3 +36,23 @@ function showTimesInVisitorZone(root) {
   select.dispatchEvent(new Event("change", { bubbles: true }));
 }
 if (window.htmx) window.htmx.onLoad(showTimesInVisitorZone);
+
+// A form sent with htmx is replaced by the answer, and the focus would fall back to <body>.
+// Put it where the visitor goes next: the first field the server refused, else the message.
+let refocusRegion = null;
+document.addEventListener("htmx:beforeSwap", (event) => {
+  const target = event.detail.target;
+  const sent = event.detail.requestConfig && event.detail.requestConfig.verb === "post";
+  refocusRegion = sent && target.id && target.contains(document.activeElement) ? target.id : null;
+});
+document.addEventListener("htmx:afterSettle", () => {
+  const region = refocusRegion && document.getElementById(refocusRegion);
+  refocusRegion = null;
+  if (!region) return;
+  const answer = '[role="status"], [role="alert"]';
+  const next = region.querySelector('[aria-invalid="true"]') ||
+    (region.matches(answer) ? region : region.querySelector(answer));
+  if (!next) return;
+  if (!next.matches("input, select, textarea, button, a[href]")) next.tabIndex = -1;
+  next.focus();
+});
