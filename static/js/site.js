@@ -39,19 +39,20 @@ if (window.htmx) window.htmx.onLoad(showTimesInVisitorZone);
 
 // A form sent with htmx is replaced by the answer, and the focus would fall back to <body>.
 // Put it where the visitor goes next: the first field the server refused, else the message.
-let refocusRegion = null;
+let refocus = null;
 document.addEventListener("htmx:beforeSwap", (event) => {
-  const target = event.detail.target;
-  const sent = event.detail.requestConfig && event.detail.requestConfig.verb === "post";
-  refocusRegion = sent && target.id && target.contains(document.activeElement) ? target.id : null;
+  const { target, requestConfig, shouldSwap, xhr } = event.detail;
+  const sent = shouldSwap && requestConfig && requestConfig.verb === "post";
+  const hadFocus = sent && target.id && target.contains(document.activeElement);
+  refocus = hadFocus ? { id: target.id, xhr } : null;
 });
-document.addEventListener("htmx:afterSettle", () => {
-  const region = refocusRegion && document.getElementById(refocusRegion);
-  refocusRegion = null;
-  if (!region) return;
+document.addEventListener("htmx:afterSettle", (event) => {
+  if (!refocus || refocus.xhr !== event.detail.xhr) return;
+  const region = document.getElementById(refocus.id);
+  refocus = null;
   const answer = '[role="status"], [role="alert"]';
-  const next = region.querySelector('[aria-invalid="true"]') ||
-    (region.matches(answer) ? region : region.querySelector(answer));
+  const next = region && (region.querySelector('[aria-invalid="true"]') ||
+    (region.matches(answer) ? region : region.querySelector(answer)));
   if (!next) return;
   if (!next.matches("input, select, textarea, button, a[href]")) next.tabIndex = -1;
   next.focus();

@@ -270,8 +270,15 @@ def test_booking_from_an_article_with_the_keyboard_alone(
     keys.check_focus()
     keys.tab_to("#contact-panel a", most=3)
     expect(page.locator(":focus")).to_have_text("manage this booking")
-    AxeAudit(page).check("booking confirmed")
+    audit = AxeAudit(page)
+    audit.check("booking confirmed")
+    audit.assert_clean()
     [booking] = stored(live_app, Booking)
     assert f"{booking.starts_at:%Y-%m-%dT%H:%MZ}" == slot
     [enquiry] = stored(live_app, Enquiry)
-    assert (enquiry.email, booking.format) == ("dana@example.org", "video")
+    assert (enquiry.email, enquiry.pain_duration, enquiry.red_flags, booking.format) == (
+        "dana@example.org",
+        "6_weeks_3_months",
+        "",
+        "video",
+    )
