@@ -13,6 +13,7 @@ BENCHMARKS = [
     "bench.contact",
     "bench.studio",
     "bench.throughput",
+    "bench.page_weight",
     "bench.load_enquiries",
 ]
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Response, render_template
+from flask import Response
 from flask.globals import request_ctx
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from app import db
-from blueprints.shared.htmx import is_htmx_request
+from blueprints.shared.htmx import render_page_or_partial
 from blueprints.site import bp
 
 MESSAGES = {
@@ -21,12 +21,13 @@ MESSAGES = {
 }
 
 
-def _error_page(code: int, message: str):  # type: ignore[no-untyped-def]
+def _error_page(code: int, message: str) -> Response:
     if request_ctx.url_adapter is None:
         # The host was refused (TRUSTED_HOSTS): no URLs can be built, so no layout.
         return Response(message, status=code, mimetype="text/plain")
-    template = "errors/_error.html" if is_htmx_request() else "errors/error.html"
-    return render_template(template, code=code, message=message), code
+    return render_page_or_partial(
+        "errors/error.html", "errors/_error.html", code, code=code, message=message
+    )
 
 
 @bp.app_errorhandler(HTTPException)

@@ -36,3 +36,24 @@ function showTimesInVisitorZone(root) {
   select.dispatchEvent(new Event("change", { bubbles: true }));
 }
 if (window.htmx) window.htmx.onLoad(showTimesInVisitorZone);
+
+// A form sent with htmx is replaced by the answer, and the focus would fall back to <body>.
+// Put it where the visitor goes next: the first field the server refused, else the message.
+let refocus = null;
+document.addEventListener("htmx:beforeSwap", (event) => {
+  const { target, requestConfig, shouldSwap, xhr } = event.detail;
+  const sent = shouldSwap && requestConfig && requestConfig.verb === "post";
+  const hadFocus = sent && target.id && target.contains(document.activeElement);
+  refocus = hadFocus ? { id: target.id, xhr } : null;
+});
+document.addEventListener("htmx:afterSettle", (event) => {
+  if (!refocus || refocus.xhr !== event.detail.xhr) return;
+  const region = document.getElementById(refocus.id);
+  refocus = null;
+  const answer = '[role="status"], [role="alert"]';
+  const next = region && (region.querySelector('[aria-invalid="true"]') ||
+    (region.matches(answer) ? region : region.querySelector(answer)));
+  if (!next) return;
+  if (!next.matches("input, select, textarea, button, a[href]")) next.tabIndex = -1;
+  next.focus();
+});
