@@ -5,12 +5,13 @@ BIN := $(VENV)/bin
 export FLASK_APP := app
 
 # TEST_POSTGRES=1 make test: the same suite against a throwaway PostgreSQL server (Debian's
-# package, installed when missing), minus the tests about SQLite itself. Lint runs in the
+# package, installed when missing); tests/conftest.py deselects the tests about SQLite itself
+# (marked sqlite_only) and selects their PostgreSQL counterparts (postgres_only). Lint runs in the
 # SQLite run only: it does not depend on the database.
 ifeq ($(TEST_POSTGRES),1)
 TEST_EXTRAS := $(BIN)/.installed-postgres
 TEST_LINT := @echo "lint: skipped with TEST_POSTGRES (make test runs it)"
-PYTEST := bash tests/with_postgres.sh $(BIN)/pytest -m "not sqlite_only"
+PYTEST := bash tests/with_postgres.sh $(BIN)/pytest
 else
 TEST_EXTRAS :=
 TEST_LINT := $(BIN)/ruff check . && $(BIN)/ruff format --check .

@@ -27,13 +27,21 @@ from tests.support import (
     shutdown_app,
 )
 
-
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Deselect (not skip) the tests that are about the other database."""
+    other = "sqlite_only" if TEST_DATABASE_URL else "postgres_only"
+    deselected = [item for item in items if item.get_closest_marker(other)]
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = [item for item in items if not item.get_closest_marker(other)]
 
 
 @pytest.fixture(scope="session")
 def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Database:
-    """One database built by the migrations; each test gets a copy (or, on PostgreSQL, a clean one)."""
+    """One database built by the migrations: a SQLite file to copy, or the PostgreSQL URL."""
     if TEST_DATABASE_URL:
         build_migrated_database(TEST_DATABASE_URL)
         return TEST_DATABASE_URL
