@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import threading
 import time
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -18,7 +19,7 @@ from sqlalchemy import func, select, text
 
 from app import db
 from blueprints.contact.models import Enquiry
-from blueprints.shared.database import serialized_write
+from blueprints.shared.database import serialized_write, utcnow
 from tests.support import Database, make_app, shutdown_app, wait_until
 
 
@@ -100,6 +101,16 @@ def test_the_postgres_run_really_uses_the_postgres_server(
             assert db.session.scalar(select(func.count()).select_from(Enquiry)) == 1
     finally:
         shutdown_app(other)
+
+
+@pytest.mark.postgres_only
+def test_postgres_connections_keep_utc_whatever_zone_the_server_runs_in(app: Flask) -> None:
+    """tests/with_postgres.sh starts the server in Asia/Kolkata (+05:30) so this means something."""
+    with app.app_context(), db.engine.connect() as first, db.engine.connect() as second:
+        for connection in (first, second):
+            assert connection.exec_driver_sql("SHOW TimeZone").scalar() == "UTC"
+            database_now = connection.exec_driver_sql("SELECT localtimestamp").scalar()
+            assert abs(database_now - utcnow()) < timedelta(minutes=1)
 
 
 @pytest.mark.sqlite_only
