@@ -44,14 +44,18 @@ def get_metadata():
     return target_db.metadata
 
 
-# Tables made by raw SQL in a migration (SQLite FTS5 indexes and their shadow tables), not by
-# the models: autogenerate must not offer to drop them.
+# Tables and indexes made by raw SQL in a migration (SQLite FTS5 indexes and their shadow
+# tables, PostgreSQL's full-text GIN index), not by the models: autogenerate must not offer to
+# drop them.
 TABLES_OUTSIDE_MODELS = ("post_search",)
+INDEXES_OUTSIDE_MODELS = ("ix_post_search",)
 
 
 def include_object(object, name, type_, reflected, compare_to):
     if type_ == "table" and reflected and compare_to is None:
         return not name.startswith(TABLES_OUTSIDE_MODELS)
+    if type_ == "index" and reflected and compare_to is None:
+        return name not in INDEXES_OUTSIDE_MODELS
     return True
 
 

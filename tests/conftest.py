@@ -1,8 +1,13 @@
-"""Fixtures: an app on a real migrated SQLite file, a client, the CLI runner, SMTP, a browser."""
+"""Fixtures: an app on a real migrated database, a client, the CLI runner, SMTP, a browser.
+
+The database is a SQLite file per test, or, when TEST_DATABASE_URL is set (TEST_POSTGRES=1 make
+test), that PostgreSQL database emptied before each test.
+"""
 
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,32 +18,51 @@ from flask.testing import FlaskClient, FlaskCliRunner
 from app import db
 from blueprints.shared.seed import seed_demo_content
 from tests.support import (
+    Database,
     SmtpServer,
     build_migrated_database,
+    clean_postgres_database,
     copy_database,
     make_app,
     shutdown_app,
 )
 
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Deselect (not skip) the tests that are about the other database."""
+    other = "sqlite_only" if TEST_DATABASE_URL else "postgres_only"
+    deselected = [item for item in items if item.get_closest_marker(other)]
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = [item for item in items if not item.get_closest_marker(other)]
+
 
 @pytest.fixture(scope="session")
-def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One database built by the migrations; each test gets a copy."""
+def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Database:
+    """One database built by the migrations: a SQLite file to copy, or the PostgreSQL URL."""
+    if TEST_DATABASE_URL:
+        build_migrated_database(TEST_DATABASE_URL)
+        return TEST_DATABASE_URL
     path = tmp_path_factory.mktemp("template") / "template.sqlite"
     build_migrated_database(path)
     return path
 
 
 @pytest.fixture
-def database_file(migrated_template: Path, tmp_path: Path) -> Path:
-    """This test's own SQLite file."""
+def database_file(migrated_template: Database, tmp_path: Path) -> Database:
+    """This test's own SQLite file, or the PostgreSQL test database with every table emptied."""
+    if isinstance(migrated_template, str):
+        clean_postgres_database(migrated_template)
+        return migrated_template
     path = tmp_path / "site.sqlite"
     copy_database(migrated_template, path)
     return path
 
 
 @pytest.fixture
-def app(database_file: Path) -> Iterator[Flask]:
+def app(database_file: Database) -> Iterator[Flask]:
     """An empty site."""
     application = make_app(database_file)
     yield application

@@ -1,4 +1,8 @@
-"""Real parts for tests: a migrated SQLite file, an SMTP server on loopback, a live web server."""
+"""Real parts for tests: a migrated database, an SMTP server on loopback, a live web server.
+
+The database is a SQLite file by default, or the PostgreSQL database named by TEST_DATABASE_URL
+(tests/with_postgres.sh starts one); `database_file` fixtures hold a Path or that URL.
+"""
 
 from __future__ import annotations
 
@@ -16,6 +20,8 @@ from typing import Any
 
 from aiosmtpd.controller import Controller
 from flask import Flask
+from sqlalchemy import create_engine, text
+from sqlalchemy.pool import NullPool
 from werkzeug.serving import BaseWSGIServer, make_server
 
 from app import create_app, db
@@ -28,12 +34,24 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def base_test_config(database_file: Path) -> dict[str, Any]:
-    """What every test app shares: testing on, a real SQLite file, mail off unless asked."""
+# A SQLite file, or the URL of a PostgreSQL database.
+Database = Path | str
+
+# Tables the migrations fill that a clean database keeps (content_version is reset to its row).
+KEPT_TABLES = ("alembic_version", "content_version")
+
+
+def database_uri(database: Database) -> str:
+    """The SQLAlchemy URL of a test database."""
+    return database if isinstance(database, str) else f"sqlite:///{database}"
+
+
+def base_test_config(database_file: Database) -> dict[str, Any]:
+    """What every test app shares: testing on, a real database, mail off unless asked."""
     return {
         "TESTING": True,
         "SECRET_KEY": "test-secret-key",
-        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database_file}",
+        "SQLALCHEMY_DATABASE_URI": database_uri(database_file),
         "WTF_CSRF_ENABLED": False,
         "MAIL_SERVER": "",
         "MAIL_BACKGROUND_SENDER": False,
@@ -43,16 +61,17 @@ def base_test_config(database_file: Path) -> dict[str, Any]:
     }
 
 
-def build_migrated_database(target: Path) -> None:
-    """Create a database file by running every migration, as `make run` does."""
+def build_migrated_database(target: Database) -> None:
+    """Create a database by running every migration, as `make run` does."""
     from flask_migrate import upgrade
 
     app = create_app(base_test_config(target))
     with app.app_context():
         upgrade()
         db.engine.dispose()
-    for suffix in ("-wal", "-shm"):
-        Path(f"{target}{suffix}").unlink(missing_ok=True)
+    if isinstance(target, Path):
+        for suffix in ("-wal", "-shm"):
+            Path(f"{target}{suffix}").unlink(missing_ok=True)
 
 
 def copy_database(template: Path, target: Path) -> None:
@@ -60,7 +79,31 @@ def copy_database(template: Path, target: Path) -> None:
     shutil.copyfile(template, target)
 
 
-def make_app(database_file: Path, **overrides: Any) -> Flask:
+def clean_postgres_database(url: str) -> None:
+    """Empty every table the migrations made, as if they had just run.
+
+    Connections an earlier test left open would hold locks that TRUNCATE waits for; they belong
+    to apps that are gone, so they are ended first.
+    """
+    engine = create_engine(url, poolclass=NullPool)
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+        )
+        tables = connection.scalars(
+            text("SELECT tablename FROM pg_tables WHERE schemaname = current_schema()")
+        ).all()
+        emptied = ", ".join(f'"{name}"' for name in sorted(tables) if name not in KEPT_TABLES)
+        connection.execute(text(f"TRUNCATE {emptied} RESTART IDENTITY CASCADE"))
+        connection.execute(text("DELETE FROM content_version"))
+        connection.execute(text("INSERT INTO content_version (id, version) VALUES (1, 0)"))
+    engine.dispose()
+
+
+def make_app(database_file: Database, **overrides: Any) -> Flask:
     """A test app on `database_file`, with `overrides` applied to the config."""
     return create_app({**base_test_config(database_file), **overrides})
 

@@ -16,10 +16,12 @@ from app import db
 from blueprints.blog.models import Post
 from blueprints.blog.publishing import apply_body
 from blueprints.blog.search import (
+    PG_MATCH,
     _excerpt,
     _ilike_matches,
     fts_match_expression,
     search_terms,
+    tsquery_expression,
 )
 from blueprints.shared.database import utcnow
 from tests.blog_factories import add_post
@@ -114,11 +116,21 @@ def test_a_plain_orm_edit_of_the_title_is_indexed_too(
 def test_a_deleted_article_disappears_from_search(
     app: Flask, client: FlaskClient, articles: Flask
 ) -> None:
-    before = index_rows(app)
+    assert found(client, "swing") == ["kettlebell-basics"]
     with app.app_context():
         db.session.delete(db.session.scalar(select(Post).where(Post.slug == "kettlebell-basics")))
         db.session.commit()
     assert found(client, "swing") == []
+
+
+@pytest.mark.sqlite_only
+def test_a_delete_leaves_the_fts_index_consistent(
+    app: Flask, client: FlaskClient, articles: Flask
+) -> None:
+    before = index_rows(app)
+    with app.app_context():
+        db.session.delete(db.session.scalar(select(Post).where(Post.slug == "kettlebell-basics")))
+        db.session.commit()
     assert index_rows(app) == before - 1
     with app.app_context():
         integrity = db.session.execute(
@@ -138,6 +150,7 @@ def test_publishing_a_draft_makes_it_findable(
     assert set(found(client, "thoracic")) == {"desk-stiffness", "draft-notes"}
 
 
+@pytest.mark.sqlite_only
 def test_the_index_triggers_exist_after_all_migrations(app: Flask) -> None:
     """A later batch migration on "post" would silently drop them; this catches it."""
     with app.app_context():
@@ -151,6 +164,27 @@ def test_the_index_triggers_exist_after_all_migrations(app: Flask) -> None:
         "post_search_after_delete",
         "post_search_after_update",
     } <= triggers
+
+
+@pytest.mark.postgres_only
+def test_postgres_search_uses_the_full_text_index(app: Flask, articles: Flask) -> None:
+    """The query spells the document exactly as the migration's GIN index does."""
+    with app.app_context():
+        # three articles are too few for the planner to choose an index by itself
+        db.session.execute(text("SET LOCAL enable_seqscan = off"))
+        plan = db.session.execute(
+            text(f"EXPLAIN SELECT id FROM post WHERE {PG_MATCH}"),
+            {"match": tsquery_expression(["hing"])},
+        ).scalars()
+        assert "ix_post_search" in "\n".join(plan)
+
+
+@pytest.mark.postgres_only
+def test_postgres_search_ignores_words_too_common_to_index(
+    client: FlaskClient, articles: Flask
+) -> None:
+    # "the" is a stop word in PostgreSQL's English configuration: it narrows nothing
+    assert found(client, "the kettlebell deadlift") == found(client, "kettlebell deadlift")
 
 
 def test_excerpt_marks_the_words_and_escapes_the_text(app: Flask, client: FlaskClient) -> None:
@@ -183,6 +217,7 @@ def test_odd_queries_never_cause_an_error(client: FlaskClient, articles: Flask, 
 def test_operators_are_searched_as_plain_words() -> None:
     assert search_terms('kettle* AND "NEAR(x" -y') == ["kettle", "and", "near", "x", "y"]
     assert fts_match_expression(["hip", "hin"]) == '"hip" "hin"*'
+    assert tsquery_expression(["hip", "hin"]) == "'hip' & 'hin':*"
 
 
 def test_empty_query_explains_what_to_do(client: FlaskClient) -> None:
@@ -230,7 +265,7 @@ def test_search_form_works_without_javascript_and_pushes_its_url_with_htmx(
 def test_the_fallback_search_for_other_databases_finds_body_words(
     app: Flask, articles: Flask
 ) -> None:
-    """PostgreSQL uses ILIKE over the same columns; here it runs on SQLite's LIKE."""
+    """Databases other than SQLite and PostgreSQL use ILIKE over the same columns."""
     with app.app_context():
         add_post("sore-back-note", title="Odd", body="A sore back and a snake_case word.")
 

@@ -8,29 +8,29 @@ import pytest
 from flask.testing import FlaskClient
 
 from app import DEFAULT_SECRET_KEY, create_app
-from tests.support import make_app, shutdown_app
+from tests.support import Database, database_uri, make_app, shutdown_app
 
 
-def test_test_config_is_applied(database_file: Path) -> None:
+def test_test_config_is_applied(database_file: Database) -> None:
     app = make_app(database_file, SITE_NAME="Back in Balance")
     try:
         assert app.testing
-        assert app.config["SQLALCHEMY_DATABASE_URI"].endswith("site.sqlite")
+        assert app.config["SQLALCHEMY_DATABASE_URI"] == database_uri(database_file)
         assert b"Back in Balance" in app.test_client().get("/").data
     finally:
         shutdown_app(app)
 
 
 def test_environment_configures_the_site(
-    monkeypatch: pytest.MonkeyPatch, database_file: Path
+    monkeypatch: pytest.MonkeyPatch, database_file: Database
 ) -> None:
     monkeypatch.setenv("COACH_NAME", "Ana Ortiz")
     monkeypatch.setenv("COACH_TIMEZONE", "America/Chicago")
-    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{database_file}")
+    monkeypatch.setenv("DATABASE_URL", database_uri(database_file))
     app = create_app({"TESTING": True})
     try:
         assert app.config["COACH_TIMEZONE"] == "America/Chicago"
-        assert app.config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{database_file}"
+        assert app.config["SQLALCHEMY_DATABASE_URI"] == database_uri(database_file)
         assert b"Ana Ortiz" in app.test_client().get("/").data
     finally:
         shutdown_app(app)

@@ -13,6 +13,7 @@ from sqlalchemy import event, func, select, update
 
 from app import db
 from blueprints.blog.models import Comment, Post
+from blueprints.blog.queries import public_posts
 from blueprints.shared.seed import seed_demo_content
 from tests.blog_factories import add_post
 from tests.support import make_app, shutdown_app
@@ -150,7 +151,7 @@ def test_the_version_is_shared_by_every_worker(database_file: Path) -> None:
         assert "Prone press-up" in worker_b.test_client().get("/drills/").get_data(as_text=True)
         worker_b.test_client().get("/")  # worker B caches the home page
         with worker_a.app_context():
-            newest = db.session.scalar(select(Post).order_by(Post.published_at.desc()).limit(1))
+            newest = db.session.scalars(public_posts().limit(1)).first()
             newest.title = "Renamed on worker A"
             db.session.commit()
         assert "Renamed on worker A" in worker_a.test_client().get("/").get_data(as_text=True)

@@ -3,6 +3,7 @@
 #   tests/with_postgres.sh .venv/bin/pytest
 # Installs Debian's postgresql package when missing (as root), starts a private cluster in a
 # temporary folder on a free port, exports TEST_DATABASE_URL, runs the command, removes it all.
+# The server runs in a zone that is not UTC, so code that leans on the server's clock zone fails.
 set -euo pipefail
 
 pg_bin="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1 || true)"
@@ -32,8 +33,9 @@ cleanup() {
 trap cleanup EXIT
 
 run_as_postgres "$pg_bin/initdb" -D "$data/db" -U postgres --auth=trust -E UTF8 >/dev/null
-run_as_postgres "$pg_bin/pg_ctl" -D "$data/db" -l "$data/server.log" -w \
-    -o "-p $port -k $data -c listen_addresses=127.0.0.1 -c max_connections=200 -c fsync=off" start >/dev/null
+options="-p $port -k $data -c listen_addresses=127.0.0.1 -c max_connections=200 -c fsync=off"
+options+=" -c timezone=Asia/Kolkata"
+run_as_postgres "$pg_bin/pg_ctl" -D "$data/db" -l "$data/server.log" -w -o "$options" start >/dev/null
 run_as_postgres "$pg_bin/createdb" -h 127.0.0.1 -p "$port" -U postgres backcoach_test
 
 export TEST_DATABASE_URL="postgresql+psycopg://postgres@127.0.0.1:${port}/backcoach_test"

@@ -1,4 +1,4 @@
-"""SQLite connection settings and the one helper for read-then-write transactions."""
+"""Connection settings (SQLite, PostgreSQL) and the one helper for read-then-write transactions."""
 
 from __future__ import annotations
 
@@ -27,12 +27,27 @@ def utcnow() -> datetime:
 
 
 def configure_engine_events(app: Flask) -> None:
-    """Set WAL, busy_timeout and foreign keys on every SQLite connection, and own BEGIN."""
+    """Set up each connection: SQLite's WAL, busy timeout, foreign keys, BEGIN; PostgreSQL's UTC."""
     with app.app_context():
         engine = db.engine
-    if engine.dialect.name != "sqlite":
+    if engine.dialect.name == "sqlite":
+        _install_sqlite_listeners(engine)
+    elif engine.dialect.name == "postgresql":
+        _install_postgres_listeners(engine)
+
+
+def _install_postgres_listeners(engine: Engine) -> None:
+    if getattr(engine, "_backcoach_listeners", False):
         return
-    _install_sqlite_listeners(engine)
+    engine._backcoach_listeners = True  # type: ignore[attr-defined]
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+        # Columns hold naive UTC. Whatever zone the server runs in, what the database works
+        # out itself (now(), an aware value cast to a column) must be UTC too.
+        with dbapi_connection.cursor() as cursor:
+            cursor.execute("SET TIME ZONE 'UTC'")
+        dbapi_connection.commit()
 
 
 def _install_sqlite_listeners(engine: Engine) -> None:

@@ -1,8 +1,8 @@
-"""Security headers on every response, partials and error pages included."""
+"""Security headers on every response, partials and error pages included; hostile addresses."""
 
 from __future__ import annotations
 
-from flask import Flask, Response, request
+from flask import Flask, Response, abort, request
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -23,8 +23,16 @@ CONTENT_SECURITY_POLICY = "; ".join(
 
 
 def init_app(app: Flask) -> None:
-    """Install the header hook."""
+    """Install the header hook and the address check."""
+    app.before_request(_refuse_nul_in_path)
     app.after_request(_add_security_headers)
+
+
+def _refuse_nul_in_path() -> None:
+    # No address of ours holds a NUL byte, and PostgreSQL refuses one in any text it is asked to
+    # compare (a slug lookup would fail with a 500): answer what it is, a page that is not here.
+    if "\x00" in request.path:
+        abort(404)
 
 
 def _add_security_headers(response: Response) -> Response:

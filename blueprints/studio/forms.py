@@ -29,7 +29,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from blueprints.contact.models import ENQUIRY_STATUSES, FORMATS
 from blueprints.shared.models import OUTBOX_STATES
-from blueprints.shared.validators import EmailAddress
+from blueprints.shared.validators import EmailAddress, single_line
 
 WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 
@@ -62,7 +62,7 @@ class LoginForm(FlaskForm):
     email = StringField(
         "Email",
         filters=[stripped],
-        validators=[DataRequired("Enter your email."), Length(max=320)],
+        validators=[DataRequired("Enter your email."), Length(max=320), single_line],
     )
     password = PasswordField("Password", validators=[DataRequired("Enter your password.")])
     next = HiddenField()
