@@ -20,7 +20,7 @@ from blueprints.drills.filters import DrillFilters
 from blueprints.drills.models import Drill
 from blueprints.shared.database import utcnow
 from blueprints.shared.markdown import expand_drill_embeds
-from tests.test_drills_helpers import (
+from tests.drills_support import (
     HTMX,
     add_drill,
     card_slugs,

@@ -16,7 +16,7 @@ from flask.testing import FlaskClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.test_drills_helpers import HTMX, card_slugs, drill_count, expected_slugs
+from tests.drills_support import HTMX, card_slugs, drill_count, expected_slugs
 
 SCRIPT = "<script>alert(1)</script>"
 

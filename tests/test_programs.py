@@ -19,7 +19,7 @@ from blueprints.programs.signups import (
     cancel_token,
     fill_free_places,
 )
-from tests.test_programs_helpers import (
+from tests.programs_support import (
     make_program,
     outbox_body,
     outbox_rows,

@@ -14,8 +14,8 @@ import pytest
 from flask import Flask
 
 from blueprints.shared.outbox import deliver_due
+from tests.programs_support import make_program, outbox_rows, signups_of
 from tests.support import LiveServer, SmtpServer, make_app, shutdown_app
-from tests.test_programs_helpers import make_program, outbox_rows, signups_of
 
 PEOPLE = 30
 CAPACITY = 10

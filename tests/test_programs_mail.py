@@ -11,8 +11,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from blueprints.shared.outbox import deliver_due
+from tests.programs_support import make_program, outbox_rows, signup_form, signups_of
 from tests.support import ReceivedMail, SmtpServer, make_app, shutdown_app
-from tests.test_programs_helpers import make_program, outbox_rows, signup_form, signups_of
 
 
 @pytest.fixture
