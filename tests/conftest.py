@@ -29,6 +29,9 @@ from tests.support import (
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 
+# The contact tests' `site` and `web` fixtures, shared by test_contact and test_booking.
+pytest_plugins = ["tests.contact_support"]
+
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Deselect (not skip) the tests that are about the other database."""

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import email.message
 import re
+from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import pytest
 from flask import Flask
+from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from app import db
@@ -19,7 +22,7 @@ from blueprints.shared.database import utcnow
 from blueprints.shared.models import OutboxMessage
 from blueprints.shared.seed import seed_demo_content
 from blueprints.shared.spam import new_form_token
-from tests.support import make_app
+from tests.support import make_app, shutdown_app
 
 VISITOR = "anna.berg@example.org"
 
@@ -126,3 +129,17 @@ def attachment_named(message: email.message.EmailMessage, suffix: str) -> bytes:
         if (part.get_filename() or "").endswith(suffix):
             return part.get_payload(decode=True)
     raise AssertionError(f"no {suffix} attachment in {message['Subject']!r}")
+
+
+@pytest.fixture
+def site(database_file: Path) -> Iterator[Flask]:
+    """The demo site, its coach at maya@studio.example, mail recorded but not sent."""
+    application = seeded_app_with(database_file, COACH_EMAIL="maya@studio.example")
+    yield application
+    shutdown_app(application)
+
+
+@pytest.fixture
+def web(site: Flask) -> FlaskClient:
+    """A visitor's client for `site`."""
+    return site.test_client()

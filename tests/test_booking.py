@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 from datetime import datetime, timedelta
 from html import unescape
 from pathlib import Path
@@ -35,20 +34,6 @@ from tests.contact_support import (
 from tests.support import SmtpServer, shutdown_app
 
 HTMX = {"HX-Request": "true"}
-
-
-@pytest.fixture
-def site(database_file: Path) -> Iterator[Flask]:
-    """The demo site, its coach at maya@studio.example, mail recorded but not sent."""
-    application = seeded_app_with(database_file, COACH_EMAIL="maya@studio.example")
-    yield application
-    shutdown_app(application)
-
-
-@pytest.fixture
-def web(site: Flask) -> FlaskClient:
-    """A visitor's client for `site`."""
-    return site.test_client()
 
 
 def insert_booking(app: Flask, starts_at: datetime, email: str = VISITOR) -> tuple[int, str]:

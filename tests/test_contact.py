@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC
 from html import unescape
 from pathlib import Path
@@ -33,20 +32,6 @@ from tests.contact_support import (
 from tests.support import shutdown_app
 
 HTMX = {"HX-Request": "true"}
-
-
-@pytest.fixture
-def site(database_file: Path) -> Iterator[Flask]:
-    """The demo site, its coach at maya@studio.example, mail recorded but not sent."""
-    application = seeded_app_with(database_file, COACH_EMAIL="maya@studio.example")
-    yield application
-    shutdown_app(application)
-
-
-@pytest.fixture
-def web(site: Flask) -> FlaskClient:
-    """A visitor's client for `site`."""
-    return site.test_client()
 
 
 def test_article_link_prefills_topic_and_context_and_shows_slots(
