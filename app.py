@@ -7,25 +7,10 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
-from flask_login import LoginManager
-from flask_mail import Mail
-from flask_migrate import Migrate
-from flask_sqlalchemy import SQLAlchemy
-from flask_wtf import CSRFProtect
-from sqlalchemy.orm import DeclarativeBase
+
+from blueprints.shared.extensions import csrf, db, login_manager, mail, migrate
 
 DEFAULT_SECRET_KEY = "dev-only-change-me"  # noqa: S105 - refused outside debug and testing
-
-
-class Base(DeclarativeBase):
-    """Declarative base shared by every blueprint's models."""
-
-
-db = SQLAlchemy(model_class=Base)
-csrf = CSRFProtect()
-mail = Mail()
-migrate = Migrate()
-login_manager = LoginManager()
 
 
 def _env_bool(name: str, default: bool = False) -> bool:

@@ -16,11 +16,11 @@ from pathlib import Path
 
 from flask.testing import FlaskClient
 
-from app import db
 from blueprints.blog.models import Post
 from blueprints.blog.publishing import apply_body
 from blueprints.blog.search import MAX_RESULTS, _fts_matches, _ilike_matches, search_terms
-from blueprints.shared.database import utcnow
+from blueprints.shared.clock import utcnow
+from blueprints.shared.extensions import db
 from blueprints.shared.seed import seed_demo_content
 from tests.support import build_migrated_database, make_app, shutdown_app
 

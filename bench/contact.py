@@ -12,9 +12,9 @@ from pathlib import Path
 
 from flask import Flask
 
-from app import db
 from blueprints.contact.slots import free_slots, load_availability, slot_value
-from blueprints.shared.database import utcnow
+from blueprints.shared.clock import utcnow
+from blueprints.shared.extensions import db
 from blueprints.shared.outbox import deliver_due, queue_email
 from blueprints.shared.seed import seed_demo_content
 from tests.contact_support import booking_data, enquiry_data

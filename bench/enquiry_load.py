@@ -27,10 +27,10 @@ from typing import Any
 
 from sqlalchemy import Executable, Row, select, text
 
-from app import db
 from bench.enquiry_clients import SUCCESS, Answer, Traffic, drive_clients, visitor
 from bench.servers import ROOT, Gunicorn, production_env
 from blueprints.contact.models import Enquiry
+from blueprints.shared.extensions import db
 from blueprints.shared.models import OutboxMessage
 from tests.support import SmtpServer, build_migrated_database, make_app, shutdown_app
 

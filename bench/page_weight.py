@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 from playwright.sync_api import sync_playwright
 
-from app import db
+from blueprints.shared.extensions import db
 from blueprints.shared.seed import seed_demo_content
 from tests.browser.conftest import CHROMIUM_ARGS, chromium_path
 from tests.support import LiveServer, build_migrated_database, make_app, shutdown_app

@@ -17,8 +17,8 @@ from urllib.parse import urlencode
 
 from sqlalchemy import update
 
-from app import db
 from blueprints.programs.models import Program
+from blueprints.shared.extensions import db
 from blueprints.shared.seed import seed_demo_content
 from tests.support import LiveServer, build_migrated_database, make_app, shutdown_app
 

@@ -11,12 +11,12 @@ import tempfile
 from datetime import timedelta
 from pathlib import Path
 
-from app import db
 from bench.programs import _summary, _timed
 from blueprints.blog.models import Comment, Post
 from blueprints.contact.models import Booking, Enquiry
 from blueprints.programs.models import Program, Signup
-from blueprints.shared.database import utcnow
+from blueprints.shared.clock import utcnow
+from blueprints.shared.extensions import db
 from blueprints.shared.models import OutboxMessage
 from blueprints.shared.seed import seed_demo_content
 from tests.studio_support import coach_client

@@ -9,10 +9,10 @@ from datetime import datetime, timedelta
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from app import db
 from blueprints.blog.models import Post, Tag
 from blueprints.blog.publishing import apply_body
-from blueprints.shared.database import utcnow
+from blueprints.shared.clock import utcnow
+from blueprints.shared.extensions import db
 
 FORM_STARTED = re.compile(r'name="form_started" type="hidden" value="([^"]+)"')
 

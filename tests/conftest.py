@@ -15,7 +15,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 
-from app import db
+from blueprints.shared.extensions import db
 from blueprints.shared.seed import seed_demo_content
 from tests.support import (
     Database,

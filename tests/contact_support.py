@@ -14,11 +14,11 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
-from app import db
 from blueprints.contact.links import booking_for_token
 from blueprints.contact.models import Booking, Enquiry
 from blueprints.contact.slots import free_slots, load_availability, slot_value
-from blueprints.shared.database import utcnow
+from blueprints.shared.clock import utcnow
+from blueprints.shared.extensions import db
 from blueprints.shared.models import OutboxMessage
 from blueprints.shared.seed import seed_demo_content
 from blueprints.shared.spam import new_form_token

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from flask import Flask
 from sqlalchemy import func, select
 
-from app import db
 from blueprints.drills.models import Drill, DrillEquipment
+from blueprints.shared.extensions import db
 
 CARD = re.compile(
     r'<li class="card drill-card" data-direction="([^"]*)" data-level="([^"]*)">'

@@ -12,11 +12,11 @@ from flask import Flask
 from flask.testing import FlaskClient
 from PIL import Image
 
-from app import db
 from blueprints.blog.models import Comment, Post
 from blueprints.contact.models import Booking, Enquiry
 from blueprints.programs.models import Program, Signup
-from blueprints.shared.database import utcnow
+from blueprints.shared.clock import utcnow
+from blueprints.shared.extensions import db
 from blueprints.shared.seed import seed_demo_content
 from blueprints.studio.models import User
 from tests.support import make_app

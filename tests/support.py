@@ -24,7 +24,8 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.pool import NullPool
 from werkzeug.serving import BaseWSGIServer, make_server
 
-from app import create_app, db
+from app import create_app
+from blueprints.shared.extensions import db
 
 
 def free_port() -> int:

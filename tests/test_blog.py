@@ -11,11 +11,11 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from app import db
 from blueprints.blog.models import Post, PostDrill
 from blueprints.blog.publishing import apply_body
 from blueprints.drills.models import Drill
-from blueprints.shared.database import utcnow
+from blueprints.shared.clock import utcnow
+from blueprints.shared.extensions import db
 from blueprints.shared.markdown import expand_drill_embeds
 from tests.blog_factories import add_post
 

@@ -10,10 +10,10 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
-from app import db
 from blueprints.blog.comments import COMMENTS_PER_WINDOW
 from blueprints.blog.forms import COMMENT_MAX
 from blueprints.blog.models import Comment
+from blueprints.shared.extensions import db
 from blueprints.shared.models import OutboxMessage
 from blueprints.shared.outbox import deliver_due
 from tests.blog_factories import add_post, form_started_token

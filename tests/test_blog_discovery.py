@@ -12,11 +12,11 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from app import db
 from blueprints.blog.models import Post
 from blueprints.drills.models import Drill
 from blueprints.programs.models import Program
-from blueprints.shared.database import utcnow
+from blueprints.shared.clock import utcnow
+from blueprints.shared.extensions import db
 from tests.blog_factories import add_post
 
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"

@@ -11,8 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
-from app import db
 from blueprints.blog.models import Comment
+from blueprints.shared.extensions import db
 from blueprints.shared.markdown import EMBED_MARKER, render_markdown, render_plain_text
 from tests.blog_factories import add_post
 

@@ -12,7 +12,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select, text
 
-from app import db
 from blueprints.blog.models import Post
 from blueprints.blog.publishing import apply_body
 from blueprints.blog.search import (
@@ -23,7 +22,8 @@ from blueprints.blog.search import (
     search_terms,
     tsquery_expression,
 )
-from blueprints.shared.database import utcnow
+from blueprints.shared.clock import utcnow
+from blueprints.shared.extensions import db
 from tests.blog_factories import add_post
 
 RESULT_LINKS = re.compile(r'<h2><a href="/blog/([a-z0-9-]+)">')

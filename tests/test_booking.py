@@ -13,12 +13,12 @@ from flask.testing import FlaskClient
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
-from app import db
 from blueprints.contact.bookings import ChangeRefused, cancel_booking
 from blueprints.contact.links import manage_token
 from blueprints.contact.models import AvailabilitySettings, Booking, Enquiry
 from blueprints.contact.slots import parse_slot_value, slot_value
-from blueprints.shared.database import utcnow
+from blueprints.shared.clock import utcnow
+from blueprints.shared.extensions import db
 from blueprints.shared.models import OutboxMessage
 from blueprints.shared.signing import sign
 from tests.contact_support import (

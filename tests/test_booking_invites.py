@@ -10,7 +10,6 @@ import pytest
 from flask import Flask
 from icalendar import Calendar
 
-from app import db
 from blueprints.contact.bookings import (
     Intake,
     Visitor,
@@ -19,6 +18,7 @@ from blueprints.contact.bookings import (
     reschedule_booking,
 )
 from blueprints.contact.models import Booking
+from blueprints.shared.extensions import db
 from blueprints.shared.outbox import deliver_due
 from tests.contact_support import attachment_named, booking_linked_from, seeded_app_with
 from tests.support import ReceivedMail, SmtpServer, shutdown_app

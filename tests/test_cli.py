@@ -6,11 +6,11 @@ from flask import Flask
 from flask.testing import FlaskCliRunner
 from sqlalchemy import func, select
 
-from app import db
 from blueprints.blog.models import Post
 from blueprints.contact.models import WeeklyHours
 from blueprints.drills.models import Drill
 from blueprints.programs.models import Program
+from blueprints.shared.extensions import db
 from blueprints.studio.models import User
 
 

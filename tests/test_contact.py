@@ -12,12 +12,12 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from app import db
 from blueprints.blog.models import Post
 from blueprints.blog.queries import is_public
 from blueprints.contact.models import Enquiry
 from blueprints.drills.models import Drill
 from blueprints.programs.models import Program
+from blueprints.shared.extensions import db
 from blueprints.shared.models import OutboxMessage
 from tests.contact_support import (
     VISITOR,

@@ -17,9 +17,10 @@ from alembic.migration import MigrationContext
 from flask import Flask
 from sqlalchemy import func, select, text
 
-from app import db
 from blueprints.contact.models import Enquiry
-from blueprints.shared.database import serialized_write, utcnow
+from blueprints.shared.clock import utcnow
+from blueprints.shared.database import serialized_write
+from blueprints.shared.extensions import db
 from tests.support import Database, make_app, shutdown_app, wait_until
 
 

@@ -13,12 +13,12 @@ from markupsafe import escape
 from sqlalchemy import event, select
 from werkzeug.datastructures import MultiDict
 
-from app import db
 from blueprints.blog.models import Post
 from blueprints.blog.publishing import apply_body
 from blueprints.drills.filters import DrillFilters
 from blueprints.drills.models import Drill
-from blueprints.shared.database import utcnow
+from blueprints.shared.clock import utcnow
+from blueprints.shared.extensions import db
 from blueprints.shared.markdown import expand_drill_embeds
 from tests.drills_support import (
     HTMX,

@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from app import db
 from bench.enquiry_clients import SUCCESS, visitor
 from bench.enquiry_load import Outcome, Plan, run
 from bench.load_enquiries import plan_for
-from blueprints.shared.database import utcnow
+from blueprints.shared.clock import utcnow
+from blueprints.shared.extensions import db
 from blueprints.shared.models import OutboxMessage
 from blueprints.shared.outbox import _claim_next, deliver_due
 from tests.contact_support import enquiry_data, stored

@@ -14,8 +14,8 @@ from aiosmtpd.controller import Controller
 from flask import Flask
 from sqlalchemy import update
 
-from app import db
-from blueprints.shared.database import utcnow
+from blueprints.shared.clock import utcnow
+from blueprints.shared.extensions import db
 from blueprints.shared.models import OutboxMessage
 from blueprints.shared.outbox import MAX_RETRY_SECONDS, deliver_due, queue_email
 from tests.contact_support import VISITOR, counts, enquiry_data, seeded_app_with, stored

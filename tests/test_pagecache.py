@@ -11,9 +11,9 @@ from pathlib import Path
 from flask import Flask
 from sqlalchemy import event, func, select, update
 
-from app import db
 from blueprints.blog.models import Comment, Post
 from blueprints.blog.queries import public_posts
+from blueprints.shared.extensions import db
 from blueprints.shared.seed import seed_demo_content
 from tests.blog_factories import add_post
 from tests.support import make_app, shutdown_app

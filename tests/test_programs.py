@@ -10,7 +10,6 @@ from flask.testing import FlaskClient
 from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 from sqlalchemy import select
 
-from app import db
 from blueprints.programs.models import Program, Signup
 from blueprints.programs.signups import (
     CANCEL_LINK_MAX_AGE,
@@ -19,6 +18,7 @@ from blueprints.programs.signups import (
     cancel_token,
     fill_free_places,
 )
+from blueprints.shared.extensions import db
 from tests.programs_support import (
     make_program,
     outbox_body,

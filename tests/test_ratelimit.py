@@ -8,8 +8,8 @@ from pathlib import Path
 from flask import Flask
 from sqlalchemy import func, select
 
-from app import db
-from blueprints.shared.database import utcnow
+from blueprints.shared.clock import utcnow
+from blueprints.shared.extensions import db
 from blueprints.shared.models import RateEvent
 from blueprints.shared.ratelimit import allow
 from tests.support import make_app, shutdown_app

@@ -12,10 +12,10 @@ from flask.testing import FlaskClient
 from PIL import Image
 from sqlalchemy import func, select
 
-from app import db
 from blueprints.blog.models import Comment, Post, PostDrill, Tag
 from blueprints.drills.models import Drill
-from blueprints.shared.database import utcnow
+from blueprints.shared.clock import utcnow
+from blueprints.shared.extensions import db
 from tests.studio_support import add_comment, coach_client, png_bytes, studio_app, upload
 from tests.support import shutdown_app
 

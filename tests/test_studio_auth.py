@@ -10,8 +10,8 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 from werkzeug.routing import IntegerConverter
 
-from app import db
 from blueprints.drills.models import Drill, DrillEquipment
+from blueprints.shared.extensions import db
 from blueprints.shared.models import OutboxMessage, RateEvent
 from blueprints.studio.auth import LOGIN_FAILED, TOO_MANY_ATTEMPTS
 from blueprints.studio.models import User

@@ -12,9 +12,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
-from app import db
 from blueprints.contact.models import AvailabilitySettings, Booking, DayOff, WeeklyHours
-from blueprints.shared.database import utcnow
+from blueprints.shared.clock import utcnow
+from blueprints.shared.extensions import db
 from blueprints.shared.outbox import deliver_due
 from tests.studio_support import add_enquiry, coach_client, studio_app
 from tests.support import SmtpServer, shutdown_app

@@ -11,8 +11,8 @@ from flask.testing import FlaskClient
 from PIL import Image
 from sqlalchemy import func, select
 
-from app import db
 from blueprints.drills.models import Drill, DrillEquipment
+from blueprints.shared.extensions import db
 from blueprints.studio.video_links import UnsupportedVideoLink, embed_url
 from tests.studio_support import coach_client, png_bytes, studio_app, upload
 from tests.support import shutdown_app

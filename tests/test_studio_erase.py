@@ -12,10 +12,10 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
-from app import db
 from blueprints.contact.models import Booking, Enquiry
 from blueprints.programs.models import Signup
-from blueprints.shared.database import utcnow
+from blueprints.shared.clock import utcnow
+from blueprints.shared.extensions import db
 from blueprints.shared.outbox import queue_email
 from blueprints.studio.models import ErasureLog
 from tests.studio_support import (

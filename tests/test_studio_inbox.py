@@ -11,10 +11,10 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from app import db
 from blueprints.blog.models import Comment
 from blueprints.contact.models import Enquiry
-from blueprints.shared.database import utcnow
+from blueprints.shared.clock import utcnow
+from blueprints.shared.extensions import db
 from blueprints.shared.models import OutboxMessage
 from tests.studio_support import add_comment, add_enquiry, add_post, coach_client, studio_app
 from tests.support import shutdown_app

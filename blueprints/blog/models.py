@@ -8,8 +8,8 @@ from markupsafe import Markup
 from sqlalchemy import Column, ForeignKey, Index, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app import db
-from blueprints.shared.database import utcnow
+from blueprints.shared.clock import utcnow
+from blueprints.shared.extensions import db
 from blueprints.shared.markdown import render_plain_text
 
 POST_STATUSES = ("draft", "scheduled", "published")

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from app import db
 from blueprints.blog.models import Post, PostDrill
 from blueprints.drills.models import Drill
-from blueprints.shared.database import utcnow
+from blueprints.shared.clock import utcnow
+from blueprints.shared.extensions import db
 from blueprints.shared.markdown import render_markdown
 
 # Addresses under /blog/ that are pages of their own: an article with such a slug is unreachable.

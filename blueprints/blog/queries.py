@@ -7,10 +7,10 @@ from collections.abc import Sequence
 from sqlalchemy import Select, func, select
 from sqlalchemy.sql.elements import ColumnElement
 
-from app import db
 from blueprints.blog.models import Comment, Post, PostDrill, Tag, post_tag
 from blueprints.drills.models import Drill
-from blueprints.shared.database import utcnow
+from blueprints.shared.clock import utcnow
+from blueprints.shared.extensions import db
 
 RELATED_LIMIT = 3
 

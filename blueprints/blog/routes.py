@@ -19,7 +19,6 @@ from flask import (
 from flask_login import current_user
 from sqlalchemy import select
 
-from app import db
 from blueprints.blog import bp
 from blueprints.blog.comments import RATE_LIMITED_MESSAGE, comment_allowed, save_pending_comment
 from blueprints.blog.forms import CommentForm
@@ -36,6 +35,7 @@ from blueprints.blog.queries import (
     related_posts,
 )
 from blueprints.blog.search import MAX_QUERY_LENGTH, MAX_RESULTS, matching_posts
+from blueprints.shared.extensions import db
 from blueprints.shared.htmx import is_htmx_request, render_page_or_partial
 from blueprints.shared.markdown import expand_drill_embeds
 from blueprints.shared.pagecache import cached_page

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from markupsafe import Markup, escape
 from sqlalchemy import Float, Integer, and_, bindparam, or_, select, text
 
-from app import db
 from blueprints.blog.models import Post
 from blueprints.blog.queries import is_public, public_posts
+from blueprints.shared.extensions import db
 
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 8

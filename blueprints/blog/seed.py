@@ -6,11 +6,11 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from app import db
 from blueprints.blog.demo import ARTICLES, DRAFT_ARTICLE
 from blueprints.blog.models import Post, Tag
 from blueprints.blog.publishing import apply_body
-from blueprints.shared.database import utcnow
+from blueprints.shared.clock import utcnow
+from blueprints.shared.extensions import db
 
 
 def seed_articles() -> int:

@@ -28,7 +28,8 @@ from blueprints.contact.models import (
     Enquiry,
 )
 from blueprints.contact.slots import TAKEN, describe_time, load_availability, settings, slot_problem
-from blueprints.shared.database import serialized_write, utcnow
+from blueprints.shared.clock import utcnow
+from blueprints.shared.database import serialized_write
 from blueprints.shared.outbox import queue_email
 
 REMINDER_HOURS = 24

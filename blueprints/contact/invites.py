@@ -13,7 +13,7 @@ from flask import current_app
 from icalendar import Calendar, Event, vCalAddress, vText
 
 from blueprints.contact.models import FORMATS, Booking
-from blueprints.shared.database import utcnow
+from blueprints.shared.clock import utcnow
 
 Method = Literal["REQUEST", "CANCEL"]
 

@@ -7,8 +7,8 @@ from typing import Any
 from flask import current_app, has_request_context, url_for
 from sqlalchemy import select
 
-from app import db
 from blueprints.contact.models import Booking
+from blueprints.shared.extensions import db
 from blueprints.shared.signing import InvalidLink, sign, unsign
 
 BOOKING_LINK = "booking"

@@ -18,7 +18,7 @@ from blueprints.contact.links import booking_for_token
 from blueprints.contact.models import FORMATS, Booking
 from blueprints.contact.picker import build_picker
 from blueprints.contact.slots import describe_time, parse_slot_value
-from blueprints.shared.database import utcnow
+from blueprints.shared.clock import utcnow
 from blueprints.shared.htmx import render_page_or_partial
 from blueprints.shared.signing import InvalidLink
 

@@ -7,8 +7,8 @@ from datetime import date, datetime, time
 from sqlalchemy import ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app import db
-from blueprints.shared.database import utcnow
+from blueprints.shared.clock import utcnow
+from blueprints.shared.extensions import db
 
 TOPICS = {
     "consultation": "Book a consultation",

@@ -17,7 +17,7 @@ from blueprints.contact.slots import (
     settings,
     zone_choices,
 )
-from blueprints.shared.database import utcnow
+from blueprints.shared.clock import utcnow
 
 
 @dataclass(frozen=True)

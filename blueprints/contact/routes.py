@@ -7,7 +7,6 @@ from typing import Any
 from flask import Response, current_app, redirect, render_template, request, session, url_for
 from sqlalchemy import select
 
-from app import db
 from blueprints.contact import bp
 from blueprints.contact.bookings import (
     Intake,
@@ -22,6 +21,7 @@ from blueprints.contact.links import describe_context, manage_url
 from blueprints.contact.models import RED_FLAGS, TOPICS, Booking
 from blueprints.contact.picker import build_picker, offered_formats
 from blueprints.contact.slots import describe_time, parse_slot_value, settings
+from blueprints.shared.extensions import db
 from blueprints.shared.htmx import add_vary_hx_request, is_htmx_request, render_page_or_partial
 from blueprints.shared.ratelimit import allow
 

@@ -6,8 +6,8 @@ from datetime import time
 
 from sqlalchemy import func, select
 
-from app import db
 from blueprints.contact.models import AvailabilitySettings, WeeklyHours
+from blueprints.shared.extensions import db
 
 DEMO_WEEK = [
     (0, time(9, 0), time(12, 0)),

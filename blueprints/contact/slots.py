@@ -17,9 +17,9 @@ from zoneinfo import ZoneInfo, available_timezones
 from flask import current_app
 from sqlalchemy import select
 
-from app import db
 from blueprints.contact.models import AvailabilitySettings, Booking, DayOff, WeeklyHours
-from blueprints.shared.database import utcnow
+from blueprints.shared.clock import utcnow
+from blueprints.shared.extensions import db
 
 # Zones offered in the picker; any other valid IANA zone (e.g. the one a browser detects) is
 # accepted and added to the list for that visitor.

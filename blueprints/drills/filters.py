@@ -26,8 +26,8 @@ from sqlalchemy.orm import InstrumentedAttribute, load_only, selectinload
 from sqlalchemy.sql.elements import ColumnElement
 from werkzeug.datastructures import MultiDict
 
-from app import db
 from blueprints.drills.models import DIRECTIONS, EQUIPMENT, LEVELS, Drill, DrillEquipment
+from blueprints.shared.extensions import db
 
 PAGE_SIZE = 12
 MAX_QUERY_LENGTH = 100

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 
 from sqlalchemy import select, tuple_
 
-from app import db
 from blueprints.blog.models import Post, PostDrill
 from blueprints.blog.queries import is_public
 from blueprints.drills.models import Drill
+from blueprints.shared.extensions import db
 
 
 @dataclass(frozen=True)

@@ -5,11 +5,11 @@ from __future__ import annotations
 from flask import Response, abort, current_app, render_template, request, send_from_directory
 from sqlalchemy import select
 
-from app import db
 from blueprints.drills import bp
 from blueprints.drills.filters import DrillFilters, direction_counts, drills_matching
 from blueprints.drills.models import DIRECTIONS, EQUIPMENT, LEVELS, Drill
 from blueprints.drills.queries import progression_neighbours, public_articles_using
+from blueprints.shared.extensions import db
 from blueprints.shared.htmx import is_htmx_request, render_page_or_partial
 from blueprints.shared.pagecache import cached_page
 

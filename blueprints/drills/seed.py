@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from app import db
 from blueprints.drills.demo import DRILLS
 from blueprints.drills.models import Drill, DrillEquipment
+from blueprints.shared.extensions import db
 
 
 def seed_drills() -> int:

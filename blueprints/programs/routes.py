@@ -7,7 +7,6 @@ from typing import Any
 from flask import Response, current_app, redirect, render_template, session, url_for
 from sqlalchemy import select
 
-from app import db
 from blueprints.programs import bp
 from blueprints.programs.forms import SignupForm
 from blueprints.programs.models import Program, Signup
@@ -21,6 +20,7 @@ from blueprints.programs.signups import (
     sign_up,
     signup_from_cancel_token,
 )
+from blueprints.shared.extensions import db
 from blueprints.shared.htmx import add_vary_hx_request, is_htmx_request, render_page_or_partial
 from blueprints.shared.markdown import expand_drill_embeds
 from blueprints.shared.ratelimit import allow

@@ -6,10 +6,10 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from app import db
 from blueprints.programs.demo import PROGRAMS
 from blueprints.programs.models import Program
-from blueprints.shared.database import utcnow
+from blueprints.shared.clock import utcnow
+from blueprints.shared.extensions import db
 from blueprints.shared.markdown import render_markdown
 
 

@@ -16,10 +16,11 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from app import db
 from blueprints.programs import emails
 from blueprints.programs.models import Program, Signup
-from blueprints.shared.database import serialized_write, utcnow
+from blueprints.shared.clock import utcnow
+from blueprints.shared.database import serialized_write
+from blueprints.shared.extensions import db
 from blueprints.shared.signing import InvalidLink, sign, unsign
 
 CANCEL_PURPOSE = "program-signup-cancel"

@@ -8,7 +8,7 @@ from flask import Flask
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
-from app import db
+from blueprints.shared.extensions import db
 
 
 def init_app(app: Flask) -> None:

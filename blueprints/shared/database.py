@@ -6,24 +6,18 @@ import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from datetime import UTC, datetime
 
 from flask import Flask
 from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from app import db
+from blueprints.shared.extensions import db
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 
 # Which BEGIN the next SQLite transaction on this thread/task issues.
 _sqlite_begin_mode: ContextVar[str] = ContextVar("sqlite_begin_mode", default="DEFERRED")
-
-
-def utcnow() -> datetime:
-    """Now, as the naive UTC datetime every column stores."""
-    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def configure_engine_events(app: Flask) -> None:

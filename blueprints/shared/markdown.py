@@ -86,8 +86,8 @@ def expand_drill_embeds(html: str, *, preview: bool = False) -> Markup:
     from flask import render_template
     from sqlalchemy import select
 
-    from app import db
     from blueprints.drills.models import Drill
+    from blueprints.shared.extensions import db
 
     slugs = set(EMBED_PARAGRAPH.findall(html))
     if not slugs:

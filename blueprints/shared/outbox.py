@@ -28,8 +28,9 @@ from jinja2 import TemplateNotFound
 from sqlalchemy import and_, event, or_, select
 from sqlalchemy.orm import Session
 
-from app import db
-from blueprints.shared.database import serialized_write, utcnow
+from blueprints.shared.clock import utcnow
+from blueprints.shared.database import serialized_write
+from blueprints.shared.extensions import db
 from blueprints.shared.models import OutboxMessage
 
 log = logging.getLogger(__name__)

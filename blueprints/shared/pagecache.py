@@ -26,7 +26,8 @@ from flask_wtf.csrf import generate_csrf
 from sqlalchemy import event, select, update
 from sqlalchemy.orm import Session, UOWTransaction
 
-from app import db
+from blueprints.shared.clock import timestamp
+from blueprints.shared.extensions import db
 from blueprints.shared.models import ContentVersion
 
 CSRF_PLACEHOLDER = "__csrf-token-placeholder__"
@@ -125,7 +126,7 @@ def _cacheable_request() -> bool:
 
 
 def _expired(entry: _Entry) -> bool:
-    return time.monotonic() - entry.stored_at > MAX_AGE_SECONDS
+    return timestamp() - entry.stored_at > MAX_AGE_SECONDS
 
 
 def _render_for_cache(
@@ -141,7 +142,7 @@ def _render_for_cache(
     if response.status_code != 200 or response.mimetype != "text/html":
         return None
     headers = [(k, v) for k, v in response.headers.items() if k.lower() != "content-length"]
-    return _Entry(version, time.monotonic(), response.get_data(as_text=True), headers)
+    return _Entry(version, timestamp(), response.get_data(as_text=True), headers)
 
 
 def _personalised(entry: _Entry) -> Response:

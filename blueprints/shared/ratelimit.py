@@ -8,7 +8,8 @@ from datetime import timedelta
 from flask import current_app, request
 from sqlalchemy import delete, func, select
 
-from blueprints.shared.database import serialized_write, utcnow
+from blueprints.shared.clock import utcnow
+from blueprints.shared.database import serialized_write
 from blueprints.shared.models import RateEvent
 
 KEEP_EVENTS = timedelta(days=1)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import exists, select
 
-from app import db
+from blueprints.shared.extensions import db
 
 
 def site_has_content() -> bool:

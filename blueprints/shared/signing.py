@@ -5,15 +5,27 @@ from __future__ import annotations
 from typing import Any
 
 from flask import current_app
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from itsdangerous import BadSignature, SignatureExpired, TimestampSigner, URLSafeTimedSerializer
+
+from blueprints.shared.clock import timestamp
 
 
 class InvalidLink(Exception):
     """The link was tampered with, meant for something else, or has expired."""
 
 
+class _ClockSigner(TimestampSigner):
+    """Stamps and ages links by the application's clock."""
+
+    def get_timestamp(self) -> int:
+        """Now, from the one clock."""
+        return int(timestamp())
+
+
 def _serializer(purpose: str) -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=f"link:{purpose}")
+    return URLSafeTimedSerializer(
+        current_app.config["SECRET_KEY"], salt=f"link:{purpose}", signer=_ClockSigner
+    )
 
 
 def sign(purpose: str, value: Any) -> str:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import time
-
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
 from wtforms import HiddenField, StringField
+
+from blueprints.shared.clock import timestamp
 
 
 def _serializer() -> URLSafeSerializer:
@@ -19,7 +19,7 @@ def new_form_token() -> str:
 
     if rendering_for_cache():
         return STAMP_PLACEHOLDER  # the cache puts a fresh stamp in at each visit
-    return _serializer().dumps(time.time())
+    return _serializer().dumps(timestamp())
 
 
 class SpamGuardMixin:
@@ -41,4 +41,4 @@ class SpamGuardMixin:
             started = float(_serializer().loads(self.form_started.data or ""))
         except (BadSignature, TypeError, ValueError):
             return True
-        return time.time() - started < current_app.config["SPAM_MIN_SECONDS"]
+        return timestamp() - started < current_app.config["SPAM_MIN_SECONDS"]

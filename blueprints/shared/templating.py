@@ -11,6 +11,8 @@ from zoneinfo import ZoneInfo
 
 from flask import Flask, Response, current_app, request, url_for
 
+from blueprints.shared.clock import utcnow
+
 STATIC_MAX_AGE = 365 * 24 * 3600
 
 
@@ -29,7 +31,7 @@ def _site_context() -> dict[str, Any]:
         "site_name": config["SITE_NAME"],
         "coach_name": config["COACH_NAME"],
         "coach_timezone": config["COACH_TIMEZONE"],
-        "current_year": datetime.now(UTC).year,
+        "current_year": utcnow().year,
     }
 
 

@@ -16,11 +16,11 @@ from flask import Response, current_app, url_for
 from markupsafe import escape
 from sqlalchemy import select
 
-from app import db
 from blueprints.blog.models import Post
 from blueprints.blog.queries import public_posts, public_tags
 from blueprints.drills.models import Drill
 from blueprints.programs.models import Program
+from blueprints.shared.extensions import db
 from blueprints.shared.markdown import EMBED_PARAGRAPH
 from blueprints.site import bp
 

@@ -7,7 +7,7 @@ from flask.globals import request_ctx
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from app import db
+from blueprints.shared.extensions import db
 from blueprints.shared.htmx import render_page_or_partial
 from blueprints.site import bp
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from flask import Response, current_app, render_template, url_for
 from sqlalchemy import func, select
 
-from app import db
 from blueprints.blog.queries import latest_published_posts
 from blueprints.drills.models import DIRECTIONS, Drill
 from blueprints.programs.models import Program
+from blueprints.shared.extensions import db
 from blueprints.shared.pagecache import cached_page
 from blueprints.site import bp
 

@@ -12,7 +12,7 @@ from flask_login import current_user, login_user, logout_user
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from app import db, login_manager
+from blueprints.shared.extensions import db, login_manager
 from blueprints.shared.htmx import is_htmx_request
 from blueprints.shared.ratelimit import allow
 from blueprints.studio import bp

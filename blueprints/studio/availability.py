@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from app import db
 from blueprints.contact.bookings import ChangeRefused, cancel_booking
 from blueprints.contact.models import PAIN_DURATIONS, Booking, DayOff, WeeklyHours
 from blueprints.contact.slots import settings as booking_rules
-from blueprints.shared.database import serialized_write, utcnow
+from blueprints.shared.clock import utc_to_coach_local, utcnow
+from blueprints.shared.database import serialized_write
+from blueprints.shared.extensions import db
 from blueprints.studio import bp
-from blueprints.studio.clock import coach_zone
 from blueprints.studio.forms import WEEKDAYS, AvailabilitySettingsForm, DayOffForm, WeeklyHoursForm
 
 # The contact blueprint takes the same lock when it books a slot.
@@ -57,7 +57,7 @@ def _render_page(
 
 
 def _coach_today() -> date:
-    return datetime.now(coach_zone()).date()
+    return utc_to_coach_local(utcnow()).date()
 
 
 @bp.get("/availability")

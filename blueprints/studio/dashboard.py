@@ -8,11 +8,11 @@ from flask import render_template
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
-from app import db
 from blueprints.blog.models import Comment
 from blueprints.contact.models import Booking, Enquiry
 from blueprints.programs.models import Program, Signup
-from blueprints.shared.database import utcnow
+from blueprints.shared.clock import utcnow
+from blueprints.shared.extensions import db
 from blueprints.shared.models import OutboxMessage
 from blueprints.studio import bp
 

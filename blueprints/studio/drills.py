@@ -6,10 +6,10 @@ from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from sqlalchemy import func, select
 
-from app import db
 from blueprints.blog.models import PostDrill
 from blueprints.drills.models import DIRECTIONS, EQUIPMENT, LEVELS, Drill, DrillEquipment
 from blueprints.shared.database import serialized_write
+from blueprints.shared.extensions import db
 from blueprints.studio import bp
 from blueprints.studio.editor_forms import DrillForm, uploaded
 from blueprints.studio.forms import form_status

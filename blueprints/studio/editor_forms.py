@@ -30,8 +30,7 @@ from wtforms.validators import (
 )
 
 from blueprints.drills.models import DIRECTIONS, EQUIPMENT, LEVELS
-from blueprints.shared.database import utcnow
-from blueprints.studio.clock import coach_local_to_utc
+from blueprints.shared.clock import coach_local_to_utc, utcnow
 from blueprints.studio.forms import MultiCheckboxField, choices
 from blueprints.studio.slugs import SLUG_PATTERN
 from blueprints.studio.uploads import UploadRejected, check_mp4, image_as_jpeg

@@ -9,12 +9,12 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from sqlalchemy import ColumnElement, delete, func, or_, select
 
-from app import db
 from blueprints.blog.models import Comment
 from blueprints.contact.models import Booking, Enquiry
 from blueprints.programs.models import Signup
 from blueprints.programs.signups import fill_free_places
 from blueprints.shared.database import serialized_write
+from blueprints.shared.extensions import db
 from blueprints.shared.models import OutboxMessage
 from blueprints.studio import bp
 from blueprints.studio.forms import EraseConfirmForm, EraseLookupForm, form_status

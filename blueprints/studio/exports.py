@@ -11,10 +11,10 @@ from flask import Response, abort, render_template
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from app import db
 from blueprints.contact.models import Booking, Enquiry
 from blueprints.programs.models import Signup
-from blueprints.shared.database import utcnow
+from blueprints.shared.clock import utcnow
+from blueprints.shared.extensions import db
 from blueprints.shared.templating import coach_time
 from blueprints.studio import bp
 

@@ -7,9 +7,9 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from app import db
 from blueprints.blog.models import Comment
 from blueprints.contact.models import PAIN_DURATIONS, RED_FLAGS, TOPICS, Enquiry
+from blueprints.shared.extensions import db
 from blueprints.shared.htmx import add_vary_hx_request, is_htmx_request, render_page_or_partial
 from blueprints.studio import bp
 from blueprints.studio.auth import back_to

@@ -6,8 +6,8 @@ from flask import abort, flash, request, url_for
 from flask.typing import ResponseReturnValue
 from sqlalchemy import func, select
 
-from app import db
-from blueprints.shared.database import utcnow
+from blueprints.shared.clock import utcnow
+from blueprints.shared.extensions import db
 from blueprints.shared.htmx import is_htmx_request, render_page_or_partial
 from blueprints.shared.models import OutboxMessage
 from blueprints.studio import bp

@@ -6,7 +6,6 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from sqlalchemy import delete, func, select
 
-from app import db
 from blueprints.programs.models import Program, Signup
 from blueprints.programs.signups import (
     cancel_signup,
@@ -15,6 +14,7 @@ from blueprints.programs.signups import (
     lock_name,
 )
 from blueprints.shared.database import serialized_write
+from blueprints.shared.extensions import db
 from blueprints.shared.markdown import render_markdown
 from blueprints.studio import bp
 from blueprints.studio.editor_forms import ProgramForm

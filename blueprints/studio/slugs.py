@@ -8,7 +8,7 @@ import unicodedata
 from sqlalchemy import select
 from sqlalchemy.orm import InstrumentedAttribute
 
-from app import db
+from blueprints.shared.extensions import db
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 

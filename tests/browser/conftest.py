@@ -12,7 +12,7 @@ import pytest
 from flask import Flask
 from playwright.sync_api import Browser, ConsoleMessage, Page, Playwright, sync_playwright
 
-from app import db
+from blueprints.shared.extensions import db
 from blueprints.shared.seed import seed_demo_content
 from tests.support import LiveServer, SmtpServer, make_app, shutdown_app
 

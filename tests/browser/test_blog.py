@@ -9,9 +9,9 @@ from flask import Flask
 from playwright.sync_api import Page, Request, Route, expect
 from sqlalchemy import select
 
-from app import db
 from blueprints.blog.models import Comment
 from blueprints.drills.models import Drill
+from blueprints.shared.extensions import db
 from tests.support import LiveServer, SmtpServer, wait_until
 
 pytestmark = pytest.mark.browser

@@ -12,9 +12,9 @@ from flask import Flask
 from playwright.sync_api import Browser, ConsoleMessage, Page, expect
 from sqlalchemy import select
 
-from app import db
 from blueprints.blog.models import Post
 from blueprints.contact.models import Booking, Enquiry
+from blueprints.shared.extensions import db
 from tests.browser.conftest import EXPECTED_CLIENT_ERROR
 from tests.contact_support import attachment_named, stored
 from tests.support import LiveServer, SmtpServer

@@ -11,8 +11,8 @@ from playwright.sync_api import Page, Route, expect
 from playwright.sync_api import Response as BrowserResponse
 from sqlalchemy import select
 
-from app import db
 from blueprints.drills.models import Drill
+from blueprints.shared.extensions import db
 from tests.browser.conftest import (
     log_in_to_studio,
     record_csp_violations,

@@ -9,8 +9,8 @@ from flask import Flask
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
-from app import db
 from blueprints.programs.models import Program, Signup
+from blueprints.shared.extensions import db
 from tests.support import LiveServer, SmtpServer
 
 pytestmark = pytest.mark.browser

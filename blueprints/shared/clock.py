@@ -1,4 +1,9 @@
-"""The coach enters and reads times in COACH_TIMEZONE; the database stores naive UTC."""
+"""The one place the application reads "now", and the coach's time zone.
+
+Tests choose the instant (time-machine moves what `datetime.now` and `time.time` return), so
+every cut-off, reminder, rate limit, stamp and cache age follows the instant a test states.
+Stored datetimes are naive UTC; the coach enters and reads times in COACH_TIMEZONE.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +11,16 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from flask import current_app
+
+
+def utcnow() -> datetime:
+    """Now, as the naive UTC datetime every column stores."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def timestamp() -> float:
+    """Now, as seconds since the epoch (for signed stamps and cache ages)."""
+    return datetime.now(UTC).timestamp()
 
 
 def coach_zone() -> ZoneInfo:

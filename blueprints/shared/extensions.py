@@ -1,0 +1,25 @@
+"""The Flask extensions and the model base: a leaf module that imports nothing of ours.
+
+Every module that needs `db` (or another extension) imports it from here, so nothing depends on
+`app.py` and `create_app()` is free to import any blueprint.
+"""
+
+from __future__ import annotations
+
+from flask_login import LoginManager
+from flask_mail import Mail
+from flask_migrate import Migrate
+from flask_sqlalchemy import SQLAlchemy
+from flask_wtf import CSRFProtect
+from sqlalchemy.orm import DeclarativeBase
+
+
+class Base(DeclarativeBase):
+    """Declarative base shared by every blueprint's models."""
+
+
+db = SQLAlchemy(model_class=Base)
+csrf = CSRFProtect()
+mail = Mail()
+migrate = Migrate()
+login_manager = LoginManager()
