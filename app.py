@@ -54,6 +54,8 @@ def config_from_environment(instance_path: str) -> dict[str, Any]:
         "REMEMBER_COOKIE_HTTPONLY": True,
         "MAX_CONTENT_LENGTH": 8 * 1024 * 1024,
         "UPLOAD_FOLDER": str(Path(instance_path) / "uploads"),
+        # The demo articles, drills and programs `flask seed` loads (default: content/ here).
+        "CONTENT_FOLDER": env("CONTENT_FOLDER", ""),
         "SPAM_MIN_SECONDS": float(env("SPAM_MIN_SECONDS", "3")),
         # Accepted contact-form submissions per client address per hour.
         "CONTACT_RATE_LIMIT": int(env("CONTACT_RATE_LIMIT", "5")),
@@ -88,6 +90,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     login_manager.init_app(app)
 
     _register_blueprints(app)
+    _register_seed_loaders(app)
 
     from blueprints.shared import cli, compression, outbox, security, templating
 
@@ -117,6 +120,18 @@ BLUEPRINTS = {
     "contact": "/contact",
     "studio": "/studio",
 }
+
+
+def _register_seed_loaders(app: Flask) -> None:
+    """What `flask seed` loads; each feature registers its own (one line each once the
+    blueprint packages have an init_app)."""
+    from blueprints.blog.seed import init_seed as init_blog_seed
+    from blueprints.contact.seed import init_seed as init_contact_seed
+    from blueprints.drills.seed import init_seed as init_drills_seed
+    from blueprints.programs.seed import init_seed as init_programs_seed
+
+    for init_seed in (init_drills_seed, init_blog_seed, init_programs_seed, init_contact_seed):
+        init_seed(app)
 
 
 def _register_blueprints(app: Flask) -> None:

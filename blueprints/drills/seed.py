@@ -1,37 +1,115 @@
-"""Demo drills for `flask seed`."""
+"""Demo drills for `flask seed`, from `content/drills/<slug>.md`.
+
+The front matter holds the drill's fields; the body is its steps as a numbered list.
+"""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+import re
+from typing import Any
 
-from blueprints.drills.demo import DRILLS
-from blueprints.drills.models import Drill, DrillEquipment
+from flask import Flask
+from sqlalchemy import exists, select
+
+from blueprints.drills.models import DIRECTIONS, EQUIPMENT, LEVELS, Drill, DrillEquipment
+from blueprints.shared.content import ContentFile, read_content_folder
 from blueprints.shared.extensions import db
+from blueprints.shared.seed import SeedRun, register_seed_loader
+
+FIELDS = {
+    "name", "direction", "level", "position", "equipment", "summary", "cues", "mistakes",
+    "progression", "video_url", "duration_seconds",
+}  # fmt: skip
+LIST_FIELDS = ("cues", "mistakes", "progression")
+STEP = re.compile(r"\d+[.)]\s+(.*)")
 
 
-def seed_drills() -> int:
-    """Add the demo drills that are not there yet (matched by slug)."""
-    existing = set(db.session.scalars(select(Drill.slug)))
-    added = 0
-    for item in DRILLS:
-        if item["slug"] in existing:
+def init_seed(app: Flask) -> None:
+    """Register the drills with `flask seed`: first, since articles and programs embed them."""
+    register_seed_loader(app, "drills", seed_drills, order=10, has_content=has_drills)
+
+
+def has_drills() -> bool:
+    """True once there is any drill."""
+    return bool(db.session.scalar(select(exists().where(Drill.id.isnot(None)))))
+
+
+def seed_drills(run: SeedRun) -> int:
+    """Add the drills that are not there yet (by slug); with `run.update`, overwrite the rest."""
+    existing = {drill.slug: drill for drill in db.session.scalars(select(Drill))}
+    written = 0
+    for file in read_content_folder(run.folder / "drills"):
+        values = drill_values(file)
+        drill = existing.get(file.slug)
+        if drill is None:
+            drill = Drill(slug=file.slug)
+            db.session.add(drill)
+        elif not run.update or _matches(drill, values):
             continue
-        drill = Drill(
-            slug=item["slug"],
-            name=item["name"],
-            direction=item["direction"],
-            level=item["level"],
-            position=item["position"],
-            summary=item["summary"],
-            steps="\n".join(item["steps"]),
-            cues="\n".join(item["cues"]),
-            mistakes="\n".join(item["mistakes"]),
-            progression="\n".join(item["progression"]),
-            video_url=item.get("video_url", ""),
-            duration_seconds=item.get("duration_seconds"),
-            equipment=[DrillEquipment(name=name) for name in item["equipment"]],
-        )
-        db.session.add(drill)
-        added += 1
+        _apply(drill, values)
+        written += 1
     db.session.flush()
-    return added
+    return written
+
+
+def drill_values(file: ContentFile) -> dict[str, Any]:
+    """The drill's columns as the file gives them (lists joined by newlines, as the studio does)."""
+    file.only_keys(FIELDS)
+    values: dict[str, Any] = {
+        "name": file.get("name", str),
+        "direction": _choice(file, "direction", DIRECTIONS),
+        "level": _choice(file, "level", LEVELS),
+        "position": file.get("position", int),
+        "summary": file.get("summary", str),
+        "steps": "\n".join(drill_steps(file)),
+        "video_url": file.get("video_url", str, ""),
+        "duration_seconds": file.get("duration_seconds", int, None),
+        "equipment": file.strings("equipment"),
+    }
+    for key in LIST_FIELDS:
+        values[key] = "\n".join(file.strings(key, []))
+    for name in values["equipment"]:
+        if name not in EQUIPMENT:
+            raise file.error(
+                f"unknown equipment {name!r} (use: {', '.join(EQUIPMENT)})", "equipment"
+            )
+    return values
+
+
+def drill_steps(file: ContentFile) -> list[str]:
+    """The body's numbered list, one step per item; an indented line continues its step."""
+    steps: list[str] = []
+    for number, line in enumerate(file.body.splitlines(), start=file.body_line):
+        if not line.strip():
+            continue
+        if match := STEP.fullmatch(line.strip()):
+            steps.append(match.group(1).strip())
+        elif steps and line[:1].isspace():
+            steps[-1] = f"{steps[-1]} {line.strip()}"
+        else:
+            raise file.error("the steps should be a numbered list (1. ...)", line=number)
+    if not steps:
+        raise file.error("the body should list the drill's steps (1. ..., 2. ...)")
+    return steps
+
+
+def _choice(file: ContentFile, key: str, allowed: dict[str, str]) -> str:
+    value = file.get(key, str)
+    if value not in allowed:
+        raise file.error(f"{key} should be one of {', '.join(allowed)}, not {value!r}", key)
+    return value
+
+
+def _matches(drill: Drill, values: dict[str, Any]) -> bool:
+    current = {key: getattr(drill, key) for key in values if key != "equipment"}
+    current["equipment"] = sorted(item.name for item in drill.equipment)
+    return current == {**values, "equipment": sorted(values["equipment"])}
+
+
+def _apply(drill: Drill, values: dict[str, Any]) -> None:
+    for key, value in values.items():
+        if key != "equipment":
+            setattr(drill, key, value)
+    # Keep rows whose name stays, so the (drill, name) unique index never sees a duplicate.
+    kept = {item.name: item for item in drill.equipment}
+    drill.equipment = [kept.get(name) or DrillEquipment(name=name) for name in values["equipment"]]

@@ -21,14 +21,21 @@ def init_app(app: Flask) -> None:
 @click.command("seed")
 @with_appcontext
 @click.option("--if-empty", is_flag=True, help="Only seed a site that has no drills or articles.")
-def seed_command(if_empty: bool) -> None:
-    """Add the demo articles, drills, programs and availability (safe to run twice)."""
+@click.option(
+    "--update", is_flag=True, help="Also overwrite the demo items already there from their files."
+)
+def seed_command(if_empty: bool, update: bool) -> None:
+    """Add the demo content from content/ that is missing (by slug); safe to run twice."""
+    from blueprints.shared.content import ContentError
     from blueprints.shared.seed import seed_demo_content, site_has_content
 
     if if_empty and site_has_content():
         click.echo("The site already has content; not seeding.")
         return
-    added = seed_demo_content()
+    try:
+        added = seed_demo_content(update=update)
+    except ContentError as error:
+        raise click.ClickException(f"{error}\nNothing was seeded.") from error
     summary = ", ".join(f"{count} {what}" for what, count in added.items())
     click.echo(f"Seeded: {summary or 'nothing new, the demo content is already there'}.")
 
