@@ -127,6 +127,8 @@ def _front_matter_error(
         )
     line = int(position.group(1)) + 1  # the opening +++ line
     message = _TOML_POSITION.sub(f"(column {position.group(2)})", message)
+    if "Illegal character '\\n'" in message:
+        message += "; is a closing quote missing?"
     return ContentError(path, f"malformed front matter: {message}", line)
 
 
