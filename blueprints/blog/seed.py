@@ -38,9 +38,13 @@ def seed_articles(run: SeedRun) -> int:
     """Add the articles that are not there yet (by slug); with `run.update`, overwrite the rest.
 
     A published article keeps its publication date when overwritten, as in the studio."""
-    existing = {post.slug: post for post in db.session.scalars(select(Post))}
     written = 0
-    for file in read_content_folder(run.folder / "articles"):
+    files = read_content_folder(run.folder / "articles")
+    slugs = [file.slug for file in files]
+    existing = {
+        post.slug: post for post in db.session.scalars(select(Post).where(Post.slug.in_(slugs)))
+    }
+    for file in files:
         values = article_values(file)
         post = existing.get(file.slug)
         if post is not None and (not run.update or _matches(post, values)):

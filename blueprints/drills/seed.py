@@ -36,9 +36,14 @@ def has_drills() -> bool:
 
 def seed_drills(run: SeedRun) -> int:
     """Add the drills that are not there yet (by slug); with `run.update`, overwrite the rest."""
-    existing = {drill.slug: drill for drill in db.session.scalars(select(Drill))}
     written = 0
-    for file in read_content_folder(run.folder / "drills"):
+    files = read_content_folder(run.folder / "drills")
+    slugs = [file.slug for file in files]
+    existing = {
+        drill.slug: drill
+        for drill in db.session.scalars(select(Drill).where(Drill.slug.in_(slugs)))
+    }
+    for file in files:
         values = drill_values(file)
         drill = existing.get(file.slug)
         if drill is None:

@@ -37,9 +37,14 @@ def seed_programs(run: SeedRun) -> int:
     """Add the programs that are not there yet (by slug); with `run.update`, overwrite the rest.
 
     An overwritten capacity never drops below the places already taken."""
-    existing = {program.slug: program for program in db.session.scalars(select(Program))}
     written = 0
-    for file in read_content_folder(run.folder / "programs"):
+    files = read_content_folder(run.folder / "programs")
+    slugs = [file.slug for file in files]
+    existing = {
+        program.slug: program
+        for program in db.session.scalars(select(Program).where(Program.slug.in_(slugs)))
+    }
+    for file in files:
         values = program_values(file)
         program = existing.get(file.slug)
         if program is None:

@@ -37,7 +37,11 @@ def seed_command(if_empty: bool, update: bool) -> None:
     except ContentError as error:
         raise click.ClickException(f"{error}\nNothing was seeded.") from error
     summary = ", ".join(f"{count} {what}" for what, count in added.items())
-    click.echo(f"Seeded: {summary or 'nothing new, the demo content is already there'}.")
+    if update:
+        unchanged = "nothing to add or overwrite, the demo content matches its files"
+    else:
+        unchanged = "nothing new, the demo content is already there"
+    click.echo(f"Seeded: {summary or unchanged}.")
 
 
 @click.command("create-admin")
