@@ -32,14 +32,13 @@ from blueprints.shared.clock import utcnow
 from blueprints.shared.database import serialized_write
 from blueprints.shared.extensions import db
 from blueprints.shared.models import OutboxMessage
+from blueprints.shared.urls import mail_domain
 
 log = logging.getLogger(__name__)
 
-CLAIM_LEASE_SECONDS = 300  # default of MAIL_CLAIM_LEASE_SECONDS
 # 30 s doubling to a 6-hour ceiling: 14 attempts keep trying for over a day (about 26 h), so
 # a mail server that is down overnight loses nothing.
 MAX_ATTEMPTS = 14
-FIRST_RETRY_SECONDS = 30  # default of MAIL_RETRY_FIRST_SECONDS
 MAX_RETRY_SECONDS = 6 * 3600
 POLL_SECONDS = 30.0
 
@@ -69,7 +68,7 @@ def queue_email(
         body_html=_render_optional(f"email/{template}.html", context),
         attachments=attachments or [],
         subject_email=(about or to).lower(),
-        message_id=f"<{uuid.uuid4().hex}@{_message_id_domain()}>",
+        message_id=f"<{uuid.uuid4().hex}@{mail_domain()}>",
         status="pending",
         attempts=0,
         next_attempt_at=utcnow(),
@@ -91,11 +90,6 @@ def _render_optional(template: str, context: dict[str, Any]) -> str | None:
         return render_template(template, **context)
     except TemplateNotFound:
         return None
-
-
-def _message_id_domain() -> str:
-    sender = current_app.config.get("MAIL_DEFAULT_SENDER") or "localhost"
-    return sender.rsplit("@", 1)[-1].strip("> ") or "localhost"
 
 
 @dataclass(frozen=True)
@@ -141,7 +135,7 @@ def _claim_next() -> int | None:
         if row is None:
             return None
         row.status = "sending"
-        lease = current_app.config.get("MAIL_CLAIM_LEASE_SECONDS", CLAIM_LEASE_SECONDS)
+        lease = current_app.config["MAIL_CLAIM_LEASE_SECONDS"]
         row.claimed_until = now + timedelta(seconds=lease)
         return row.id
 
@@ -201,7 +195,7 @@ def _record_failure(message_id: int, reason: str, permanent: bool) -> str:
             row.status = "failed"
             outcome = "failed"
         else:
-            first = current_app.config.get("MAIL_RETRY_FIRST_SECONDS", FIRST_RETRY_SECONDS)
+            first = current_app.config["MAIL_RETRY_FIRST_SECONDS"]
             delay = min(first * 2 ** (row.attempts - 1), MAX_RETRY_SECONDS)
             row.status = "pending"
             row.next_attempt_at = utcnow() + timedelta(seconds=delay)
@@ -321,9 +315,14 @@ class BackgroundSender:
 def init_app(app: Flask) -> None:
     """Attach the background sender and wake it after every commit that queued mail."""
     app.extensions["outbox_sender"] = BackgroundSender(app)
+    for name, listener in (
+        ("after_commit", _wake_sender_after_commit),
+        ("after_rollback", _forget_wake_after_rollback),
+    ):
+        if not event.contains(Session, name, listener):
+            event.listen(Session, name, listener)
 
 
-@event.listens_for(Session, "after_commit")
 def _wake_sender_after_commit(session: Session) -> None:
     if not session.info.pop("outbox_wake", False):
         return
@@ -335,6 +334,5 @@ def _wake_sender_after_commit(session: Session) -> None:
         app.extensions["outbox_sender"].wake()
 
 
-@event.listens_for(Session, "after_rollback")
 def _forget_wake_after_rollback(session: Session) -> None:
     session.info.pop("outbox_wake", None)
