@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import re
 import smtplib
 import threading
 import uuid
@@ -25,6 +26,7 @@ from email_validator import EmailNotValidError, validate_email
 from flask import Flask, current_app, render_template
 from flask_mail import Attachment, Message, sanitize_address
 from jinja2 import TemplateNotFound
+from markupsafe import Markup, escape
 from sqlalchemy import and_, event, or_, select
 from sqlalchemy.orm import Session
 
@@ -38,6 +40,7 @@ log = logging.getLogger(__name__)
 
 # 30 s doubling to a 6-hour ceiling: 14 attempts keep trying for over a day (about 26 h), so
 # a mail server that is down overnight loses nothing.
+URL_IN_TEXT = re.compile(r"(https?://[^\s<>\"']+)")
 MAX_ATTEMPTS = 14
 MAX_RETRY_SECONDS = 6 * 3600
 POLL_SECONDS = 30.0
@@ -56,7 +59,8 @@ def queue_email(
 ) -> OutboxMessage:
     """Add an email to the current transaction; it is sent only if that transaction commits.
 
-    `template` names `templates/email/<template>.txt` (required) and `.html` (optional).
+    `template` names `templates/email/<template>.txt` (required) and `.html` (optional: without
+    it the text is laid out in the shared HTML layout, so every email has both parts).
     `about` is the address of the person the email concerns, for erasure.
     """
     message = OutboxMessage(
@@ -64,8 +68,9 @@ def queue_email(
         to_addr=_checked_address(to),
         reply_to=_checked_address(reply_to) if reply_to else None,
         subject=" ".join(subject.split())[:300],  # no CR/LF can reach the header
-        body_text=render_template(f"email/{template}.txt", **context),
-        body_html=_render_optional(f"email/{template}.html", context),
+        body_text=(text := render_template(f"email/{template}.txt", **context)),
+        body_html=_render_optional(f"email/{template}.html", {"subject": subject, **context})
+        or html_from_text(text, subject),
         attachments=attachments or [],
         subject_email=(about or to).lower(),
         message_id=f"<{uuid.uuid4().hex}@{mail_domain()}>",
@@ -76,6 +81,22 @@ def queue_email(
     db.session.add(message)
     db.session.info["outbox_wake"] = True
     return message
+
+
+def html_from_text(text: str, subject: str) -> str:
+    """The plain text in the shared HTML layout: paragraphs kept, line breaks kept, links live."""
+    paragraphs = [_linked(block) for block in re.split(r"\n\s*\n", text.strip()) if block.strip()]
+    return render_template("email/_from_text.html", paragraphs=paragraphs, subject=subject)
+
+
+def _linked(block: str) -> Markup:
+    parts = []
+    for piece in URL_IN_TEXT.split(block):
+        if URL_IN_TEXT.fullmatch(piece):
+            parts.append(Markup('<a href="{0}">{0}</a>').format(piece))
+        else:
+            parts.append(Markup("<br>").join(escape(line) for line in piece.split("\n")))
+    return Markup("").join(parts)
 
 
 def _checked_address(address: str) -> str:
