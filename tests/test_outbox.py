@@ -83,7 +83,8 @@ def test_an_enquiry_reaches_the_coach_with_reply_to_the_visitor(
     assert to_coach.message["Subject"] == "New enquiry from Anna Berg: A program"
     assert "disc bulge" in to_coach.message.get_body(("plain",)).get_content()
     assert to_visitor.message["Reply-To"] == COACH
-    assert "answers within two working days" in to_visitor.message.get_body(("plain",)).get_content()
+    visitor_text = to_visitor.message.get_body(("plain",)).get_content()
+    assert "answers within two working days" in visitor_text
     stored = rows(app)
     assert {r.status for r in stored} == {"sent"}
     assert {r.message_id for r in stored} == {m.message["Message-ID"] for m in received}
