@@ -1,84 +1,35 @@
-"""The application factory: configuration, extensions and blueprints in one place."""
+"""The application factory: configuration, then each part's `init_app`, nothing else."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
 from flask import Flask
 
-from blueprints.shared.extensions import csrf, db, login_manager, mail, migrate
+from blueprints import blog, contact, drills, programs, site, studio
+from blueprints.shared import (
+    cli,
+    compression,
+    database,
+    htmx,
+    outbox,
+    pagecache,
+    security,
+    spam,
+    templating,
+)
+from blueprints.shared.config import load_config
+from blueprints.shared.extensions import csrf, db, mail, migrate
 
-DEFAULT_SECRET_KEY = "dev-only-change-me"  # noqa: S105 - refused outside debug and testing
-
-
-def _env_bool(name: str, default: bool = False) -> bool:
-    value = os.environ.get(name)
-    if value is None:
-        return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
-
-
-def config_from_environment(instance_path: str) -> dict[str, Any]:
-    """Read deploy-time settings from the environment, with defaults safe for a laptop."""
-    sqlite_path = Path(instance_path) / "backcoach.sqlite"
-    env = os.environ.get
-    return {
-        "SECRET_KEY": env("SECRET_KEY", DEFAULT_SECRET_KEY),
-        "SQLALCHEMY_DATABASE_URI": env("DATABASE_URL", f"sqlite:///{sqlite_path}"),
-        "SITE_NAME": env("SITE_NAME", "Strong Spine Studio"),
-        "COACH_NAME": env("COACH_NAME", "Maya Lindqvist"),
-        "COACH_EMAIL": env("COACH_EMAIL", "coach@example.com"),
-        "COACH_TIMEZONE": env("COACH_TIMEZONE", "Europe/London"),
-        "SITE_URL": env("SITE_URL", ""),
-        "MAIL_SERVER": env("MAIL_SERVER", ""),
-        "MAIL_PORT": int(env("MAIL_PORT", "25")),
-        "MAIL_USE_TLS": _env_bool("MAIL_USE_TLS"),
-        "MAIL_USE_SSL": _env_bool("MAIL_USE_SSL"),
-        "MAIL_USERNAME": env("MAIL_USERNAME"),
-        "MAIL_PASSWORD": env("MAIL_PASSWORD"),
-        "MAIL_DEFAULT_SENDER": env("MAIL_DEFAULT_SENDER", "studio@example.com"),
-        "MAIL_TIMEOUT": float(env("MAIL_TIMEOUT", "10")),
-        # Deliver queued mail from a background thread after each commit; off in tests that
-        # want to drain the outbox themselves.
-        "MAIL_BACKGROUND_SENDER": _env_bool("MAIL_BACKGROUND_SENDER", True),
-        # Outbox retry backoff (doubling from this) and how long a claim on a row lasts; the
-        # defaults suit production, the load and fault benchmarks set them low.
-        "MAIL_RETRY_FIRST_SECONDS": float(env("MAIL_RETRY_FIRST_SECONDS", "30")),
-        "MAIL_CLAIM_LEASE_SECONDS": float(env("MAIL_CLAIM_LEASE_SECONDS", "300")),
-        "TRUSTED_HOSTS": [h for h in env("TRUSTED_HOSTS", "").split(",") if h.strip()] or None,
-        "SESSION_COOKIE_HTTPONLY": True,
-        "SESSION_COOKIE_SAMESITE": "Lax",
-        "SESSION_COOKIE_SECURE": _env_bool("SESSION_COOKIE_SECURE", True),
-        "REMEMBER_COOKIE_HTTPONLY": True,
-        "MAX_CONTENT_LENGTH": 8 * 1024 * 1024,
-        "UPLOAD_FOLDER": str(Path(instance_path) / "uploads"),
-        # The demo articles, drills and programs `flask seed` loads (default: content/ here).
-        "CONTENT_FOLDER": env("CONTENT_FOLDER", ""),
-        "SPAM_MIN_SECONDS": float(env("SPAM_MIN_SECONDS", "3")),
-        # Accepted contact-form submissions per client address per hour.
-        "CONTACT_RATE_LIMIT": int(env("CONTACT_RATE_LIMIT", "5")),
-        "SEND_FILE_MAX_AGE_DEFAULT": 0,
-        "WTF_CSRF_TIME_LIMIT": None,
-    }
+FEATURES = (site, blog, drills, programs, contact, studio)
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
-    """Build the site: config, database, extensions, blueprints, CLI."""
+    """Build the site: config, database, extensions, the shared layer, then every feature."""
     app = Flask(__name__, instance_relative_config=True)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
-    app.config.from_mapping(config_from_environment(app.instance_path))
-    if test_config is None:
-        app.config.from_pyfile("config.py", silent=True)
-    else:
-        app.config.from_mapping(test_config)
-    if app.debug or app.testing:
-        app.config["SESSION_COOKIE_SECURE"] = False
-    _refuse_default_secret(app)
-    app.config["TRUSTED_HOSTS"] = app.config.get("TRUSTED_HOSTS")
-
-    from blueprints.shared import database
+    load_config(app, test_config)
 
     db.init_app(app)
     database.configure_engine_events(app)
@@ -87,59 +38,16 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     )
     csrf.init_app(app)
     mail.init_app(app)
-    login_manager.init_app(app)
-
-    _register_blueprints(app)
-    _register_seed_loaders(app)
-
-    from blueprints.shared import cli, compression, outbox, security, templating
 
     # after_request hooks run in reverse order: compression registered first runs last.
     compression.init_app(app)
     security.init_app(app)
     templating.init_app(app)
+    htmx.init_app(app)
+    pagecache.init_app(app)
+    spam.init_app(app)
     outbox.init_app(app)
     cli.init_app(app)
+    for feature in FEATURES:
+        feature.init_app(app)
     return app
-
-
-def _refuse_default_secret(app: Flask) -> None:
-    if app.config["SECRET_KEY"] == DEFAULT_SECRET_KEY and not (app.debug or app.testing):
-        raise RuntimeError(
-            "SECRET_KEY is still the development default. Set the SECRET_KEY environment "
-            "variable to a long random value (python -c 'import secrets; "
-            "print(secrets.token_hex(32))') before serving this site."
-        )
-
-
-BLUEPRINTS = {
-    "site": None,
-    "blog": "/blog",
-    "drills": "/drills",
-    "programs": "/programs",
-    "contact": "/contact",
-    "studio": "/studio",
-}
-
-
-def _register_seed_loaders(app: Flask) -> None:
-    """What `flask seed` loads; each feature registers its own (one line each once the
-    blueprint packages have an init_app)."""
-    from blueprints.blog.seed import init_seed as init_blog_seed
-    from blueprints.contact.seed import init_seed as init_contact_seed
-    from blueprints.drills.seed import init_seed as init_drills_seed
-    from blueprints.programs.seed import init_seed as init_programs_seed
-
-    for init_seed in (init_drills_seed, init_blog_seed, init_programs_seed, init_contact_seed):
-        init_seed(app)
-
-
-def _register_blueprints(app: Flask) -> None:
-    from importlib import import_module
-
-    packages = {name: import_module(f"blueprints.{name}") for name in BLUEPRINTS}
-    for name, package in packages.items():
-        for module in package.VIEW_MODULES:
-            import_module(f"blueprints.{name}.{module}")  # attaches views to package.bp
-    for name, prefix in BLUEPRINTS.items():
-        app.register_blueprint(packages[name].bp, url_prefix=prefix)

@@ -13,10 +13,10 @@ from sqlalchemy import select
 
 from blueprints.blog.models import Post, PostDrill
 from blueprints.blog.publishing import apply_body
+from blueprints.drills.embeds import expand_drill_embeds
 from blueprints.drills.models import Drill
 from blueprints.shared.clock import utcnow
 from blueprints.shared.extensions import db
-from blueprints.shared.markdown import expand_drill_embeds
 from tests.blog_factories import add_post
 
 ARTICLE_TITLES = re.compile(r'<h[23]><a href="/blog/([a-z0-9-]+)">')

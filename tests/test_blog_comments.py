@@ -108,7 +108,7 @@ def test_the_coach_is_emailed_about_a_new_comment(
     assert mail.rcpt_tos == ["coach@example.com"]
     assert mail.message["Subject"] == 'New comment on "First steps after a flare-up" from Priya'
     assert mail.message["Reply-To"] == "priya@example.org"
-    text = mail.message.get_content()
+    text = mail.message.get_body(("plain",)).get_content()
     assert "Does the cat-cow help if my back is stiff" in text
     assert "http://localhost/blog/first-steps" in text and "/studio/" in text
 

@@ -15,11 +15,11 @@ from werkzeug.datastructures import MultiDict
 
 from blueprints.blog.models import Post
 from blueprints.blog.publishing import apply_body
+from blueprints.drills.embeds import expand_drill_embeds
 from blueprints.drills.filters import DrillFilters
 from blueprints.drills.models import Drill
 from blueprints.shared.clock import utcnow
 from blueprints.shared.extensions import db
-from blueprints.shared.markdown import expand_drill_embeds
 from tests.drills_support import (
     HTMX,
     add_drill,

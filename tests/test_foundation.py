@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 from flask.testing import FlaskClient
 
-from app import DEFAULT_SECRET_KEY, create_app
+from app import create_app
+from blueprints.shared.config import DEFAULT_SECRET_KEY
 from tests.support import Database, database_uri, make_app, shutdown_app
 
 

@@ -83,7 +83,8 @@ def test_an_enquiry_reaches_the_coach_with_reply_to_the_visitor(
     assert to_coach.message["Subject"] == "New enquiry from Anna Berg: A program"
     assert "disc bulge" in to_coach.message.get_body(("plain",)).get_content()
     assert to_visitor.message["Reply-To"] == COACH
-    assert "answers within two working days" in to_visitor.message.get_content()
+    visitor_text = to_visitor.message.get_body(("plain",)).get_content()
+    assert "answers within two working days" in visitor_text
     stored = rows(app)
     assert {r.status for r in stored} == {"sent"}
     assert {r.message_id for r in stored} == {m.message["Message-ID"] for m in received}
@@ -279,3 +280,41 @@ def test_without_a_mail_server_emails_are_logged_and_still_recorded(
     assert "logging instead of sending" in caplog.text
     assert "New enquiry from Anna Berg" in caplog.text
     assert [r.status for r in rows(app)] == ["sent", "sent"]
+
+
+def test_every_email_arrives_with_a_plain_and_an_html_part(
+    make_site, smtp_server: SmtpServer
+) -> None:
+    """A text-only template is laid out in the shared HTML layout: links live, text escaped."""
+    app = make_site(**smtp_server.mail_config())
+    with app.test_request_context():
+        queue_email(
+            "test",
+            "jo@example.com",
+            "Your place",
+            "signup_facts",
+            program=type("P", (), {"title": "Back <b>basics</b>", "when_text": "", "location": ""}),
+            signup=type("S", (), {"status": "confirmed", "position": None}),
+        )
+        db.session.commit()
+    assert deliver(app)[0] == 1
+    (mail,) = smtp_server.recorder.wait_for(1)
+    message = mail.message
+    kinds = [part.get_content_type() for part in message.walk()]
+    assert "multipart/alternative" in kinds
+    plain = message.get_body(("plain",)).get_content()
+    html = message.get_body(("html",)).get_content()
+    assert "Back <b>basics</b>" in plain
+    assert "Back &lt;b&gt;basics&lt;/b&gt;" in html and "<b>basics" not in html
+    assert 'name="color-scheme" content="light dark"' in html
+    assert len(html.encode()) < 30 * 1024
+    assert "<img" not in html  # no remote images
+
+
+def test_links_in_the_text_are_links_in_the_html(app: Flask) -> None:
+    from blueprints.shared.outbox import html_from_text
+
+    with app.test_request_context():
+        html = html_from_text("Hello,\n\nCancel here:\nhttps://site.example/c/abc?x=1&y=2\n", "S")
+    assert '<a href="https://site.example/c/abc?x=1&amp;y=2">' in html
+    assert "Cancel here:<br>" in html

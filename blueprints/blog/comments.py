@@ -9,6 +9,7 @@ from blueprints.blog.models import Comment, Post
 from blueprints.shared.database import serialized_write
 from blueprints.shared.outbox import queue_email
 from blueprints.shared.ratelimit import allow
+from blueprints.shared.urls import absolute_url
 
 # Enough for a lively discussion, too few for a flood.
 COMMENTS_PER_WINDOW = 5
@@ -26,7 +27,6 @@ def comment_allowed() -> bool:
 
 def save_pending_comment(post: Post, form: CommentForm) -> Comment:
     """Store the comment as pending and queue the coach's notification in the same commit."""
-    from blueprints.site.discovery import absolute_url  # site.discovery imports the blog models
 
     post_id, post_title, slug = post.id, post.title, post.slug
     with serialized_write("blog-comment") as session:

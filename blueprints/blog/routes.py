@@ -35,9 +35,9 @@ from blueprints.blog.queries import (
     related_posts,
 )
 from blueprints.blog.search import MAX_QUERY_LENGTH, MAX_RESULTS, matching_posts
+from blueprints.drills.embeds import expand_drill_embeds
 from blueprints.shared.extensions import db
 from blueprints.shared.htmx import is_htmx_request, render_page_or_partial
-from blueprints.shared.markdown import expand_drill_embeds
 from blueprints.shared.pagecache import cached_page
 
 PER_PAGE = 10

@@ -1,10 +1,21 @@
 """The contact blueprint: enquiries and consultation booking."""
 
-from flask import Blueprint
+from __future__ import annotations
 
-# cli_group=None puts `send-reminders` at the top level: `flask send-reminders`.
-bp = Blueprint("contact", __name__, cli_group=None)
+from flask import Blueprint, Flask
 
-# Imported by create_app() once every blueprint exists, so that a model module can be
-# imported from anywhere without pulling in views (and their imports) half-initialised.
-VIEW_MODULES = ("cli", "manage", "models", "routes")
+bp = Blueprint("contact", __name__)
+
+
+def init_app(app: Flask) -> None:
+    """Register the contact views, its commands and its demo availability."""
+    from blueprints.contact import (
+        manage,  # noqa: F401 - attaches views to bp
+        routes,  # noqa: F401 - attaches views to bp
+    )
+    from blueprints.contact.cli import send_reminders_command
+    from blueprints.contact.seed import init_seed
+
+    app.register_blueprint(bp, url_prefix="/contact")
+    app.cli.add_command(send_reminders_command)
+    init_seed(app)

@@ -31,8 +31,8 @@ from blueprints.contact.slots import TAKEN, describe_time, load_availability, se
 from blueprints.shared.clock import utcnow
 from blueprints.shared.database import serialized_write
 from blueprints.shared.outbox import queue_email
+from blueprints.shared.urls import mail_domain
 
-REMINDER_HOURS = 24
 Change = Literal["confirmed", "rescheduled", "cancelled", "reminder"]
 
 
@@ -102,7 +102,7 @@ def book_consultation(
             _refuse_unless_free(slot_problem(availability, starts_at, now))
             booking = Booking(
                 enquiry=_new_enquiry(visitor, intake),
-                uid=f"{uuid.uuid4().hex}@{_uid_domain()}",
+                uid=f"{uuid.uuid4().hex}@{mail_domain()}",
                 sequence=0,
                 starts_at=starts_at,
                 ends_at=starts_at + availability.slot,
@@ -205,7 +205,7 @@ def queue_due_reminders(now: datetime | None = None) -> int:
 
 
 def _reminder_window() -> timedelta:
-    return timedelta(hours=current_app.config.get("REMINDER_HOURS", REMINDER_HOURS))
+    return timedelta(hours=current_app.config["REMINDER_HOURS"])
 
 
 def _reminder_already_covered(starts_at: datetime, now: datetime) -> datetime | None:
@@ -232,11 +232,6 @@ def _new_enquiry(visitor: Visitor, intake: Intake | None) -> Enquiry:
         red_flags=",".join(intake.red_flags) if intake else "",
         status="new",
     )
-
-
-def _uid_domain() -> str:
-    sender = current_app.config.get("MAIL_DEFAULT_SENDER") or "localhost"
-    return sender.rsplit("@", 1)[-1].strip("> ") or "localhost"
 
 
 def _queue_enquiry_emails(enquiry: Enquiry) -> None:
@@ -271,7 +266,7 @@ def _queue_enquiry_emails(enquiry: Enquiry) -> None:
         else f"Thank you for your message to {config['COACH_NAME']}",
         "contact_red_flags" if flags else "contact_autoreply",
         reply_to=config["COACH_EMAIL"],
-        reply_within=config.get("CONTACT_REPLY_WITHIN", "two working days"),
+        reply_within=config["CONTACT_REPLY_WITHIN"],
         **context,
     )
 

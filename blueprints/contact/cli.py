@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import click
+from flask.cli import with_appcontext
 
-from blueprints.contact import bp
 from blueprints.contact.bookings import queue_due_reminders
 from blueprints.shared.outbox import deliver_due
 
 
-@bp.cli.command("send-reminders")
+@click.command("send-reminders")
+@with_appcontext
 def send_reminders_command() -> None:
     """Remind visitors of consultations starting soon (each booking once), then send mail."""
     queued = queue_due_reminders()

@@ -2,25 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from flask import current_app, has_request_context, url_for
 from sqlalchemy import select
 
 from blueprints.contact.models import Booking
 from blueprints.shared.extensions import db
 from blueprints.shared.signing import InvalidLink, sign, unsign
+from blueprints.shared.urls import absolute_url
 
 BOOKING_LINK = "booking"
-
-
-def absolute_url(endpoint: str, **values: Any) -> str:
-    """A full URL for an email: on SITE_URL when set, else on the host of this request."""
-    site_url = current_app.config.get("SITE_URL") or ""
-    if not site_url and has_request_context():
-        return url_for(endpoint, _external=True, **values)
-    path = current_app.url_map.bind("localhost").build(endpoint, values)
-    return (site_url or "http://localhost").rstrip("/") + path
 
 
 def manage_token(booking: Booking) -> str:

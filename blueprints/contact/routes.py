@@ -22,10 +22,9 @@ from blueprints.contact.models import RED_FLAGS, TOPICS, Booking
 from blueprints.contact.picker import build_picker, offered_formats
 from blueprints.contact.slots import describe_time, parse_slot_value, settings
 from blueprints.shared.extensions import db
-from blueprints.shared.htmx import add_vary_hx_request, is_htmx_request, render_page_or_partial
+from blueprints.shared.htmx import is_htmx_request, render_page_or_partial
 from blueprints.shared.ratelimit import allow
 
-RATE_LIMIT = 5  # accepted submissions per client per window
 RATE_WINDOW_SECONDS = 3600
 
 
@@ -50,7 +49,7 @@ def submit() -> Response:
         return _render_form(form, 422)
     if form.looks_like_spam():
         return _done({"kind": "enquiry", "email": form.email.data})  # looks normal, stores nothing
-    limit = current_app.config.get("CONTACT_RATE_LIMIT", RATE_LIMIT)
+    limit = current_app.config["CONTACT_RATE_LIMIT"]
     if not allow("contact", limit, RATE_WINDOW_SECONDS):
         return _render_form(form, 429, form_error=_rate_limited_message())
     visitor = _visitor(form)
@@ -141,9 +140,9 @@ def _done(outcome: dict[str, Any]) -> Response:
     """htmx: the success message in place of the form; otherwise POST/redirect/GET."""
     if is_htmx_request():
         html = render_template("contact/_done.html", **_outcome_context(outcome))
-        return add_vary_hx_request(current_app.make_response(html))
+        return current_app.make_response(html)
     session["contact_done"] = outcome
-    return add_vary_hx_request(redirect(url_for("contact.thanks"), code=303))
+    return redirect(url_for("contact.thanks"), code=303)
 
 
 def _outcome_context(outcome: dict[str, Any]) -> dict[str, Any]:
@@ -154,7 +153,7 @@ def _outcome_context(outcome: dict[str, Any]) -> dict[str, Any]:
         "outcome": outcome,
         "booking": booking,
         "red_flag_questions": [RED_FLAGS[key] for key in outcome.get("flags", [])],
-        "reply_within": current_app.config.get("CONTACT_REPLY_WITHIN", "two working days"),
+        "reply_within": current_app.config["CONTACT_REPLY_WITHIN"],
         "cutoff_hours": settings().cancel_cutoff_hours,
     }
     if booking is not None:

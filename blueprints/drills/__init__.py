@@ -1,9 +1,19 @@
-"""The drills blueprint."""
+"""The drills blueprint: the library, filtered by the direction the spine moves."""
 
-from flask import Blueprint
+from __future__ import annotations
+
+from flask import Blueprint, Flask
+
+from blueprints.shared.pagecache import register_content_tables
 
 bp = Blueprint("drills", __name__)
 
-# Imported by create_app() once every blueprint exists, so that a model module can be
-# imported from anywhere without pulling in views (and their imports) half-initialised.
-VIEW_MODULES = ("models", "routes")
+
+def init_app(app: Flask) -> None:
+    """Register the drills views, the tables its cached pages show and its demo drills."""
+    from blueprints.drills import routes  # noqa: F401 - attaches views to bp
+    from blueprints.drills.seed import init_seed
+
+    app.register_blueprint(bp, url_prefix="/drills")
+    register_content_tables(app, "drill", "drill_equipment")
+    init_seed(app)

@@ -1,9 +1,19 @@
-"""The programs blueprint."""
+"""The programs blueprint: courses with capacity, a waitlist and signup."""
 
-from flask import Blueprint
+from __future__ import annotations
+
+from flask import Blueprint, Flask
+
+from blueprints.shared.pagecache import register_content_tables
 
 bp = Blueprint("programs", __name__)
 
-# Imported by create_app() once every blueprint exists, so that a model module can be
-# imported from anywhere without pulling in views (and their imports) half-initialised.
-VIEW_MODULES = ("models", "routes")
+
+def init_app(app: Flask) -> None:
+    """Register the programs views, the tables its cached pages show and its demo programs."""
+    from blueprints.programs import routes  # noqa: F401 - attaches views to bp
+    from blueprints.programs.seed import init_seed
+
+    app.register_blueprint(bp, url_prefix="/programs")
+    register_content_tables(app, "program")
+    init_seed(app)

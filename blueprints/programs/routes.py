@@ -7,6 +7,7 @@ from typing import Any
 from flask import Response, current_app, redirect, render_template, session, url_for
 from sqlalchemy import select
 
+from blueprints.drills.embeds import expand_drill_embeds
 from blueprints.programs import bp
 from blueprints.programs.forms import SignupForm
 from blueprints.programs.models import Program, Signup
@@ -21,13 +22,11 @@ from blueprints.programs.signups import (
     signup_from_cancel_token,
 )
 from blueprints.shared.extensions import db
-from blueprints.shared.htmx import add_vary_hx_request, is_htmx_request, render_page_or_partial
-from blueprints.shared.markdown import expand_drill_embeds
+from blueprints.shared.htmx import is_htmx_request, render_page_or_partial
 from blueprints.shared.ratelimit import allow
 from blueprints.shared.signing import InvalidLink
 
 RATE_LIMIT_WINDOW_SECONDS = 3600
-DEFAULT_RATE_LIMIT = 6  # signups per client per hour: a family, or one person and two programs
 RESULT_KEY = "program_signup_result"
 
 
@@ -65,7 +64,7 @@ def signup(slug: str) -> Response:
         return _signup_answer(program, form, status=422)
     if form.looks_like_spam():
         return _after_signup(program, {"kind": "received"})  # looks normal, stores nothing
-    limit = current_app.config.get("PROGRAM_SIGNUP_RATE_LIMIT", DEFAULT_RATE_LIMIT)
+    limit = current_app.config["PROGRAM_SIGNUP_RATE_LIMIT"]
     if not allow("program-signup", limit, RATE_LIMIT_WINDOW_SECONDS):
         message = "Too many signups from your connection in the last hour. Please try later."
         return _signup_answer(program, form, status=429, form_error=message)
@@ -131,9 +130,7 @@ def _after_signup(program: Program, result: dict[str, Any]) -> Response:
     if is_htmx_request():
         return _signup_answer(program, SignupForm(formdata=None), result=result)
     session[RESULT_KEY] = result
-    return add_vary_hx_request(
-        redirect(url_for("programs.detail", slug=program.slug, _anchor="signup"), code=303)
-    )
+    return redirect(url_for("programs.detail", slug=program.slug, _anchor="signup"), code=303)
 
 
 def _signup_answer(

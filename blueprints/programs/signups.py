@@ -11,7 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from flask import current_app, url_for
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -22,6 +21,7 @@ from blueprints.shared.clock import utcnow
 from blueprints.shared.database import serialized_write
 from blueprints.shared.extensions import db
 from blueprints.shared.signing import InvalidLink, sign, unsign
+from blueprints.shared.urls import absolute_url
 
 CANCEL_PURPOSE = "program-signup-cancel"
 # Long enough for any program plus the year its records are kept (see the privacy page).
@@ -240,11 +240,7 @@ def cancel_token(signup: Signup) -> str:
 
 def cancel_url(signup: Signup) -> str:
     """The absolute cancel link put in every email to the person."""
-    path = url_for("programs.cancel", token=cancel_token(signup))
-    site_url = current_app.config.get("SITE_URL")
-    if site_url:
-        return site_url.rstrip("/") + path
-    return url_for("programs.cancel", token=cancel_token(signup), _external=True)
+    return absolute_url("programs.cancel", token=cancel_token(signup))
 
 
 def signup_from_cancel_token(token: str) -> Signup | None:

@@ -1,20 +1,15 @@
-"""Command-line tasks: demo content, the first admin, and draining the outbox."""
+"""Command-line tasks every site has: demo content and draining the outbox."""
 
 from __future__ import annotations
 
 import click
-from email_validator import EmailNotValidError, validate_email
 from flask import Flask
 from flask.cli import with_appcontext
-from sqlalchemy import select
-
-from blueprints.shared.extensions import db
 
 
 def init_app(app: Flask) -> None:
     """Register the commands on `flask`."""
     app.cli.add_command(seed_command)
-    app.cli.add_command(create_admin_command)
     app.cli.add_command(send_mail_command)
 
 
@@ -42,30 +37,6 @@ def seed_command(if_empty: bool, update: bool) -> None:
     else:
         unchanged = "nothing new, the demo content is already there"
     click.echo(f"Seeded: {summary or unchanged}.")
-
-
-@click.command("create-admin")
-@with_appcontext
-@click.option("--email", prompt="Email")
-@click.password_option("--password", prompt="Password", confirmation_prompt=True)
-def create_admin_command(email: str, password: str) -> None:
-    """Create (or reset the password of) a studio login. The password is never echoed."""
-    from blueprints.studio.models import User
-
-    try:
-        email = validate_email(email, check_deliverability=False).normalized.lower()
-    except EmailNotValidError as error:
-        raise click.BadParameter(str(error), param_hint="--email") from error
-    if len(password) < 10:
-        raise click.BadParameter("use at least 10 characters", param_hint="--password")
-    user = db.session.scalar(select(User).where(User.email == email))
-    created = user is None
-    if user is None:
-        user = User(email=email)
-        db.session.add(user)
-    user.set_password(password)
-    db.session.commit()
-    click.echo(f"{'Created' if created else 'Updated'} studio login for {email}.")
 
 
 @click.command("send-mail")

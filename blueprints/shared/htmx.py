@@ -1,14 +1,24 @@
-"""The one place that decides whether a request wants an htmx partial."""
+"""The one place that decides whether a request wants an htmx partial, and says so to caches.
+
+Any response whose view asked `is_htmx_request()` varies on the HX-Request header; the hook
+installed by `init_app` adds `Vary: HX-Request` to it, so no view has to remember.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, make_response, render_template, request
+from flask import Flask, Response, g, make_response, render_template, request
+
+
+def init_app(app: Flask) -> None:
+    """Add `Vary: HX-Request` to every response that depended on it."""
+    app.after_request(_vary_on_hx_request)
 
 
 def is_htmx_request() -> bool:
     """True for a real htmx request: not a boosted navigation, not a history restore."""
+    g.varies_on_hx_request = True
     headers = request.headers
     return (
         headers.get("HX-Request") == "true"
@@ -17,14 +27,13 @@ def is_htmx_request() -> bool:
     )
 
 
-def add_vary_hx_request(response: Response) -> Response:
-    """Tell caches that this URL answers differently to htmx."""
-    response.vary.add("HX-Request")
-    return response
-
-
 def render_page_or_partial(page: str, partial: str, status: int = 200, **context: Any) -> Response:
     """Render the partial for htmx, the full page (which includes the partial) otherwise."""
     template = partial if is_htmx_request() else page
-    response = make_response(render_template(template, **context), status)
-    return add_vary_hx_request(response)
+    return make_response(render_template(template, **context), status)
+
+
+def _vary_on_hx_request(response: Response) -> Response:
+    if g.get("varies_on_hx_request"):
+        response.vary.add("HX-Request")
+    return response

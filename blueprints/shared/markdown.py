@@ -76,33 +76,3 @@ def render_plain_text(text: str) -> Markup:
     return Markup("").join(
         Markup("<p>{}</p>").format(Markup("<br>").join(p.splitlines())) for p in paragraphs
     )
-
-
-def expand_drill_embeds(html: str, *, preview: bool = False) -> Markup:
-    """Replace drill markers in stored, sanitised HTML with drill cards (one query).
-
-    An unknown slug renders nothing to visitors and a visible warning in the coach's preview.
-    """
-    from flask import render_template
-    from sqlalchemy import select
-
-    from blueprints.drills.models import Drill
-    from blueprints.shared.extensions import db
-
-    slugs = set(EMBED_PARAGRAPH.findall(html))
-    if not slugs:
-        return Markup(html)  # noqa: S704 - sanitised by render_markdown at save
-    drills = {
-        drill.slug: drill
-        for drill in db.session.scalars(select(Drill).where(Drill.slug.in_(slugs)))
-    }
-
-    def card(match: re.Match[str]) -> str:
-        drill = drills.get(match.group(1))
-        if drill is not None:
-            return render_template("drills/_embed_card.html", drill=drill)
-        if preview:
-            return render_template("studio/_unknown_embed.html", slug=match.group(1))
-        return ""
-
-    return Markup(EMBED_PARAGRAPH.sub(card, html))  # noqa: S704 - sanitised HTML, escaped cards

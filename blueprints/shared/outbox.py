@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import re
 import smtplib
 import threading
 import uuid
@@ -25,6 +26,7 @@ from email_validator import EmailNotValidError, validate_email
 from flask import Flask, current_app, render_template
 from flask_mail import Attachment, Message, sanitize_address
 from jinja2 import TemplateNotFound
+from markupsafe import Markup, escape
 from sqlalchemy import and_, event, or_, select
 from sqlalchemy.orm import Session
 
@@ -32,14 +34,14 @@ from blueprints.shared.clock import utcnow
 from blueprints.shared.database import serialized_write
 from blueprints.shared.extensions import db
 from blueprints.shared.models import OutboxMessage
+from blueprints.shared.urls import mail_domain
 
 log = logging.getLogger(__name__)
 
-CLAIM_LEASE_SECONDS = 300  # default of MAIL_CLAIM_LEASE_SECONDS
 # 30 s doubling to a 6-hour ceiling: 14 attempts keep trying for over a day (about 26 h), so
 # a mail server that is down overnight loses nothing.
+URL_IN_TEXT = re.compile(r"(https?://[^\s<>\"']+)")
 MAX_ATTEMPTS = 14
-FIRST_RETRY_SECONDS = 30  # default of MAIL_RETRY_FIRST_SECONDS
 MAX_RETRY_SECONDS = 6 * 3600
 POLL_SECONDS = 30.0
 
@@ -57,7 +59,8 @@ def queue_email(
 ) -> OutboxMessage:
     """Add an email to the current transaction; it is sent only if that transaction commits.
 
-    `template` names `templates/email/<template>.txt` (required) and `.html` (optional).
+    `template` names `templates/email/<template>.txt` (required) and `.html` (optional: without
+    it the text is laid out in the shared HTML layout, so every email has both parts).
     `about` is the address of the person the email concerns, for erasure.
     """
     message = OutboxMessage(
@@ -65,11 +68,12 @@ def queue_email(
         to_addr=_checked_address(to),
         reply_to=_checked_address(reply_to) if reply_to else None,
         subject=" ".join(subject.split())[:300],  # no CR/LF can reach the header
-        body_text=render_template(f"email/{template}.txt", **context),
-        body_html=_render_optional(f"email/{template}.html", context),
+        body_text=(text := render_template(f"email/{template}.txt", **context)),
+        body_html=_render_optional(f"email/{template}.html", {"subject": subject, **context})
+        or html_from_text(text, subject),
         attachments=attachments or [],
         subject_email=(about or to).lower(),
-        message_id=f"<{uuid.uuid4().hex}@{_message_id_domain()}>",
+        message_id=f"<{uuid.uuid4().hex}@{mail_domain()}>",
         status="pending",
         attempts=0,
         next_attempt_at=utcnow(),
@@ -77,6 +81,22 @@ def queue_email(
     db.session.add(message)
     db.session.info["outbox_wake"] = True
     return message
+
+
+def html_from_text(text: str, subject: str) -> str:
+    """The plain text in the shared HTML layout: paragraphs kept, line breaks kept, links live."""
+    paragraphs = [_linked(block) for block in re.split(r"\n\s*\n", text.strip()) if block.strip()]
+    return render_template("email/_from_text.html", paragraphs=paragraphs, subject=subject)
+
+
+def _linked(block: str) -> Markup:
+    parts = []
+    for piece in URL_IN_TEXT.split(block):
+        if URL_IN_TEXT.fullmatch(piece):
+            parts.append(Markup('<a href="{0}">{0}</a>').format(piece))
+        else:
+            parts.append(Markup("<br>").join(escape(line) for line in piece.split("\n")))
+    return Markup("").join(parts)
 
 
 def _checked_address(address: str) -> str:
@@ -91,11 +111,6 @@ def _render_optional(template: str, context: dict[str, Any]) -> str | None:
         return render_template(template, **context)
     except TemplateNotFound:
         return None
-
-
-def _message_id_domain() -> str:
-    sender = current_app.config.get("MAIL_DEFAULT_SENDER") or "localhost"
-    return sender.rsplit("@", 1)[-1].strip("> ") or "localhost"
 
 
 @dataclass(frozen=True)
@@ -141,7 +156,7 @@ def _claim_next() -> int | None:
         if row is None:
             return None
         row.status = "sending"
-        lease = current_app.config.get("MAIL_CLAIM_LEASE_SECONDS", CLAIM_LEASE_SECONDS)
+        lease = current_app.config["MAIL_CLAIM_LEASE_SECONDS"]
         row.claimed_until = now + timedelta(seconds=lease)
         return row.id
 
@@ -201,7 +216,7 @@ def _record_failure(message_id: int, reason: str, permanent: bool) -> str:
             row.status = "failed"
             outcome = "failed"
         else:
-            first = current_app.config.get("MAIL_RETRY_FIRST_SECONDS", FIRST_RETRY_SECONDS)
+            first = current_app.config["MAIL_RETRY_FIRST_SECONDS"]
             delay = min(first * 2 ** (row.attempts - 1), MAX_RETRY_SECONDS)
             row.status = "pending"
             row.next_attempt_at = utcnow() + timedelta(seconds=delay)
@@ -321,9 +336,14 @@ class BackgroundSender:
 def init_app(app: Flask) -> None:
     """Attach the background sender and wake it after every commit that queued mail."""
     app.extensions["outbox_sender"] = BackgroundSender(app)
+    for name, listener in (
+        ("after_commit", _wake_sender_after_commit),
+        ("after_rollback", _forget_wake_after_rollback),
+    ):
+        if not event.contains(Session, name, listener):
+            event.listen(Session, name, listener)
 
 
-@event.listens_for(Session, "after_commit")
 def _wake_sender_after_commit(session: Session) -> None:
     if not session.info.pop("outbox_wake", False):
         return
@@ -335,6 +355,5 @@ def _wake_sender_after_commit(session: Session) -> None:
         app.extensions["outbox_sender"].wake()
 
 
-@event.listens_for(Session, "after_rollback")
 def _forget_wake_after_rollback(session: Session) -> None:
     session.info.pop("outbox_wake", None)

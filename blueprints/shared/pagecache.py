@@ -21,24 +21,37 @@ from functools import wraps
 from threading import Lock
 from typing import Any
 
-from flask import Response, current_app, g, has_app_context, make_response, request, session
+from flask import Flask, Response, current_app, g, has_app_context, make_response, request, session
 from flask_wtf.csrf import generate_csrf
 from sqlalchemy import event, select, update
 from sqlalchemy.orm import Session, UOWTransaction
 
 from blueprints.shared.clock import timestamp
 from blueprints.shared.extensions import db
+from blueprints.shared.htmx import is_htmx_request
 from blueprints.shared.models import ContentVersion
 
 CSRF_PLACEHOLDER = "__csrf-token-placeholder__"
-STAMP_PLACEHOLDER = "__form-stamp-placeholder__"
 MAX_AGE_SECONDS = 60.0
 MAX_ENTRIES = 512
 
-# Tables whose rows appear on cached pages; a change to any of them raises the version.
-CONTENT_TABLES = {
-    "post", "tag", "post_tag", "post_drill", "comment", "drill", "drill_equipment", "program",
-}  # fmt: skip
+
+def init_app(app: Flask) -> None:
+    """Watch the session for content changes; the CSRF token is filled in per visit."""
+    app.extensions.setdefault("page_cache_tables", set())
+    app.extensions.setdefault("page_cache_placeholders", {})
+    register_placeholder(app, CSRF_PLACEHOLDER, generate_csrf)
+    _install_listeners()
+
+
+def register_content_tables(app: Flask, *names: str) -> None:
+    """Tables whose rows appear on cached pages: a change to any of them raises the version."""
+    app.extensions.setdefault("page_cache_tables", set()).update(names)
+
+
+def register_placeholder(app: Flask, placeholder: str, fill: Callable[[], str]) -> None:
+    """A per-visitor value: rendered as `placeholder` for the cache, `fill()` at each visit."""
+    app.extensions.setdefault("page_cache_placeholders", {})[placeholder] = fill
 
 
 @dataclass(frozen=True)
@@ -103,7 +116,7 @@ def rendering_for_cache() -> bool:
 
 def _recent_version() -> int | None:
     store = _store()
-    max_age = current_app.config.get("PAGE_CACHE_VERSION_SECONDS", 1.0)
+    max_age = current_app.config["PAGE_CACHE_VERSION_SECONDS"]
     now = time.monotonic()
     if now - store.version_read_at >= max_age:
         store.version = current_version()
@@ -119,7 +132,7 @@ def current_version() -> int | None:
 def _cacheable_request() -> bool:
     return (
         request.method == "GET"
-        and "HX-Request" not in request.headers
+        and not is_htmx_request()
         and "_user_id" not in session
         and "_flashes" not in session
     )
@@ -146,41 +159,54 @@ def _render_for_cache(
 
 
 def _personalised(entry: _Entry) -> Response:
-    from blueprints.shared.spam import new_form_token
-
     body = entry.body
-    if CSRF_PLACEHOLDER in body:
-        body = body.replace(CSRF_PLACEHOLDER, generate_csrf())
-    if STAMP_PLACEHOLDER in body:
-        body = body.replace(STAMP_PLACEHOLDER, new_form_token())
+    for placeholder, fill in current_app.extensions["page_cache_placeholders"].items():
+        if placeholder in body:
+            body = body.replace(placeholder, fill())
     response = Response(body, status=200, headers=entry.headers)
     response.vary.add("Cookie")
     return response
 
 
-@event.listens_for(Session, "after_flush")
+def _install_listeners() -> None:
+    """Once per process: the listeners are on the Session class and look up the app's tables."""
+    listeners = (
+        ("after_flush", _raise_version_on_content_change),
+        ("do_orm_execute", _raise_version_on_bulk_change),
+        ("after_commit", _reread_version_after_own_change),
+        ("after_rollback", _forget_rolled_back_change),
+    )
+    for name, listener in listeners:
+        if not event.contains(Session, name, listener):
+            event.listen(Session, name, listener)
+
+
+def _content_tables() -> set[str]:
+    if not has_app_context():
+        return set()
+    return current_app.extensions.get("page_cache_tables", set())  # type: ignore[no-any-return]
+
+
 def _raise_version_on_content_change(session: Session, _flush: UOWTransaction) -> None:
+    tables = _content_tables()
     changed = (*session.new, *session.dirty, *session.deleted)
-    if any(getattr(obj, "__tablename__", None) in CONTENT_TABLES for obj in changed):
+    if any(getattr(obj, "__tablename__", None) in tables for obj in changed):
         _raise_version(session)
 
 
-@event.listens_for(Session, "do_orm_execute")
 def _raise_version_on_bulk_change(state: Any) -> None:
     if not (state.is_update or state.is_delete or state.is_insert):
         return
     table = getattr(state.statement, "table", None)
-    if getattr(table, "name", None) in CONTENT_TABLES:
+    if getattr(table, "name", None) in _content_tables():
         _raise_version(state.session)
 
 
-@event.listens_for(Session, "after_commit")
 def _reread_version_after_own_change(session: Session) -> None:
     if session.info.pop("content_changed", False) and has_app_context():
         _store().version_read_at = float("-inf")
 
 
-@event.listens_for(Session, "after_rollback")
 def _forget_rolled_back_change(session: Session) -> None:
     session.info.pop("content_changed", None)
 

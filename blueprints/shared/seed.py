@@ -55,7 +55,7 @@ def seed_loaders(app: Flask) -> list[SeedLoader]:
 
 def content_folder(app: Flask) -> Path:
     """Where the demo content files live (CONTENT_FOLDER, by default `content/` in the checkout)."""
-    return Path(app.config.get("CONTENT_FOLDER") or Path(app.root_path) / "content")
+    return Path(app.config["CONTENT_FOLDER"])
 
 
 def site_has_content() -> bool:

@@ -2,23 +2,33 @@
 
 from __future__ import annotations
 
-from flask import current_app
+from flask import Flask, current_app
 from itsdangerous import BadSignature, URLSafeSerializer
 from wtforms import HiddenField, StringField
 
 from blueprints.shared.clock import timestamp
+from blueprints.shared.pagecache import register_placeholder, rendering_for_cache
+
+STAMP_PLACEHOLDER = "__form-stamp-placeholder__"
 
 
 def _serializer() -> URLSafeSerializer:
     return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="form-started")
 
 
+def init_app(app: Flask) -> None:
+    """Cached pages get a fresh "form shown at" stamp at each visit."""
+    register_placeholder(app, STAMP_PLACEHOLDER, _fresh_stamp)
+
+
 def new_form_token() -> str:
     """A signed timestamp put in the form when it is rendered."""
-    from blueprints.shared.pagecache import STAMP_PLACEHOLDER, rendering_for_cache
-
     if rendering_for_cache():
         return STAMP_PLACEHOLDER  # the cache puts a fresh stamp in at each visit
+    return _fresh_stamp()
+
+
+def _fresh_stamp() -> str:
     return _serializer().dumps(timestamp())
 
 

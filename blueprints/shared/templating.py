@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from flask import Flask, Response, current_app, request, url_for
 
 from blueprints.shared.clock import utcnow
+from blueprints.shared.urls import absolute_url
 
 STATIC_MAX_AGE = 365 * 24 * 3600
 
@@ -20,6 +21,7 @@ def init_app(app: Flask) -> None:
     """Register the context processor, filters and static caching."""
     app.context_processor(_site_context)
     app.jinja_env.globals["static_url"] = static_url
+    app.jinja_env.globals["absolute_url"] = absolute_url
     app.jinja_env.filters["coach_time"] = coach_time
     app.jinja_env.filters["human_date"] = human_date
     app.after_request(_cache_versioned_static)

@@ -1,9 +1,18 @@
 """Site-wide pages: home, privacy, robots.txt, feed, sitemap, favicon, error pages."""
 
-from flask import Blueprint
+from __future__ import annotations
+
+from flask import Blueprint, Flask
 
 bp = Blueprint("site", __name__)
 
-# Imported by create_app() once every blueprint exists, so that a model module can be
-# imported from anywhere without pulling in views (and their imports) half-initialised.
-VIEW_MODULES = ("discovery", "errors", "routes")
+
+def init_app(app: Flask) -> None:
+    """Register the site views."""
+    from blueprints.site import (
+        discovery,  # noqa: F401 - attaches views to bp
+        errors,  # noqa: F401 - attaches views to bp
+        routes,  # noqa: F401 - attaches views to bp
+    )
+
+    app.register_blueprint(bp)

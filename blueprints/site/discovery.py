@@ -1,7 +1,7 @@
 """How search engines and feed readers find the site: /feed.xml (Atom) and /sitemap.xml.
 
 Both are built with ElementTree, so every title and body is escaped by the XML writer.
-`absolute_url()` (also a template global) prefers SITE_URL, so links stay right behind a proxy.
+Links come from `absolute_url()` (blueprints/shared/urls.py), which prefers SITE_URL.
 """
 
 from __future__ import annotations
@@ -9,10 +9,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
-from typing import Any
 from xml.etree import ElementTree as ET
 
-from flask import Response, current_app, url_for
+from flask import Response, current_app
 from markupsafe import escape
 from sqlalchemy import select
 
@@ -22,6 +21,7 @@ from blueprints.drills.models import Drill
 from blueprints.programs.models import Program
 from blueprints.shared.extensions import db
 from blueprints.shared.markdown import EMBED_PARAGRAPH
+from blueprints.shared.urls import absolute_url
 from blueprints.site import bp
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
@@ -32,15 +32,6 @@ FEED_ENTRIES = 20
 # Characters XML 1.0 forbids; a stray one pasted into an article must not break the feed.
 XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 MAIN_PAGES = ("site.home", "blog.index", "drills.index", "programs.index", "contact.index")
-
-
-@bp.app_template_global()
-def absolute_url(endpoint: str, **values: Any) -> str:
-    """A full URL for links that leave the site (feeds, sitemaps, canonical and social tags)."""
-    base = current_app.config.get("SITE_URL", "").rstrip("/")
-    if base:
-        return base + url_for(endpoint, **values)
-    return url_for(endpoint, _external=True, **values)
 
 
 def rfc3339(value: datetime) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Response, current_app, render_template, url_for
+from flask import Response, current_app, render_template
 from sqlalchemy import func, select
 
 from blueprints.blog.queries import latest_published_posts
@@ -10,6 +10,7 @@ from blueprints.drills.models import DIRECTIONS, Drill
 from blueprints.programs.models import Program
 from blueprints.shared.extensions import db
 from blueprints.shared.pagecache import cached_page
+from blueprints.shared.urls import absolute_url
 from blueprints.site import bp
 
 
@@ -43,7 +44,7 @@ def robots_txt() -> Response:
     """Keep crawlers out of the studio; point them at the sitemap."""
     body = "User-agent: *\nDisallow: /studio/\n"
     if "site.sitemap_xml" in current_app.view_functions:
-        body += f"Sitemap: {url_for('site.sitemap_xml', _external=True)}\n"
+        body += f"Sitemap: {absolute_url('site.sitemap_xml')}\n"
     return Response(body, mimetype="text/plain")
 
 

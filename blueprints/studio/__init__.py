@@ -1,23 +1,29 @@
 """The coach's own area at /studio/: one blueprint, one small module per job."""
 
-from flask import Blueprint
+from __future__ import annotations
+
+from flask import Blueprint, Flask
 
 bp = Blueprint("studio", __name__)
 
-# Imported by create_app() once every blueprint exists, so that a model module can be
-# imported from anywhere without pulling in views (and their imports) half-initialised.
-# `auth` also guards every studio route.
-VIEW_MODULES = (
-    "models",
-    "auth",
-    "articles",
-    "availability",
-    "dashboard",
-    "drills",
-    "erase",
-    "exports",
-    "inbox",
-    "outbox",
-    "programs",
-    "uploads",
-)
+
+def init_app(app: Flask) -> None:
+    """Register the studio: the login guard first, then every page, and `flask create-admin`."""
+    from blueprints.studio import (  # noqa: F401 - each attaches its views to bp
+        articles,
+        auth,
+        availability,
+        dashboard,
+        drills,
+        erase,
+        exports,
+        inbox,
+        outbox,
+        programs,
+        uploads,
+    )
+    from blueprints.studio.cli import create_admin_command
+
+    auth.init_login(app)
+    app.register_blueprint(bp, url_prefix="/studio")
+    app.cli.add_command(create_admin_command)

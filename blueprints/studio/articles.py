@@ -17,11 +17,12 @@ from sqlalchemy import func, select
 
 from blueprints.blog.models import Post, Tag
 from blueprints.blog.publishing import apply_body
+from blueprints.drills.embeds import expand_drill_embeds
 from blueprints.shared.clock import coach_local_to_utc, utc_to_coach_local, utcnow
 from blueprints.shared.database import serialized_write
 from blueprints.shared.extensions import db
 from blueprints.shared.htmx import render_page_or_partial
-from blueprints.shared.markdown import expand_drill_embeds, render_markdown
+from blueprints.shared.markdown import render_markdown
 from blueprints.studio import bp
 from blueprints.studio.editor_forms import ArticleForm, parse_tags
 from blueprints.studio.forms import form_status

@@ -6,7 +6,7 @@ import hashlib
 from functools import cache
 from urllib.parse import urlsplit
 
-from flask import flash, make_response, redirect, render_template, request, session, url_for
+from flask import Flask, flash, make_response, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import func, select
@@ -19,9 +19,6 @@ from blueprints.studio import bp
 from blueprints.studio.forms import LoginForm, form_status
 from blueprints.studio.models import User
 
-login_manager.login_view = "studio.login"
-login_manager.login_message = "Please log in to use the studio."
-
 OPEN_ENDPOINTS = frozenset({"studio.login"})
 LOGIN_FAILED = "That email and password do not match a studio login."
 TOO_MANY_ATTEMPTS = "Too many login attempts. Please wait fifteen minutes and try again."
@@ -30,7 +27,14 @@ ATTEMPTS_PER_EMAIL = 8
 ATTEMPT_WINDOW_SECONDS = 15 * 60
 
 
-@login_manager.user_loader
+def init_login(app: Flask) -> None:
+    """Flask-Login: where to send a visitor, and how to find the coach from the session."""
+    login_manager.init_app(app)
+    login_manager.login_view = "studio.login"
+    login_manager.login_message = "Please log in to use the studio."
+    login_manager.user_loader(load_user)
+
+
 def load_user(user_id: str) -> User | None:
     """Flask-Login's way back from the session to the user."""
     return db.session.get(User, int(user_id)) if user_id.isdigit() else None

@@ -10,7 +10,7 @@ from sqlalchemy.orm import selectinload
 from blueprints.blog.models import Comment
 from blueprints.contact.models import PAIN_DURATIONS, RED_FLAGS, TOPICS, Enquiry
 from blueprints.shared.extensions import db
-from blueprints.shared.htmx import add_vary_hx_request, is_htmx_request, render_page_or_partial
+from blueprints.shared.htmx import is_htmx_request, render_page_or_partial
 from blueprints.studio import bp
 from blueprints.studio.auth import back_to
 from blueprints.studio.forms import EnquiryFilterForm, EnquiryStatusForm
@@ -22,7 +22,7 @@ STATUS_WORDS = {"new": "marked as new", "answered": "marked as answered", "archi
 def htmx_row(template: str, **context: object) -> ResponseReturnValue:
     """The one table row an htmx action replaces (an empty answer removes the row)."""
     body = render_template(template, **context) if template else ""
-    return add_vary_hx_request(make_response(body))
+    return make_response(body)
 
 
 @bp.get("/inbox")

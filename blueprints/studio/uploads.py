@@ -18,7 +18,6 @@ IMAGE_FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
 MAX_IMAGE_WIDTH = 1600
 MAX_IMAGE_PIXELS = 40_000_000  # a 40-megapixel photo decodes; a decompression bomb does not
 JPEG_QUALITY = 85
-DEFAULT_VIDEO_MAX_BYTES = 100 * 1024 * 1024
 IMAGE_MAX_BYTES = 25 * 1024 * 1024  # a phone photo, before Pillow shrinks it
 MP4_BRANDS = {
     b"isom", b"iso2", b"iso4", b"iso5", b"iso6", b"mp41", b"mp42", b"avc1", b"M4V ", b"dash",
@@ -81,7 +80,7 @@ def _encode_jpeg(image: Image.Image, max_width: int) -> bytes:
 
 def video_max_bytes() -> int:
     """The largest video upload accepted (config VIDEO_UPLOAD_MAX_BYTES, default 100 MB)."""
-    return int(current_app.config.get("VIDEO_UPLOAD_MAX_BYTES", DEFAULT_VIDEO_MAX_BYTES))
+    return int(current_app.config["VIDEO_UPLOAD_MAX_BYTES"])
 
 
 def check_mp4(upload: FileStorage) -> None:

@@ -142,7 +142,7 @@ def test_reader_comments_with_htmx_sees_inline_errors_then_awaiting_approval(
         )
     [mail] = browser_smtp.recorder.wait_for(1)
     assert mail.rcpt_tos == ["coach@example.com"]
-    assert "next-morning check" in mail.message.get_content()
+    assert "next-morning check" in mail.message.get_body(("plain",)).get_content()
 
 
 def test_without_javascript_search_and_comment_still_work(
