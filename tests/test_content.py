@@ -145,6 +145,7 @@ def test_a_new_article_file_becomes_a_sanitised_published_article(
         assert db.session.scalar(
             select(Drill.slug).join(PostDrill).where(PostDrill.post_id == post.id)
         ) == ("standing-side-reach")
+    assert "matches its files" in _seed(runner, "--update")  # "Back-Pain" is the same tag
 
 
 def test_new_drill_and_program_files_appear_on_the_site(

@@ -85,7 +85,8 @@ def _matches(post: Post, values: dict[str, Any]) -> bool:
     return (
         post.title == values["title"]
         and post.summary == values["summary"]
-        and [tag.name for tag in post.tags] == sorted(values["tags"])
+        and sorted(tag.name.lower() for tag in post.tags)
+        == sorted({name.lower() for name in values["tags"]})
         and post.cover_alt == values["cover_alt"]
         and post.status == values["status"]
         and post.body_md == values["body_md"]
