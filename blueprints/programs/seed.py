@@ -24,7 +24,7 @@ from blueprints.shared.seed import SeedRun, register_seed_loader
 
 FIELDS = {
     "title", "summary", "level", "duration_weeks", "sessions_per_week", "directions",
-    "price_text", "payment_url", "start_in_days", "capacity", "is_open",
+    "price_text", "payment_url", "start_in_days", "capacity", "is_open", "plan",
 }  # fmt: skip
 
 

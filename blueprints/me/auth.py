@@ -1,0 +1,140 @@
+"""Signing clients in without a password: emailed single-use links, and their sessions.
+
+The session itself sits behind three small functions (`start_client_session`,
+`current_client`, `end_client_session`, plus `end_all_client_sessions`), so the shared
+server-side session store can take their place without touching a view.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from flask import current_app, g, session
+from sqlalchemy import func, select, update
+
+from blueprints.contact.models import Booking, Enquiry
+from blueprints.me.models import Client, SignInLink
+from blueprints.programs.models import Signup
+from blueprints.shared.clock import utcnow
+from blueprints.shared.extensions import db
+from blueprints.shared.outbox import queue_email
+from blueprints.shared.ratelimit import allow
+from blueprints.shared.signing import InvalidLink, sign, unsign
+from blueprints.shared.urls import absolute_url
+
+LINK_PURPOSE = "me-sign-in"
+LINK_MAX_AGE_SECONDS = 30 * 60
+REQUESTS_PER_ADDRESS = 10  # per client address per hour
+REQUESTS_PER_EMAIL = 3  # per email address per hour
+SESSION_KEY = "me_client"
+
+
+def is_known_address(email: str) -> bool:
+    """True when someone with this email has a program signup or a booking."""
+    signup = select(Signup.id).where(func.lower(Signup.email) == email).limit(1)
+    booking = (
+        select(Booking.id)
+        .join(Enquiry, Booking.enquiry_id == Enquiry.id)
+        .where(func.lower(Enquiry.email) == email)
+        .limit(1)
+    )
+    return db.session.scalar(signup) is not None or db.session.scalar(booking) is not None
+
+
+def sign_in_allowed(email: str) -> bool:
+    """The rate limits on asking for links: per client address, and per email address."""
+    email_key = hashlib.sha256(email.encode()).hexdigest()[:32]
+    return allow("me-sign-in", REQUESTS_PER_ADDRESS, 3600) and allow(
+        "me-sign-in-email", REQUESTS_PER_EMAIL, 3600, email_key
+    )
+
+
+def request_sign_in_link(email: str) -> bool:
+    """Email a sign-in link if the address is known; True if one was queued."""
+    email = email.strip().lower()
+    if not is_known_address(email):
+        return False
+    client = db.session.scalar(select(Client).where(Client.email == email))
+    if client is None:
+        client = Client(email=email)
+        db.session.add(client)
+        db.session.flush()
+    nonce = secrets.token_urlsafe(24)
+    db.session.add(SignInLink(client_id=client.id, nonce=nonce))
+    link = absolute_url("me.sign_in_link", token=sign(LINK_PURPOSE, nonce))
+    queue_email(
+        "me-sign-in", email, f"Your sign-in link for {current_app.config['SITE_NAME']}",
+        "me_sign_in", link=link, minutes=LINK_MAX_AGE_SECONDS // 60,
+    )  # fmt: skip
+    db.session.commit()
+    return True
+
+
+def check_link(token: str) -> SignInLink:
+    """The unused, unexpired link a token names; InvalidLink otherwise. Uses nothing up."""
+    nonce = unsign(LINK_PURPOSE, token, max_age_seconds=LINK_MAX_AGE_SECONDS)
+    link = db.session.scalar(select(SignInLink).where(SignInLink.nonce == str(nonce)))
+    if link is None:
+        raise InvalidLink("This sign-in link is not valid.")
+    if link.used_at is not None:
+        raise InvalidLink("This sign-in link has been used already.")
+    if link.created_at < utcnow() - timedelta(seconds=LINK_MAX_AGE_SECONDS):
+        raise InvalidLink("This link has expired.")
+    return link
+
+
+def use_link(token: str) -> Client:
+    """Spend a sign-in link (once, even under a race) and return whose it was."""
+    link = check_link(token)
+    spent = db.session.execute(
+        update(SignInLink)
+        .where(SignInLink.id == link.id, SignInLink.used_at.is_(None))
+        .values(used_at=utcnow())
+    )
+    if spent.rowcount != 1:
+        db.session.rollback()
+        raise InvalidLink("This sign-in link has been used already.")
+    client = db.session.get(Client, link.client_id)
+    db.session.commit()
+    if client is None:
+        raise InvalidLink("This sign-in link is not valid.")
+    return client
+
+
+# --- the session: swap these four for the shared server-side store -------------------------
+
+
+def start_client_session(client: Client) -> None:
+    """Sign `client` in on this browser (a fresh session: nothing from before survives)."""
+    session.clear()
+    session[SESSION_KEY] = [client.id, client.session_epoch]
+    session.permanent = False
+
+
+def current_client() -> Client | None:
+    """The signed-in client, or None (also when "sign out everywhere" ended this session)."""
+    if "me_client_loaded" in g:
+        return g.me_client
+    client = None
+    value = session.get(SESSION_KEY)
+    if isinstance(value, list) and len(value) == 2:
+        candidate = db.session.get(Client, value[0])
+        if candidate is not None and candidate.session_epoch == value[1]:
+            client = candidate
+    g.me_client, g.me_client_loaded = client, True
+    return client
+
+
+def end_client_session() -> None:
+    """Sign out on this browser."""
+    session.pop(SESSION_KEY, None)
+    g.pop("me_client_loaded", None)
+
+
+def end_all_client_sessions(client: Client) -> None:
+    """Sign out on every browser and device."""
+    client.session_epoch += 1
+    db.session.commit()
+    end_client_session()

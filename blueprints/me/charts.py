@@ -1,0 +1,80 @@
+"""Server-rendered line charts: coordinates worked out here, drawn by an SVG template.
+
+No script and no style attributes (the CSP forbids both): the template uses SVG presentation
+attributes and classes only. Every chart comes with the same numbers as a table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+WIDTH, HEIGHT = 640, 220
+LEFT, RIGHT, TOP, BOTTOM = 48, 16, 16, 36
+
+
+@dataclass(frozen=True)
+class Point:
+    """One drawn point and what it stands for."""
+
+    x: float
+    y: float
+    day: date
+    value: float
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A line chart ready to draw."""
+
+    points: list[Point]
+    y_ticks: list[tuple[float, str]]
+    x_ticks: list[tuple[float, str]]
+    unit: str
+    width: int = WIDTH
+    height: int = HEIGHT
+    left: int = LEFT
+    bottom: int = HEIGHT - BOTTOM
+    right: int = WIDTH - RIGHT
+
+    @property
+    def polyline(self) -> str:
+        """The `points` attribute of the line."""
+        return " ".join(f"{p.x:.1f},{p.y:.1f}" for p in self.points)
+
+
+def line_chart(
+    series: Sequence[tuple[date, float]], unit: str, y_max: float | None = None
+) -> Chart:
+    """A chart of `series` (oldest first); the y axis from 0 to `y_max` or a round top."""
+    values = [value for _, value in series]
+    top = y_max if y_max is not None else _round_top(max(values, default=0))
+    first = series[0][0] if series else date.today()  # noqa: DTZ011 - only when empty
+    last = series[-1][0] if series else first
+    span = max((last - first).days, 1)
+    inner_w, inner_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+
+    def x_of(day: date) -> float:
+        return (
+            LEFT + inner_w * ((day - first).days / span) if len(series) > 1 else LEFT + inner_w / 2
+        )
+
+    def y_of(value: float) -> float:
+        return TOP + inner_h * (1 - (value / top if top else 0))
+
+    points = [Point(x_of(day), y_of(value), day, value) for day, value in series]
+    y_ticks = [(y_of(top * i / 4), f"{top * i / 4:g}") for i in range(5)]
+    x_ticks = []
+    if series:
+        x_ticks = [(x_of(first), first.strftime("%-d %b %Y"))]
+        if last != first:
+            x_ticks.append((x_of(last), last.strftime("%-d %b %Y")))
+    return Chart(points, y_ticks, x_ticks, unit)
+
+
+def _round_top(value: float) -> float:
+    for top in (5, 10, 20, 40, 60, 100, 150, 200, 300):
+        if value <= top:
+            return float(top)
+    return float(value)

@@ -1,0 +1,207 @@
+"""A client's plan and what it shows: each drill's target, the next step and its reason.
+
+Every page that shows a plan reads it with a fixed number of queries, however many sessions
+were logged: the plan with its drills, the ladders of the library's drills, the last few
+outings of each drill (one windowed query) and the rule.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from blueprints.drills.models import Drill
+from blueprints.me.models import Client, DrillLog, Plan, PlanDrill, ProgressionRule, SessionLog
+from blueprints.me.progression import Ladder, Outing, Rule, Suggestion, rung_for_load, suggest
+from blueprints.programs.models import Signup
+from blueprints.shared.extensions import db
+
+
+@dataclass(frozen=True)
+class DrillStep:
+    """One drill of the plan as the client and coach see it."""
+
+    drill: PlanDrill
+    ladder: Ladder
+    suggestion: Suggestion
+
+    @property
+    def load_kg(self) -> float | None:
+        """The load the suggestion names (None for bodyweight, or on a drill ladder)."""
+        rung = self.suggestion.rung
+        if rung is None:
+            return self.drill.load_kg
+        return self.ladder.load(rung) if self.ladder.kind != "drill" else self.drill.load_kg
+
+    @property
+    def drill_name(self) -> str:
+        """The drill to do next (the suggested rung's drill on a drill ladder)."""
+        if self.ladder.kind == "drill" and self.suggestion.rung is not None:
+            return self.ladder.label(self.suggestion.rung)
+        return self.drill.name
+
+
+def current_rule() -> Rule:
+    """The coach's tuning, or the defaults."""
+    row = db.session.scalar(select(ProgressionRule).limit(1))
+    if row is None:
+        return Rule()
+    return Rule(row.up_max_pain, row.hold_max_pain, row.sessions_in_a_row)
+
+
+def plan_for(client: Client) -> Plan | None:
+    """The client's own plan; the first time, a copy of their program's default plan."""
+    plan = db.session.scalar(
+        select(Plan)
+        .where(Plan.client_id == client.id)
+        .options(selectinload(Plan.drills))
+        .order_by(Plan.id.desc())
+        .limit(1)
+    )
+    if plan is not None:
+        return plan
+    template = db.session.scalar(
+        select(Plan)
+        .join(Signup, Signup.program_id == Plan.program_id)
+        .where(func.lower(Signup.email) == client.email, Signup.status == "confirmed")
+        .options(selectinload(Plan.drills))
+        .order_by(Signup.created_at.desc())
+        .limit(1)
+    )
+    if template is None:
+        return None
+    plan = copy_plan(template, client)
+    db.session.commit()
+    return plan
+
+
+def copy_plan(template: Plan, client: Client) -> Plan:
+    """A client's own copy of `template` (added to the session, not committed)."""
+    plan = Plan(
+        client=client,
+        title=template.title,
+        weeks=template.weeks,
+        sessions_per_week=template.sessions_per_week,
+        notes=template.notes,
+    )
+    for item in template.drills:
+        plan.drills.append(
+            PlanDrill(
+                position=item.position, name=item.name, drill_slug=item.drill_slug,
+                sets=item.sets, reps=item.reps, load_kg=item.load_kg,
+                progression=item.progression, step_kg=item.step_kg,
+            )
+        )  # fmt: skip
+    db.session.add(plan)
+    return plan
+
+
+def ladders_for(drills: list[PlanDrill]) -> dict[int, Ladder]:
+    """Each plan drill's ladder; drill ladders come from the library, easiest first."""
+    slugs = {item.drill_slug for item in drills if item.progression == "drill" and item.drill_slug}
+    by_direction: dict[str, list[tuple[str, str]]] = {}
+    if slugs:
+        directions = select(Drill.direction).where(Drill.slug.in_(slugs)).scalar_subquery()
+        for slug, name, direction in db.session.execute(
+            select(Drill.slug, Drill.name, Drill.direction)
+            .where(Drill.direction.in_(directions))
+            .order_by(Drill.direction, Drill.position, Drill.id)
+        ):
+            by_direction.setdefault(direction, []).append((slug, name))
+    ladders = {}
+    for item in drills:
+        ladder = Ladder("hold" if item.progression == "hold" else "load", item.step_kg or 2.5)
+        if item.progression == "drill":
+            for rungs in by_direction.values():
+                if any(slug == item.drill_slug for slug, _ in rungs):
+                    ladder = Ladder("drill", item.step_kg or 2.5, tuple(n for _, n in rungs))
+        ladders[item.id] = ladder
+    return ladders
+
+
+def recent_outings(
+    drills: list[PlanDrill], per_drill: int
+) -> dict[int, list[tuple[DrillLog, SessionLog]]]:
+    """The last `per_drill` logs of each plan drill, oldest first, in one query."""
+    if not drills:
+        return {}
+    ranked = (
+        select(
+            DrillLog.id.label("log_id"),
+            func.row_number()
+            .over(
+                partition_by=DrillLog.plan_drill_id,
+                order_by=(SessionLog.performed_on.desc(), SessionLog.id.desc()),
+            )
+            .label("n"),
+        )
+        .join(SessionLog, DrillLog.session_id == SessionLog.id)
+        .where(DrillLog.plan_drill_id.in_([item.id for item in drills]))
+        .subquery()
+    )
+    rows = db.session.execute(
+        select(DrillLog, SessionLog)
+        .join(SessionLog, DrillLog.session_id == SessionLog.id)
+        .join(ranked, ranked.c.log_id == DrillLog.id)
+        .where(ranked.c.n <= per_drill)
+        .order_by(SessionLog.performed_on, SessionLog.id)
+    ).all()
+    found: dict[int, list[tuple[DrillLog, SessionLog]]] = {}
+    for log, session in rows:
+        found.setdefault(log.plan_drill_id or 0, []).append((log, session))
+    return found
+
+
+def rung_of(ladder: Ladder, item: PlanDrill, load_kg: float | None, name: str | None) -> int:
+    """Where on its ladder a target or a logged outing sits."""
+    if ladder.kind == "drill":
+        names = ladder.drills
+        if name in names:
+            return names.index(name)
+        return names.index(item.name) if item.name in names else 0
+    return rung_for_load(load_kg, ladder.step_kg)
+
+
+def plan_steps(plan: Plan, client: Client, rule: Rule | None = None) -> list[DrillStep]:
+    """Every drill of `plan` with its next step for `client`."""
+    rule = rule or current_rule()
+    ladders = ladders_for(plan.drills)
+    history = recent_outings(plan.drills, max(rule.sessions_in_a_row, 1))
+    steps = []
+    for item in plan.drills:
+        ladder = ladders[item.id]
+        outings = [
+            Outing(
+                rung=rung_of(ladder, item, log.load_kg, log.name),
+                sets_done=log.sets,
+                reps_done=log.reps,
+                sets_target=item.sets,
+                reps_target=item.reps,
+                pain=log.pain,
+                morning=session.morning_compared,
+            )  # fmt: skip
+            for log, session in history.get(item.id, [])
+            if _after(session.logged_at, item.target_set_at)
+        ]
+        current = rung_of(ladder, item, item.load_kg, item.name)
+        suggestion = suggest(outings, ladder, rule, current=current, flagged=client.flag_open)
+        steps.append(DrillStep(item, ladder, suggestion))
+    return steps
+
+
+def _after(logged_at: datetime, target_set_at: datetime | None) -> bool:
+    # A target the coach set after an outing outranks what that outing suggests.
+    return target_set_at is None or logged_at >= target_set_at
+
+
+def sessions_logged(client: Client) -> int:
+    """How many sessions the client has logged (for "week 3, session 2")."""
+    return (
+        db.session.scalar(
+            select(func.count()).select_from(SessionLog).where(SessionLog.client_id == client.id)
+        )
+        or 0
+    )

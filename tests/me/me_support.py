@@ -1,0 +1,94 @@
+"""Helpers for the client-area tests: a client with a program place, signed in by their link."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime
+
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from blueprints.me.models import Client, Plan, SessionLog
+from blueprints.programs.models import Program, Signup
+from blueprints.shared.extensions import db
+from blueprints.shared.models import OutboxMessage
+
+CLIENT_EMAIL = "robin@example.com"
+PROGRAM_SLUG = "back-basics-group-course"
+START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+
+
+def add_signup(app: Flask, email: str = CLIENT_EMAIL, slug: str = PROGRAM_SLUG) -> None:
+    """A confirmed place on a seeded program."""
+    with app.app_context():
+        program = db.session.scalar(select(Program).where(Program.slug == slug))
+        db.session.add(Signup(program=program, name="Robin", email=email, consent_health_data=True))
+        db.session.commit()
+
+
+def sign_in_link(app: Flask, email: str = CLIENT_EMAIL) -> str:
+    """The path of the latest sign-in link emailed to `email` (read from the outbox row)."""
+    with app.app_context():
+        row = db.session.scalars(
+            select(OutboxMessage)
+            .where(OutboxMessage.to_addr == email, OutboxMessage.kind == "me-sign-in")
+            .order_by(OutboxMessage.id.desc())
+        ).first()
+        assert row is not None, "no sign-in email was queued"
+        match = re.search(r"https?://[^/\s]+(/me/sign-in/\S+)", row.body_text)
+        assert match
+        return match.group(1)
+
+
+def sign_in(client: FlaskClient, app: Flask, email: str = CLIENT_EMAIL) -> None:
+    """Ask for a link, then follow and use it, as a client does."""
+    answer = client.post("/me/sign-in", data={"email": email})
+    assert answer.status_code == 200
+    path = sign_in_link(app, email)
+    assert client.get(path).status_code == 200
+    assert client.post(path).status_code == 303
+
+
+def consent(client: FlaskClient) -> None:
+    """Agree to health data being stored."""
+    assert client.post("/me/consent", data={"agree": "yes"}).status_code == 303
+
+
+def the_client(app: Flask, email: str = CLIENT_EMAIL) -> Client:
+    """The client row (detached; read its plain columns)."""
+    with app.app_context():
+        found = db.session.scalar(select(Client).where(Client.email == email))
+        assert found is not None
+        db.session.expunge(found)
+        return found
+
+
+def plan_drill_ids(app: Flask, email: str = CLIENT_EMAIL) -> dict[str, int]:
+    """The client's plan drills by name."""
+    with app.app_context():
+        plan = db.session.scalar(
+            select(Plan).join(Client).where(Client.email == email).order_by(Plan.id.desc())
+        )
+        assert plan is not None
+        return {item.name: item.id for item in plan.drills}
+
+
+def session_form(
+    ids: dict[str, int], day: date, only: str | None = None, **per_drill: object
+) -> dict[str, object]:
+    """A session form: each drill at its target, pain 1, unless told otherwise."""
+    data: dict[str, object] = {"performed_on": day.isoformat()}
+    for name, key in ids.items():
+        done = only is None or name == only
+        data[f"sets-{key}"] = per_drill.get("sets", 3) if done else 0
+        data[f"reps-{key}"] = per_drill.get("reps", 8)
+        data[f"load-{key}"] = per_drill.get("load", "")
+        data[f"pain-{key}"] = per_drill.get("pain", 1)
+    return data
+
+
+def session_count(app: Flask) -> int:
+    """Sessions stored."""
+    with app.app_context():
+        return len(db.session.scalars(select(SessionLog)).all())
