@@ -58,7 +58,7 @@ def _fill(plan: Plan, file: ContentFile, program: Program) -> None:
     plan.weeks = int(spec.get("weeks") or program.duration_weeks)
     plan.sessions_per_week = int(spec.get("sessions_per_week") or program.sessions_per_week)
     plan.notes = str(spec.get("notes") or "")
-    names = dict(db.session.execute(select(Drill.slug, Drill.name)).tuples().all())
+    names = dict(db.session.execute(select(Drill.slug, Drill.name)).all())
     plan.drills.clear()
     for position, item in enumerate(spec.get("drills") or []):
         plan.drills.append(_drill(file, item, position, names))

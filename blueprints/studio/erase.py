@@ -11,6 +11,7 @@ from sqlalchemy import ColumnElement, delete, func, or_, select
 
 from blueprints.blog.models import Comment
 from blueprints.contact.models import Booking, Enquiry
+from blueprints.me.models import Client, DrillLog, Plan, PlanDrill, SessionLog, SignInLink
 from blueprints.programs.models import Signup
 from blueprints.programs.signups import fill_free_places
 from blueprints.shared.database import serialized_write
@@ -26,9 +27,19 @@ def _is(column: ColumnElement[str | None], email: str) -> ColumnElement[bool]:
 
 
 def _conditions(email: str) -> dict[str, tuple[type, ColumnElement[bool]]]:
-    """What belongs to `email`, table by table (bookings go with their enquiries)."""
+    """What belongs to `email`, table by table, in the order they are deleted (logs before
+    their sessions, plans before their client, bookings before their enquiries)."""
     enquiry_ids = select(Enquiry.id).where(_is(Enquiry.email, email))
+    client_ids = select(Client.id).where(_is(Client.email, email))
+    session_ids = select(SessionLog.id).where(SessionLog.client_id.in_(client_ids))
+    plan_ids = select(Plan.id).where(Plan.client_id.in_(client_ids))
     return {
+        "drill logs": (DrillLog, DrillLog.session_id.in_(session_ids)),
+        "sessions logged": (SessionLog, SessionLog.client_id.in_(client_ids)),
+        "plan drills": (PlanDrill, PlanDrill.plan_id.in_(plan_ids)),
+        "plans": (Plan, Plan.client_id.in_(client_ids)),
+        "sign-in links": (SignInLink, SignInLink.client_id.in_(client_ids)),
+        "client account": (Client, _is(Client.email, email)),
         "bookings": (Booking, Booking.enquiry_id.in_(enquiry_ids)),
         "enquiries": (Enquiry, _is(Enquiry.email, email)),
         "signups": (Signup, _is(Signup.email, email)),

@@ -111,11 +111,10 @@ def _apply(plan: Plan, values: dict[str, Any]) -> None:
 
 
 def _library() -> dict[str, str]:
-    return dict(
-        db.session.execute(select(Drill.slug, Drill.name).order_by(Drill.direction, Drill.position))
-        .tuples()
-        .all()
-    )
+    rows = db.session.execute(
+        select(Drill.slug, Drill.name).order_by(Drill.direction, Drill.position)
+    ).all()
+    return {slug: name for slug, name in rows}
 
 
 def _owner(plan: Plan) -> tuple[str, str]:

@@ -48,6 +48,7 @@ def sign_in(client: FlaskClient, app: Flask, email: str = CLIENT_EMAIL) -> None:
     path = sign_in_link(app, email)
     assert client.get(path).status_code == 200
     assert client.post(path).status_code == 303
+    assert client.get("/me/").status_code == 200  # the first visit copies the program's plan
 
 
 def consent(client: FlaskClient) -> None:

@@ -1,0 +1,354 @@
+"""The client area through the app: sign-in links, the plan and its next step, logging (and
+refusing bad input with nothing stored), red flags, the coach's list, data, erasure."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import timedelta
+
+import pytest
+import time_machine
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import event, func, select
+
+from blueprints.me.models import Client, DrillLog, Plan, PlanDrill, SessionLog
+from blueprints.shared.extensions import db
+from blueprints.shared.models import OutboxMessage
+from blueprints.studio.erase import erase_person
+from tests.me.me_support import (
+    CLIENT_EMAIL,
+    START,
+    add_signup,
+    consent,
+    plan_drill_ids,
+    session_count,
+    session_form,
+    sign_in,
+    sign_in_link,
+    the_client,
+)
+from tests.studio_support import create_coach, log_in
+
+CURL = "Jefferson curl"
+
+
+@pytest.fixture
+def site(seeded_app: Flask) -> Iterator[Flask]:
+    """The seeded site with one client who has a place on Back Basics, at a fixed instant."""
+    add_signup(seeded_app)
+    with time_machine.travel(START, tick=True):
+        yield seeded_app
+
+
+@pytest.fixture
+def web(site: Flask) -> FlaskClient:
+    """The client, signed in and agreed to health data being stored."""
+    browser = site.test_client()
+    sign_in(browser, site)
+    consent(browser)
+    return browser
+
+
+def log_day(  # type: ignore[no-untyped-def]
+    web: FlaskClient, site: Flask, days: int, morning: str = "settled", email=CLIENT_EMAIL, **values
+) -> None:
+    """On day START+days: answer the morning question if asked, then log the curl.
+
+    An hour into the day, so the clock never goes back past a signed session cookie."""
+    with time_machine.travel(START + timedelta(days=days, hours=1), tick=True):
+        page = web.get("/me/log")
+        if "The morning after" in page.text:
+            with site.app_context():
+                pending = db.session.scalar(select(SessionLog).order_by(SessionLog.id.desc()))
+            answer = web.post(
+                f"/me/morning/{pending.id}",
+                data={"morning_pain": 1, "morning_compared": morning},
+            )
+            assert answer.status_code == 303
+        ids = plan_drill_ids(site, email)
+        day = (START + timedelta(days=days)).date()
+        answer = web.post("/me/log", data=session_form(ids, day, only=CURL, **values))
+        assert answer.status_code in (200, 303), answer.text
+
+
+def curl_row(web: FlaskClient) -> str:
+    """The Jefferson curl's row of the plan on /me/."""
+    page = web.get("/me/").text
+    start = page.index(f'<th scope="row">{CURL}</th>')
+    return page[start : page.index("</tr>", start)]
+
+
+def test_the_same_answer_whether_or_not_the_address_is_known(site: Flask) -> None:
+    browser = site.test_client()
+    known = browser.post("/me/sign-in", data={"email": CLIENT_EMAIL})
+    unknown = browser.post("/me/sign-in", data={"email": "nobody@example.com"})
+    assert known.status_code == unknown.status_code == 200
+    assert "a sign-in link is on its way" in known.text
+    assert known.text.replace(CLIENT_EMAIL, "X") == unknown.text.replace("nobody@example.com", "X")
+    with site.app_context():
+        recipients = db.session.scalars(select(OutboxMessage.to_addr)).all()
+    assert recipients == [CLIENT_EMAIL]
+
+
+def test_a_link_works_once_and_not_after_thirty_minutes(site: Flask) -> None:
+    browser = site.test_client()
+    browser.post("/me/sign-in", data={"email": CLIENT_EMAIL})
+    path = sign_in_link(site)
+    assert browser.get(path).status_code == 200  # looking spends nothing
+    assert browser.post(path).status_code == 303
+    assert "My plan" in browser.get("/me/").text
+    again = site.test_client().post(path)
+    assert again.status_code == 400 and "used already" in again.text
+
+    browser.post("/me/sign-in", data={"email": CLIENT_EMAIL})
+    late = sign_in_link(site)
+    with time_machine.travel(START + timedelta(minutes=31), tick=True):
+        expired = site.test_client().post(late)
+    assert expired.status_code == 400 and "expired" in expired.text
+    forged = site.test_client().get(late[:-3] + "abc")
+    assert forged.status_code == 400
+
+
+def test_asking_for_links_is_rate_limited(site: Flask) -> None:
+    browser = site.test_client()
+    answers = [browser.post("/me/sign-in", data={"email": CLIENT_EMAIL}) for _ in range(4)]
+    assert [a.status_code for a in answers] == [200, 200, 200, 429]
+    assert "Too many sign-in requests" in answers[-1].text
+
+
+def test_sign_out_everywhere_ends_every_session(site: Flask) -> None:
+    phone, laptop = site.test_client(), site.test_client()
+    sign_in(phone, site)
+    sign_in(laptop, site)
+    assert laptop.post("/me/sign-out-everywhere").status_code == 303
+    assert "Email me a sign-in link" in phone.get("/me/").text
+    assert phone.get("/me/log").status_code == 302
+
+
+def test_the_plan_comes_from_the_program_and_suggests_the_target(web: FlaskClient) -> None:
+    page = web.get("/me/").text
+    assert "Back Basics: the home sessions" in page
+    assert "you have a place" in page
+    assert "Start at the plan" in curl_row(web)
+
+
+def test_two_good_sessions_then_the_first_load_step_then_pain_seven_steps_back(
+    web: FlaskClient, site: Flask
+) -> None:
+    log_day(web, site, 0, pain=2)
+    log_day(web, site, 2, pain=2)
+    with time_machine.travel(START + timedelta(days=3, hours=2), tick=True):
+        row = curl_row(web)
+        assert "how did the back feel next morning" in row  # the second morning is unanswered
+    log_day(web, site, 4, pain=2)  # answers the second morning, logs a third session
+    with time_machine.travel(START + timedelta(days=5, hours=2), tick=True):
+        web.post(
+            f"/me/morning/{_latest_session_id(site)}",
+            data={"morning_pain": 1, "morning_compared": "settled"},
+        )
+        row = curl_row(web)
+    assert "2.5 kg" in row
+    assert "last two sessions 3x8 at bodyweight, pain 2/10 at most, settled -&gt; try 2.5 kg" in row
+
+    log_day(web, site, 6, load="2.5", pain=7)
+    with time_machine.travel(START + timedelta(days=6, hours=2), tick=True):
+        row = curl_row(web)
+    assert "pain 7/10 -&gt; back to bodyweight" in row
+
+
+def _latest_session_id(site: Flask) -> int:
+    with site.app_context():
+        return db.session.scalar(select(func.max(SessionLog.id)))
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("pain", "11", "from 0 to 10"),
+        ("load", "-5", "cannot be negative"),
+        ("sets", "500", "from 0 to 20"),
+        ("reps", "lots", "whole number"),
+    ],
+)
+def test_bad_values_are_refused_next_to_the_field(
+    web: FlaskClient, site: Flask, field: str, value: str, message: str
+) -> None:
+    ids = plan_drill_ids(site)
+    data = session_form(ids, START.date(), only=CURL)
+    data[f"{field}-{ids[CURL]}"] = value
+    answer = web.post("/me/log", data=data)
+    assert answer.status_code == 422
+    assert f'id="{field}-{ids[CURL]}-error"' in answer.text and message in answer.text
+    assert f'aria-describedby="{field}-{ids[CURL]}-error"' in answer.text
+    assert session_count(site) == 0
+
+
+def test_a_session_in_the_future_is_refused(web: FlaskClient, site: Flask) -> None:
+    ids = plan_drill_ids(site)
+    answer = web.post("/me/log", data=session_form(ids, START.date() + timedelta(days=1)))
+    assert answer.status_code == 422
+    assert "cannot be in the future" in answer.text
+    assert session_count(site) == 0
+
+
+def test_someone_elses_plan_or_session_is_refused(web: FlaskClient, site: Flask) -> None:
+    add_signup(site, "other@example.com")
+    other = site.test_client()
+    sign_in(other, site, "other@example.com")
+    consent(other)
+    log_day(other, site, 0, pain=1, email="other@example.com")
+    with site.app_context():
+        theirs = db.session.scalar(select(Plan).join(Client).where(Client.email != CLIENT_EMAIL))
+        their_session = db.session.scalar(select(SessionLog))
+    before = session_count(site)
+    data = session_form(plan_drill_ids(site), START.date())
+    data["plan_id"] = theirs.id
+    answer = web.post("/me/log", data=data)
+    assert answer.status_code == 404 and "That is not your plan." in answer.text
+    stolen = web.post(
+        f"/me/morning/{their_session.id}", data={"morning_pain": 9, "morning_compared": "worse"}
+    )
+    assert stolen.status_code == 404
+    assert session_count(site) == before
+
+
+def test_consent_comes_before_the_first_entry(site: Flask) -> None:
+    browser = site.test_client()
+    sign_in(browser, site)
+    assert browser.get("/me/log").headers["Location"].endswith("/me/consent")
+    assert browser.post("/me/consent", data={}).status_code == 422
+    assert the_client(site).consent_at is None
+
+
+def test_the_log_form_answers_htmx_with_its_region(web: FlaskClient, site: Flask) -> None:
+    ids = plan_drill_ids(site)
+    answer = web.post(
+        "/me/log", data=session_form(ids, START.date(), only=CURL), headers={"HX-Request": "true"}
+    )
+    assert answer.status_code == 200
+    assert answer.text.lstrip().startswith('<section id="log"')
+    assert "Session logged" in answer.text
+    assert "HX-Request" in answer.headers["Vary"]
+
+
+def test_a_red_flag_stops_tells_the_coach_and_holds_progression(
+    web: FlaskClient, site: Flask
+) -> None:
+    log_day(web, site, 0, pain=2)
+    with time_machine.travel(START + timedelta(days=1, hours=2), tick=True):
+        web.post(
+            f"/me/morning/{_latest_session_id(site)}",
+            data={"morning_pain": 1, "morning_compared": "settled"},
+        )
+        data = session_form(plan_drill_ids(site), (START + timedelta(days=1)).date(), only=CURL)
+        data["red_flags"] = ["leg_numbness"]
+        answer = web.post("/me/log", data=data)
+        assert answer.status_code == 200
+        assert "Please stop here" in answer.text and "clinician" in answer.text
+        assert "No suggestion" in curl_row(web)
+    with site.app_context():
+        coach_mail = db.session.scalar(
+            select(OutboxMessage).where(OutboxMessage.kind == "me-red-flag-coach")
+        )
+    assert coach_mail is not None and "Numbness" in coach_mail.body_text
+
+    create_coach(site)
+    coach = site.test_client()
+    with time_machine.travel(START + timedelta(days=1, hours=3), tick=True):
+        log_in(coach)
+        listing = coach.get("/studio/clients").text
+        need = listing[listing.index('id="needs-a-look"') :]
+        assert CLIENT_EMAIL in need[: need.index("</table>")] and "Red flag reported" in need
+        client_id = the_client(site).id
+        assert coach.post(f"/studio/clients/{client_id}/clear").status_code == 303
+        assert "No suggestion" not in curl_row(web)
+
+
+def test_the_coach_sees_pain_quiet_clients_and_who_is_ready(web: FlaskClient, site: Flask) -> None:
+    create_coach(site)
+    coach = site.test_client()
+    log_in(coach)
+    log_day(web, site, 0, pain=6)
+    with time_machine.travel(START + timedelta(hours=2), tick=True):
+        assert "Pain above 5" in coach.get("/studio/clients").text
+    with time_machine.travel(START + timedelta(days=20), tick=True):
+        assert "No log for two weeks" in coach.get("/studio/clients").text
+
+
+def test_a_plan_edit_is_what_the_client_sees_at_once(web: FlaskClient, site: Flask) -> None:
+    create_coach(site)
+    coach = site.test_client()
+    log_in(coach)
+    with site.app_context():
+        plan = db.session.scalar(select(Plan).where(Plan.client_id.is_not(None)))
+        drill = db.session.scalar(
+            select(PlanDrill).where(PlanDrill.plan_id == plan.id, PlanDrill.name == CURL)
+        )
+        form = {"title": plan.title, "weeks": 6, "sessions_per_week": 2, "notes": ""}
+        for item in plan.drills:
+            form |= {
+                f"name-{item.id}": item.name, f"slug-{item.id}": item.drill_slug,
+                f"sets-{item.id}": item.sets, f"reps-{item.id}": item.reps,
+                f"load-{item.id}": "", f"progression-{item.id}": item.progression,
+                f"step-{item.id}": item.step_kg,
+            }  # fmt: skip
+    form[f"load-{drill.id}"] = "4"
+    bad = coach.post(f"/studio/plans/{plan.id}", data=form | {f"sets-{drill.id}": "500"})
+    assert bad.status_code == 422 and "from 1 to 20" in bad.text
+    assert coach.post(f"/studio/plans/{plan.id}", data=form).status_code == 303
+    assert "4 kg" in curl_row(web)
+
+
+def test_the_client_downloads_everything_and_erasure_removes_it(
+    web: FlaskClient, site: Flask
+) -> None:
+    log_day(web, site, 0, pain=2)
+    later = time_machine.travel(START + timedelta(days=1), tick=True)
+    later.start()
+    data = json.loads(web.get("/me/data.json").data)
+    assert data["client"][0]["email"] == CLIENT_EMAIL
+    assert data["drill_logs"][0]["pain"] == 2 and data["plans"]
+    assert "nonce" not in json.dumps(data)
+    csv_text = web.get("/me/data.csv").text
+    assert "drill_logs," in csv_text and CLIENT_EMAIL in csv_text
+    with site.app_context():
+        erase_person(CLIENT_EMAIL, "coach@example.com")
+        for model in (Client, Plan, PlanDrill, SessionLog, DrillLog):
+            left = db.session.scalar(select(func.count()).select_from(model))
+            kept = 2 if model in (Plan, PlanDrill) else 0  # the programs' own plans stay
+            if model is PlanDrill:
+                kept = len(db.session.scalars(select(PlanDrill)).all())
+                assert all(d.plan.program_id for d in db.session.scalars(select(PlanDrill)))
+            assert left == kept, model.__name__
+    assert "Email me a sign-in link" in web.get("/me/").text
+    later.stop()
+
+
+def test_the_plan_page_runs_the_same_queries_however_long_the_log(
+    web: FlaskClient, site: Flask
+) -> None:
+    def queries_for_page() -> int:
+        count = 0
+
+        def counter(*_args) -> None:  # type: ignore[no-untyped-def]
+            nonlocal count
+            count += 1
+
+        with site.app_context():
+            engine = db.engine
+        event.listen(engine, "before_cursor_execute", counter)
+        try:
+            assert web.get("/me/").status_code == 200
+        finally:
+            event.remove(engine, "before_cursor_execute", counter)
+        return count
+
+    log_day(web, site, 0, pain=2)
+    with time_machine.travel(START + timedelta(hours=2), tick=True):
+        few = queries_for_page()
+    for day in range(1, 12):
+        log_day(web, site, day, pain=2)
+    with time_machine.travel(START + timedelta(days=11, hours=2), tick=True):
+        assert queries_for_page() == few
