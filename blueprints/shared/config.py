@@ -54,6 +54,10 @@ def config_from_environment(instance_path: str) -> dict[str, Any]:
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": _env_bool("SESSION_COOKIE_SECURE", True),
         "REMEMBER_COOKIE_HTTPONLY": True,
+        # A server-side session (blueprints/shared/sessions.py) ends this long after login, or
+        # after this long unused, whichever comes first.
+        "SESSION_LIFETIME_HOURS": float(env("SESSION_LIFETIME_HOURS", str(14 * 24))),
+        "SESSION_IDLE_HOURS": float(env("SESSION_IDLE_HOURS", str(3 * 24))),
         "MAX_CONTENT_LENGTH": 8 * 1024 * 1024,
         "UPLOAD_FOLDER": env("UPLOAD_FOLDER", str(Path(instance_path) / "uploads")),
         "CONTENT_FOLDER": env("CONTENT_FOLDER", str(Path(__file__).parents[2] / "content")),
