@@ -27,7 +27,7 @@ def main() -> dict[str, tuple[int, int]]:
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no request log in the figures
     database = Path(tempfile.mkdtemp(prefix="weight-")) / "site.sqlite"
     build_migrated_database(database)
-    app = make_app(database, TESTING=False, DEBUG=False)
+    app = make_app(database, TESTING=False, DEBUG=False, TRUSTED_HOSTS=["127.0.0.1"])
     with app.app_context():
         seed_demo_content()
         db.session.remove()

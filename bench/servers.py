@@ -95,6 +95,7 @@ def production_env(database: Path, **extra: str) -> dict[str, str]:
         "SECRET_KEY": "bench-secret-key-not-for-production",
         "DATABASE_URL": f"sqlite:///{database}",
         "SESSION_COOKIE_SECURE": "false",
+        "SITE_URL": "http://127.0.0.1",
         "FLASK_DEBUG": "0",
         **extra,
     }

@@ -59,6 +59,7 @@ def base_test_config(database_file: Database) -> dict[str, Any]:
         "MAIL_TIMEOUT": 2.0,
         "SPAM_MIN_SECONDS": 0.0,
         "SERVER_NAME": None,
+        "SITE_URL": "http://localhost",
     }
 
 

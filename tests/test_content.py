@@ -157,7 +157,8 @@ def test_new_drill_and_program_files_appear_on_the_site(
     program = (content / "programs" / "back-basics-group-course.md").read_text()
     program = program.replace("Back Basics: six-week", "Back Basics: spring")
     (content / "programs" / "back-basics-spring.md").write_text(program)
-    assert "Seeded: 1 drills, 1 programs." in _seed(runner)
+    # the copied program file carries its default plan too
+    assert "Seeded: 1 drills, 1 programs, 1 program plans." in _seed(runner)
 
     client = app.test_client()
     drill_page = client.get("/drills/seated-cat-cow").get_data(as_text=True)

@@ -51,6 +51,8 @@ def test_starts_in_production_with_a_real_secret(
 ) -> None:
     monkeypatch.setenv("SECRET_KEY", "a-long-random-value-from-the-deployer")
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'x.sqlite'}")
+    monkeypatch.setenv("SITE_URL", "https://strongspine.example")
+    monkeypatch.setenv("COACH_EMAIL", "maya@strongspine.example")
     app = create_app({"TESTING": False})
     try:
         assert app.config["SECRET_KEY"] != DEFAULT_SECRET_KEY

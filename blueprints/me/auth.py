@@ -1,8 +1,7 @@
 """Signing clients in without a password: emailed single-use links, and their sessions.
 
-The session itself sits behind three small functions (`start_client_session`,
-`current_client`, `end_client_session`, plus `end_all_client_sessions`), so the shared
-server-side session store can take their place without touching a view.
+Sessions live in the shared server-side store (blueprints/shared/sessions.py) under the kind
+"client", so "sign out everywhere" ends every copy of the cookie.
 """
 
 from __future__ import annotations
@@ -17,6 +16,7 @@ from sqlalchemy import func, select, update
 from blueprints.contact.models import Booking, Enquiry
 from blueprints.me.models import Client, SignInLink
 from blueprints.programs.models import Signup
+from blueprints.shared import sessions
 from blueprints.shared.clock import utcnow
 from blueprints.shared.extensions import db
 from blueprints.shared.outbox import queue_email
@@ -28,7 +28,7 @@ LINK_PURPOSE = "me-sign-in"
 LINK_MAX_AGE_SECONDS = 30 * 60
 REQUESTS_PER_ADDRESS = 10  # per client address per hour
 REQUESTS_PER_EMAIL = 3  # per email address per hour
-SESSION_KEY = "me_client"
+CLIENT_KIND = "client"
 
 
 def is_known_address(email: str) -> bool:
@@ -103,38 +103,32 @@ def use_link(token: str) -> Client:
     return client
 
 
-# --- the session: swap these four for the shared server-side store -------------------------
+# --- the session: the shared server-side store, under the kind "client" ------------------
 
 
 def start_client_session(client: Client) -> None:
     """Sign `client` in on this browser (a fresh session: nothing from before survives)."""
     session.clear()
-    session[SESSION_KEY] = [client.id, client.session_epoch]
-    session.permanent = False
+    sessions.start(CLIENT_KIND, client.id)
 
 
 def current_client() -> Client | None:
-    """The signed-in client, or None (also when "sign out everywhere" ended this session)."""
-    if "me_client_loaded" in g:
+    """The signed-in client, or None (also once signed out everywhere, expired or idle)."""
+    if "me_client" in g:
         return g.me_client
-    client = None
-    value = session.get(SESSION_KEY)
-    if isinstance(value, list) and len(value) == 2:
-        candidate = db.session.get(Client, value[0])
-        if candidate is not None and candidate.session_epoch == value[1]:
-            client = candidate
-    g.me_client, g.me_client_loaded = client, True
+    client_id = sessions.current(CLIENT_KIND)
+    client = db.session.get(Client, client_id) if client_id is not None else None
+    g.me_client = client
     return client
 
 
 def end_client_session() -> None:
     """Sign out on this browser."""
-    session.pop(SESSION_KEY, None)
-    g.pop("me_client_loaded", None)
+    sessions.end_current(CLIENT_KIND)
+    g.pop("me_client", None)
 
 
 def end_all_client_sessions(client: Client) -> None:
     """Sign out on every browser and device."""
-    client.session_epoch += 1
-    db.session.commit()
+    sessions.end_all(CLIENT_KIND, client.id)
     end_client_session()

@@ -13,20 +13,22 @@ from sqlalchemy import func, inspect, or_, select
 
 from blueprints.contact.models import Booking, Enquiry
 from blueprints.me import bp
+from blueprints.me.auth import CLIENT_KIND
 from blueprints.me.models import Client, DrillLog, Plan, PlanDrill, SessionLog, SignInLink
 from blueprints.me.routes import client_required
 from blueprints.programs.models import Signup
 from blueprints.shared.extensions import db
-from blueprints.shared.models import OutboxMessage
+from blueprints.shared.models import OutboxMessage, UserSession
 
-SKIP_COLUMNS = {"nonce", "session_epoch", "body_html", "attachments", "message_id"}
+SKIP_COLUMNS = {"nonce", "body_html", "attachments", "message_id"}
 
 
 def _row(record: Any) -> dict[str, Any]:
+    skip = SKIP_COLUMNS | ({"id"} if isinstance(record, UserSession) else set())  # a token hash
     return {
         column.key: _plain(getattr(record, column.key))
         for column in inspect(record).mapper.column_attrs
-        if column.key not in SKIP_COLUMNS
+        if column.key not in skip
     }
 
 
@@ -46,6 +48,9 @@ def everything_about(client: Client) -> dict[str, list[dict[str, Any]]]:
         "program_signups": select(Signup).where(func.lower(Signup.email) == email),
         "enquiries": select(Enquiry).where(Enquiry.id.in_(enquiry_ids)),
         "bookings": select(Booking).where(Booking.enquiry_id.in_(enquiry_ids)),
+        "sign_ins": select(UserSession).where(
+            UserSession.subject_kind == CLIENT_KIND, UserSession.subject_id == client.id
+        ),
         "plans": select(Plan).where(Plan.id.in_(plan_ids)),
         "plan_drills": select(PlanDrill).where(PlanDrill.plan_id.in_(plan_ids)),
         "sessions": select(SessionLog).where(SessionLog.id.in_(session_ids)),

@@ -36,8 +36,6 @@ class Client(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(320), unique=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    # Raised by "sign out everywhere": sessions started under an older value stop working.
-    session_epoch: Mapped[int] = mapped_column(default=0)
     consent_at: Mapped[datetime | None]  # agreed to health data being stored
     # A red flag holds all progression until the coach clears it.
     flag_open: Mapped[bool] = mapped_column(default=False)

@@ -43,30 +43,60 @@ def seed_program_plans(run: SeedRun) -> int:
         plan = db.session.scalar(select(Plan).where(Plan.program_id == program.id))
         if plan is not None and not run.update:
             continue
+        wanted = _wanted(file, program)
+        if plan is not None and _as_read(plan) == wanted:
+            continue  # --update leaves a plan that already matches its file alone
         if plan is None:
             plan = Plan(program_id=program.id, title="")
             db.session.add(plan)
-        _fill(plan, file, program)
+        _fill(plan, wanted)
         written += 1
     db.session.flush()
     return written
 
 
-def _fill(plan: Plan, file: ContentFile, program: Program) -> None:
+DRILL_FIELDS = ("position", "name", "drill_slug", "sets", "reps", "load_kg", "progression")
+
+
+def _wanted(file: ContentFile, program: Program) -> dict[str, Any]:
+    """The plan as its file describes it."""
     spec = file.get("plan", dict)
-    plan.title = str(spec.get("title") or f"{program.title}: the plan")
-    plan.weeks = int(spec.get("weeks") or program.duration_weeks)
-    plan.sessions_per_week = int(spec.get("sessions_per_week") or program.sessions_per_week)
-    plan.notes = str(spec.get("notes") or "")
-    names = dict(db.session.execute(select(Drill.slug, Drill.name)).all())
+    names = {slug: name for slug, name in db.session.execute(select(Drill.slug, Drill.name))}
+    return {
+        "title": str(spec.get("title") or f"{program.title}: the plan"),
+        "weeks": int(spec.get("weeks") or program.duration_weeks),
+        "sessions_per_week": int(spec.get("sessions_per_week") or program.sessions_per_week),
+        "notes": str(spec.get("notes") or ""),
+        "drills": [
+            _drill(file, item, position, names)
+            for position, item in enumerate(spec.get("drills") or [])
+        ],
+    }
+
+
+def _as_read(plan: Plan) -> dict[str, Any]:
+    """A stored plan in the same shape as `_wanted`."""
+    return {
+        "title": plan.title,
+        "weeks": plan.weeks,
+        "sessions_per_week": plan.sessions_per_week,
+        "notes": plan.notes,
+        "drills": [
+            {key: getattr(item, key) for key in (*DRILL_FIELDS, "step_kg")} for item in plan.drills
+        ],
+    }
+
+
+def _fill(plan: Plan, wanted: dict[str, Any]) -> None:
+    for key in ("title", "weeks", "sessions_per_week", "notes"):
+        setattr(plan, key, wanted[key])
     plan.drills.clear()
-    for position, item in enumerate(spec.get("drills") or []):
-        plan.drills.append(_drill(file, item, position, names))
+    plan.drills.extend(PlanDrill(**values) for values in wanted["drills"])
 
 
 def _drill(
     file: ContentFile, item: dict[str, Any], position: int, names: dict[str, str]
-) -> PlanDrill:
+) -> dict[str, Any]:
     slug = str(item.get("drill", ""))
     if slug not in names:
         raise file.error(f"plan drill {slug!r} is not in the drill library", "plan")
@@ -78,9 +108,9 @@ def _drill(
         raise file.error(
             f"plan progression for {slug} should be one of {', '.join(PROGRESSIONS)}", "plan"
         )
-    return PlanDrill(
-        position=position, name=names[slug], drill_slug=slug,
-        sets=int(item.get("sets", 3)), reps=int(item.get("reps", 8)),
-        load_kg=None if load == "bodyweight" else float(load),
-        progression=kind, step_kg=float(item.get("step_kg", 2.5)),
-    )  # fmt: skip
+    return {
+        "position": position, "name": names[slug], "drill_slug": slug,
+        "sets": int(item.get("sets", 3)), "reps": int(item.get("reps", 8)),
+        "load_kg": None if load == "bodyweight" else float(load),
+        "progression": kind, "step_kg": float(item.get("step_kg", 2.5)),
+    }  # fmt: skip

@@ -8,10 +8,15 @@ from __future__ import annotations
 import os
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from email_validator import EmailNotValidError, validate_email
 from flask import Flask
 
 DEFAULT_SECRET_KEY = "dev-only-change-me"  # noqa: S105 - refused outside debug and testing
+# Where links point on a laptop or in tests, when SITE_URL is not set (`make run` serves here).
+DEV_SITE_URL = "http://127.0.0.1:5000"
 
 
 def _env_bool(name: str, default: bool = False) -> bool:
@@ -32,6 +37,8 @@ def config_from_environment(instance_path: str) -> dict[str, Any]:
         "COACH_NAME": env("COACH_NAME", "Maya Lindqvist"),
         "COACH_EMAIL": env("COACH_EMAIL", "coach@example.com"),
         "COACH_TIMEZONE": env("COACH_TIMEZONE", "Europe/London"),
+        # The origin every absolute link is built on (emails, feeds, canonical tags); never the
+        # request's Host header. Required outside debug and tests.
         "SITE_URL": env("SITE_URL", ""),
         "MAIL_SERVER": env("MAIL_SERVER", ""),
         "MAIL_PORT": int(env("MAIL_PORT", "25")),
@@ -48,12 +55,24 @@ def config_from_environment(instance_path: str) -> dict[str, Any]:
         # defaults suit production, the load and fault benchmarks set them low.
         "MAIL_RETRY_FIRST_SECONDS": float(env("MAIL_RETRY_FIRST_SECONDS", "30")),
         "MAIL_CLAIM_LEASE_SECONDS": float(env("MAIL_CLAIM_LEASE_SECONDS", "300")),
+        # Host names the site answers to (others get 400); SITE_URL's host in production if unset.
         "TRUSTED_HOSTS": [h.strip() for h in env("TRUSTED_HOSTS", "").split(",") if h.strip()]
         or None,
+        # How many proxies in front of the site set each X-Forwarded-* header (nginx: 1 each);
+        # 0 trusts none of them. See deploy/ and the README.
+        "PROXY_FIX_X_FOR": int(env("PROXY_FIX_X_FOR", "0")),
+        "PROXY_FIX_X_PROTO": int(env("PROXY_FIX_X_PROTO", "0")),
+        "PROXY_FIX_X_HOST": int(env("PROXY_FIX_X_HOST", "0")),
+        "PROXY_FIX_X_PORT": int(env("PROXY_FIX_X_PORT", "0")),
+        "PROXY_FIX_X_PREFIX": int(env("PROXY_FIX_X_PREFIX", "0")),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": _env_bool("SESSION_COOKIE_SECURE", True),
         "REMEMBER_COOKIE_HTTPONLY": True,
+        # A server-side session (blueprints/shared/sessions.py) ends this long after login, or
+        # after this long unused, whichever comes first.
+        "SESSION_LIFETIME_HOURS": float(env("SESSION_LIFETIME_HOURS", str(14 * 24))),
+        "SESSION_IDLE_HOURS": float(env("SESSION_IDLE_HOURS", str(3 * 24))),
         "MAX_CONTENT_LENGTH": 8 * 1024 * 1024,
         "UPLOAD_FOLDER": env("UPLOAD_FOLDER", str(Path(instance_path) / "uploads")),
         "CONTENT_FOLDER": env("CONTENT_FOLDER", str(Path(__file__).parents[2] / "content")),
@@ -85,6 +104,57 @@ def load_config(app: Flask, test_config: dict[str, Any] | None) -> None:
     if app.debug or app.testing:
         app.config["SESSION_COOKIE_SECURE"] = False
     refuse_default_secret(app)
+    settle_site_url(app)
+    if not (app.debug or app.testing):
+        refuse_invalid_settings(app)
+
+
+def settle_site_url(app: Flask) -> None:
+    """SITE_URL is required in production; TRUSTED_HOSTS then defaults to its host."""
+    site_url = (app.config.get("SITE_URL") or "").strip().rstrip("/")
+    production = not (app.debug or app.testing)
+    if not site_url:
+        if production:
+            raise RuntimeError(
+                "SITE_URL is not set. Set it to the address visitors use, e.g. "
+                "SITE_URL=https://strongspine.example: every link in emails, feeds and "
+                "canonical tags is built on it, never on the request's Host header."
+            )
+        site_url = DEV_SITE_URL
+    parts = urlsplit(site_url)
+    if parts.scheme not in {"http", "https"} or not parts.hostname:
+        raise RuntimeError(f"SITE_URL must be like https://host, not {site_url!r}")
+    app.config["SITE_URL"] = site_url
+    if production and not app.config.get("TRUSTED_HOSTS"):
+        app.config["TRUSTED_HOSTS"] = [parts.hostname]
+
+
+def setting_problems(config: dict[str, Any]) -> list[tuple[str, str]]:
+    """(setting, what is wrong) for the settings that make requests fail if they are wrong."""
+    problems = []
+    for key in ("COACH_EMAIL", "MAIL_DEFAULT_SENDER"):
+        address = str(config.get(key) or "")
+        if "<" in address:  # "Studio <studio@host>" is a fine sender
+            address = address.rsplit("<", 1)[1].rstrip("> ")
+        try:
+            validate_email(address, check_deliverability=False)
+        except EmailNotValidError as error:
+            problems.append((key, f"{address!r} is not an address mail can go to: {error}"))
+    try:
+        ZoneInfo(str(config.get("COACH_TIMEZONE")))
+    except (ZoneInfoNotFoundError, ValueError):
+        problems.append(
+            ("COACH_TIMEZONE", f"{config.get('COACH_TIMEZONE')!r} is not a known time zone")
+        )
+    return problems
+
+
+def refuse_invalid_settings(app: Flask) -> None:
+    """Refuse to start on a setting that would fail every request that uses it."""
+    problems = setting_problems(app.config)
+    if problems:
+        lines = "\n".join(f"  {key}: {message}" for key, message in problems)
+        raise RuntimeError(f"These settings must be fixed before serving the site:\n{lines}")
 
 
 def refuse_default_secret(app: Flask) -> None:

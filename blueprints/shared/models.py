@@ -1,4 +1,4 @@
-"""Tables owned by the shared pieces: the mail outbox and rate-limit events."""
+"""Tables owned by the shared pieces: the mail outbox, rate-limit events, server-side sessions."""
 
 from __future__ import annotations
 
@@ -66,3 +66,23 @@ class ContentVersion(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     version: Mapped[int] = mapped_column(default=0)
+
+
+class UserSession(db.Model):
+    """One signed-in session kept on the server, so logging out really ends every copy of it.
+
+    The browser holds a random token; only its SHA-256 is stored (`id`), so a copy of this table
+    opens nothing. `subject_kind` + `subject_id` say whose it is ("studio" for a studio user,
+    later "client" for a visitor), so one table serves every kind of sign-in.
+    """
+
+    __tablename__ = "user_session"
+    __table_args__ = (Index("ix_user_session_subject", "subject_kind", "subject_id"),)
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    subject_kind: Mapped[str] = mapped_column(String(20))
+    subject_id: Mapped[int]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask, Response, abort, request
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -23,9 +24,31 @@ CONTENT_SECURITY_POLICY = "; ".join(
 
 
 def init_app(app: Flask) -> None:
-    """Install the header hook and the address check."""
+    """Install the proxy handling, the header hook and the address check."""
+    trust_proxies(app)
     app.before_request(_refuse_nul_in_path)
     app.after_request(_add_security_headers)
+
+
+def trust_proxies(app: Flask) -> None:
+    """Believe X-Forwarded-* from as many proxies as PROXY_FIX_X_* say (none by default).
+
+    Behind nginx (deploy/) each is 1: the client's address (rate limits, logs), https (HSTS,
+    secure cookies) come from the proxy's headers; without a proxy nobody can forge them.
+    """
+    counts = {
+        name: int(app.config[f"PROXY_FIX_X_{name.upper()}"])
+        for name in ("for", "proto", "host", "port", "prefix")
+    }
+    if any(counts.values()):
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app,
+            x_for=counts["for"],
+            x_proto=counts["proto"],
+            x_host=counts["host"],
+            x_port=counts["port"],
+            x_prefix=counts["prefix"],
+        )
 
 
 def _refuse_nul_in_path() -> None:

@@ -4,19 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, has_request_context, url_for
+from flask import current_app
 
 
 def absolute_url(endpoint: str, **values: Any) -> str:
     """A full URL for links that leave the page (emails, feeds, canonical and social tags).
 
-    On SITE_URL when it is set; otherwise on this request's host (a laptop without SITE_URL).
+    Always on SITE_URL (config.py makes sure it is set), never on the request's Host header: a
+    forged Host must not reach an email or a cached page.
     """
-    site_url = (current_app.config.get("SITE_URL") or "").rstrip("/")
-    if not site_url and has_request_context():
-        return url_for(endpoint, _external=True, **values)
+    site_url = current_app.config["SITE_URL"].rstrip("/")
     path = current_app.url_map.bind("localhost").build(endpoint, values)
-    return (site_url or "http://localhost") + path
+    return site_url + path
 
 
 def mail_domain() -> str:

@@ -12,6 +12,7 @@ from flask_login import current_user, login_user, logout_user
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from blueprints.shared import sessions
 from blueprints.shared.extensions import db, login_manager
 from blueprints.shared.htmx import is_htmx_request
 from blueprints.shared.ratelimit import allow
@@ -35,9 +36,18 @@ def init_login(app: Flask) -> None:
     login_manager.user_loader(load_user)
 
 
+SESSION_KIND = "studio"
+
+
 def load_user(user_id: str) -> User | None:
-    """Flask-Login's way back from the session to the user."""
-    return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    """Flask-Login's way back from the cookie to the user: only while the server session lives.
+
+    A copied cookie stops working once that session is ended (logout, "sign out everywhere",
+    a password change), because the cookie alone proves nothing.
+    """
+    if not user_id.isdigit() or sessions.current(SESSION_KIND) != int(user_id):
+        return None
+    return db.session.get(User, int(user_id))
 
 
 @bp.before_request
@@ -103,16 +113,28 @@ def login() -> ResponseReturnValue:
         return render_template("studio/login.html", form=form), 422
     target = safe_next(form.next.data) or url_for("studio.index")
     session.clear()  # nothing from before the login survives (session fixation)
+    sessions.start(SESSION_KIND, user.id)
     login_user(user)
     return redirect(target)
 
 
 @bp.post("/logout")
 def logout() -> ResponseReturnValue:
-    """Log out (a POST, so no link or prefetch can do it) and forget the session."""
+    """Log out (a POST, so no link or prefetch can do it): the session ends on the server too."""
+    sessions.end_current(SESSION_KIND)
     logout_user()
     session.clear()
     flash("You are logged out.", "info")
+    return redirect(url_for("studio.login"))
+
+
+@bp.post("/sign-out-everywhere")
+def sign_out_everywhere() -> ResponseReturnValue:
+    """End every session of this login, in every browser (a lost laptop, a shared computer)."""
+    ended = sessions.end_all(SESSION_KIND, current_user.id)
+    logout_user()
+    session.clear()
+    flash(f"Signed out everywhere ({ended} session{'s' if ended != 1 else ''} ended).", "info")
     return redirect(url_for("studio.login"))
 
 

@@ -7,6 +7,7 @@ from email_validator import EmailNotValidError, validate_email
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
+from blueprints.shared import sessions
 from blueprints.shared.extensions import db
 from blueprints.studio.models import User
 
@@ -30,4 +31,8 @@ def create_admin_command(email: str, password: str) -> None:
         db.session.add(user)
     user.set_password(password)
     db.session.commit()
+    # A new password ends every session the old one opened (a copied cookie included).
+    ended = 0 if created else sessions.end_all("studio", user.id)
     click.echo(f"{'Created' if created else 'Updated'} studio login for {email}.")
+    if ended:
+        click.echo(f"Ended {ended} open session{'s' if ended != 1 else ''}.")

@@ -7,16 +7,17 @@ import hashlib
 from flask import flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
-from sqlalchemy import ColumnElement, delete, func, or_, select
+from sqlalchemy import ColumnElement, and_, delete, func, or_, select
 
 from blueprints.blog.models import Comment
 from blueprints.contact.models import Booking, Enquiry
+from blueprints.me.auth import CLIENT_KIND
 from blueprints.me.models import Client, DrillLog, Plan, PlanDrill, SessionLog, SignInLink
 from blueprints.programs.models import Signup
 from blueprints.programs.signups import fill_free_places
 from blueprints.shared.database import serialized_write
 from blueprints.shared.extensions import db
-from blueprints.shared.models import OutboxMessage
+from blueprints.shared.models import OutboxMessage, UserSession
 from blueprints.studio import bp
 from blueprints.studio.forms import EraseConfirmForm, EraseLookupForm, form_status
 from blueprints.studio.models import ErasureLog
@@ -39,6 +40,10 @@ def _conditions(email: str) -> dict[str, tuple[type, ColumnElement[bool]]]:
         "plan drills": (PlanDrill, PlanDrill.plan_id.in_(plan_ids)),
         "plans": (Plan, Plan.client_id.in_(client_ids)),
         "sign-in links": (SignInLink, SignInLink.client_id.in_(client_ids)),
+        "client sign-ins": (
+            UserSession,
+            and_(UserSession.subject_kind == CLIENT_KIND, UserSession.subject_id.in_(client_ids)),
+        ),
         "client account": (Client, _is(Client.email, email)),
         "bookings": (Booking, Booking.enquiry_id.in_(enquiry_ids)),
         "enquiries": (Enquiry, _is(Enquiry.email, email)),

@@ -1,7 +1,7 @@
 """me: client plans, session logs and the progression rule
 
 Revision ID: 1f2bd4cf7e5c
-Revises: c41e2b7d9a10
+Revises: 5d2e8f1a9c47
 Create Date: 2026-12-01 07:09:42.749556
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '1f2bd4cf7e5c'
-down_revision = 'c41e2b7d9a10'
+down_revision = '5d2e8f1a9c47'
 branch_labels = None
 depends_on = None
 
@@ -22,7 +22,6 @@ def upgrade():
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('email', sa.String(length=320), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
-    sa.Column('session_epoch', sa.Integer(), nullable=False),
     sa.Column('consent_at', sa.DateTime(), nullable=True),
     sa.Column('flag_open', sa.Boolean(), nullable=False),
     sa.Column('flagged_at', sa.DateTime(), nullable=True),

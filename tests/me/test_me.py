@@ -274,6 +274,7 @@ def test_the_coach_sees_pain_quiet_clients_and_who_is_ready(web: FlaskClient, si
     with time_machine.travel(START + timedelta(hours=2), tick=True):
         assert "Pain above 5" in coach.get("/studio/clients").text
     with time_machine.travel(START + timedelta(days=20), tick=True):
+        log_in(coach)  # a studio sign-in lasts less than that
         assert "No log for two weeks" in coach.get("/studio/clients").text
 
 
