@@ -139,14 +139,21 @@ def store_session(client: Client, plan_id: int | None, checked: LogInput) -> Ses
     return record
 
 
-def morning_pending(client: Client, today: date) -> SessionLog | None:
-    """The latest session done before today whose next morning has not been answered."""
-    latest = db.session.scalar(
-        select(SessionLog)
-        .where(SessionLog.client_id == client.id)
-        .order_by(SessionLog.performed_on.desc(), SessionLog.id.desc())
-        .limit(1)
-    )
+def morning_pending(
+    client: Client, today: date, latest_known: list[SessionLog] | None = None
+) -> SessionLog | None:
+    """The latest session done before today whose next morning has not been answered.
+
+    `latest_known`: the client's latest session (as a one-item list) if the caller has it."""
+    if latest_known is not None:
+        latest = latest_known[0] if latest_known else None
+    else:
+        latest = db.session.scalar(
+            select(SessionLog)
+            .where(SessionLog.client_id == client.id)
+            .order_by(SessionLog.performed_on.desc(), SessionLog.id.desc())
+            .limit(1)
+        )
     if latest is None or latest.performed_on >= today or latest.morning_compared is not None:
         return None
     return latest

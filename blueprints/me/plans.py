@@ -19,6 +19,10 @@ from blueprints.me.progression import Ladder, Outing, Rule, Suggestion, rung_for
 from blueprints.programs.models import Signup
 from blueprints.shared.extensions import db
 
+# How far back the next step looks: enough for any "in a row" the coach can set (at most 5),
+# with every drill of an 8-drill plan skipped now and then.
+HISTORY_SESSIONS = 12
+
 
 @dataclass(frozen=True)
 class DrillStep:
@@ -122,37 +126,32 @@ def ladders_for(drills: list[PlanDrill]) -> dict[int, Ladder]:
     return ladders
 
 
-def recent_outings(
-    drills: list[PlanDrill], per_drill: int
-) -> dict[int, list[tuple[DrillLog, SessionLog]]]:
-    """The last `per_drill` logs of each plan drill, oldest first, in one query."""
-    if not drills:
-        return {}
-    ranked = (
-        select(
-            DrillLog.id.label("log_id"),
-            func.row_number()
-            .over(
-                partition_by=DrillLog.plan_drill_id,
-                order_by=(SessionLog.performed_on.desc(), SessionLog.id.desc()),
-            )
-            .label("n"),
+def recent_sessions(client: Client, limit: int = HISTORY_SESSIONS) -> list[SessionLog]:
+    """The client's latest sessions with their entries, newest first (two indexed queries)."""
+    return list(
+        db.session.scalars(
+            select(SessionLog)
+            .where(SessionLog.client_id == client.id)
+            .options(selectinload(SessionLog.entries))
+            .order_by(SessionLog.performed_on.desc(), SessionLog.id.desc())
+            .limit(limit)
         )
-        .join(SessionLog, DrillLog.session_id == SessionLog.id)
-        .where(DrillLog.plan_drill_id.in_([item.id for item in drills]))
-        .subquery()
     )
-    rows = db.session.execute(
-        select(DrillLog, SessionLog)
-        .join(SessionLog, DrillLog.session_id == SessionLog.id)
-        .join(ranked, ranked.c.log_id == DrillLog.id)
-        .where(ranked.c.n <= per_drill)
-        .order_by(SessionLog.performed_on, SessionLog.id)
-    ).all()
+
+
+def outings_by_drill(
+    sessions: list[SessionLog], per_drill: int
+) -> dict[int, list[tuple[DrillLog, SessionLog]]]:
+    """The last `per_drill` logs of each plan drill within `sessions`, oldest first."""
     found: dict[int, list[tuple[DrillLog, SessionLog]]] = {}
-    for log, session in rows:
-        found.setdefault(log.plan_drill_id or 0, []).append((log, session))
-    return found
+    for record in sessions:  # newest first
+        for entry in record.entries:
+            if entry.plan_drill_id is None:
+                continue
+            mine = found.setdefault(entry.plan_drill_id, [])
+            if len(mine) < per_drill:
+                mine.append((entry, record))
+    return {key: mine[::-1] for key, mine in found.items()}
 
 
 def rung_of(ladder: Ladder, item: PlanDrill, load_kg: float | None, name: str | None) -> int:
@@ -165,11 +164,22 @@ def rung_of(ladder: Ladder, item: PlanDrill, load_kg: float | None, name: str | 
     return rung_for_load(load_kg, ladder.step_kg)
 
 
-def plan_steps(plan: Plan, client: Client, rule: Rule | None = None) -> list[DrillStep]:
-    """Every drill of `plan` with its next step for `client`."""
+def plan_steps(
+    plan: Plan,
+    client: Client,
+    rule: Rule | None = None,
+    sessions: list[SessionLog] | None = None,
+) -> list[DrillStep]:
+    """Every drill of `plan` with its next step for `client`.
+
+    The history is the client's last HISTORY_SESSIONS sessions (pass them in when the page has
+    them already): a drill not done in that long starts again from the plan's target.
+    """
     rule = rule or current_rule()
     ladders = ladders_for(plan.drills)
-    history = recent_outings(plan.drills, max(rule.sessions_in_a_row, 1))
+    if sessions is None:
+        sessions = recent_sessions(client)
+    history = outings_by_drill(sessions, max(rule.sessions_in_a_row, 1))
     steps = []
     for item in plan.drills:
         ladder = ladders[item.id]

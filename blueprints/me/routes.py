@@ -40,7 +40,7 @@ from blueprints.me.logbook import (
     store_session,
 )
 from blueprints.me.models import MORNING_ANSWERS, RED_FLAGS, Client, Plan, SessionLog
-from blueprints.me.plans import plan_for, plan_steps, sessions_logged
+from blueprints.me.plans import plan_for, plan_steps, recent_sessions, sessions_logged
 from blueprints.programs.models import Signup
 from blueprints.shared.clock import utcnow
 from blueprints.shared.extensions import db
@@ -86,6 +86,7 @@ def index() -> ResponseReturnValue:
     if client is None:
         return render_template("me/sign_in.html", email="", error=None)
     plan = plan_for(client)
+    history = recent_sessions(client)
     today = logged_today(utcnow())
     return render_template(
         "me/index.html",
@@ -93,11 +94,11 @@ def index() -> ResponseReturnValue:
         bookings=_bookings(client),
         signups=_signups(client),
         plan=plan,
-        steps=plan_steps(plan, client) if plan else [],
+        steps=plan_steps(plan, client, sessions=history) if plan else [],
         done=sessions_logged(client) if plan else 0,
-        pending=morning_pending(client, today),
+        pending=morning_pending(client, today, history[:1]),
         morning_answers=MORNING_ANSWERS,
-        recent=_recent_sessions(client),
+        recent=history[:RECENT_SESSIONS],
         errors={},
     )
 
@@ -119,20 +120,6 @@ def _signups(client: Client) -> list[Signup]:
             .where(func.lower(Signup.email) == client.email)
             .options(joinedload(Signup.program))
             .order_by(Signup.created_at.desc())
-        )
-    )
-
-
-def _recent_sessions(client: Client) -> list[SessionLog]:
-    from sqlalchemy.orm import selectinload
-
-    return list(
-        db.session.scalars(
-            select(SessionLog)
-            .where(SessionLog.client_id == client.id)
-            .options(selectinload(SessionLog.entries))
-            .order_by(SessionLog.performed_on.desc(), SessionLog.id.desc())
-            .limit(RECENT_SESSIONS)
         )
     )
 
@@ -226,19 +213,20 @@ def log(client: Client) -> ResponseReturnValue:
     if request.method == "POST" and request.form.get("plan_id") not in (None, str(plan.id)):
         return _log_page(client, plan, {"plan_id": "That is not your plan."}, 404)
     today = logged_today(utcnow())
-    pending = morning_pending(client, today)
+    history = recent_sessions(client)
+    pending = morning_pending(client, today, history[:1])
     if request.method == "GET":
-        return _log_page(client, plan, {}, 200, pending=pending)
+        return _log_page(client, plan, {}, 200, pending=pending, history=history)
     if pending is not None:
         message = "Please first tell us how your back felt the morning after your last session."
-        return _log_page(client, plan, {"form": message}, 409, pending=pending)
-    steps = plan_steps(plan, client)
+        return _log_page(client, plan, {"form": message}, 409, pending=pending, history=history)
+    steps = plan_steps(plan, client, sessions=history)
     checked, errors = read_log_form(request.form, steps, today)
     if checked is None:
-        return _log_page(client, plan, errors, 422, values=request.form)
+        return _log_page(client, plan, errors, 422, values=request.form, steps=steps)
     record = store_session(client, plan.id, checked)
     if record.red_flags:
-        return _log_page(client, plan, {}, 200, stopped=True)
+        return _log_page(client, plan, {}, 200, stopped=True, steps=[])
     flash("Session logged. The next steps below take it into account.")
     if is_htmx_request():
         return _log_page(client, plan, {}, 200, saved=True)
@@ -250,10 +238,14 @@ def _log_page(
 ) -> ResponseReturnValue:
     template = "me/_log.html" if is_htmx_request() else "me/log.html"
     today = logged_today(utcnow())
+    steps = extra.pop("steps", None)
+    if steps is None:
+        steps = plan_steps(plan, client, sessions=extra.pop("history", None))
+    extra.pop("history", None)
     context = {
         "client": client,
         "plan": plan,
-        "steps": plan_steps(plan, client),
+        "steps": steps,
         "errors": errors,
         "values": extra.pop("values", None),
         "today": today,
