@@ -83,8 +83,14 @@ def read_log_form(
     """The session the form describes, or None and a message per refused field."""
     errors: dict[str, str] = {}
     checked = LogInput(performed_on=_day(form.get("performed_on"), today, errors))
+    flags = form.getlist("red_flags")
+    if any(flag not in RED_FLAGS for flag in flags):
+        errors["red_flags"] = "Please choose from the list."
+    checked.red_flags = [flag for flag in RED_FLAGS if flag in flags]
     for step in steps:
         key = step.drill.id
+        if checked.red_flags and not (form.get(f"pain-{key}") or "").strip():
+            continue  # someone stopping for a red flag need not finish the form
         sets = _whole(form.get(f"sets-{key}"), f"sets-{key}", 0, MAX_SETS, errors)
         if sets == 0 and f"sets-{key}" not in errors:
             continue  # not done this time
@@ -97,10 +103,6 @@ def read_log_form(
                 load_kg=load if step.ladder.kind != "drill" or load else None, pain=pain,
             )
         )  # fmt: skip
-    flags = form.getlist("red_flags")
-    if any(flag not in RED_FLAGS for flag in flags):
-        errors["red_flags"] = "Please choose from the list."
-    checked.red_flags = [flag for flag in RED_FLAGS if flag in flags]
     checked.note = (form.get("note") or "").strip()
     if len(checked.note) > 2000:
         errors["note"] = "Please keep the note under 2,000 characters."
