@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from functools import cache
 from urllib.parse import urlsplit
 
@@ -15,17 +14,14 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from blueprints.shared import sessions
 from blueprints.shared.extensions import db, login_manager
 from blueprints.shared.htmx import is_htmx_request
-from blueprints.shared.ratelimit import allow
-from blueprints.studio import bp
+from blueprints.studio import bp, throttle
 from blueprints.studio.forms import LoginForm, form_status
 from blueprints.studio.models import User
 
 OPEN_ENDPOINTS = frozenset({"studio.login"})
 LOGIN_FAILED = "That email and password do not match a studio login."
 TOO_MANY_ATTEMPTS = "Too many login attempts. Please wait fifteen minutes and try again."
-ATTEMPTS_PER_ADDRESS = 20
-ATTEMPTS_PER_EMAIL = 8
-ATTEMPT_WINDOW_SECONDS = 15 * 60
+SESSION_KIND = "studio"
 
 
 def init_login(app: Flask) -> None:
@@ -34,9 +30,6 @@ def init_login(app: Flask) -> None:
     login_manager.login_view = "studio.login"
     login_manager.login_message = "Please log in to use the studio."
     login_manager.user_loader(load_user)
-
-
-SESSION_KIND = "studio"
 
 
 def load_user(user_id: str) -> User | None:
@@ -87,13 +80,6 @@ def authenticate(email: str, password: str) -> User | None:
     return user if user.check_password(password) else None
 
 
-def _attempt_allowed(email: str) -> bool:
-    email_key = hashlib.sha256(email.lower().encode()).hexdigest()[:32]
-    return allow("studio-login", ATTEMPTS_PER_ADDRESS, ATTEMPT_WINDOW_SECONDS) and allow(
-        "studio-login-email", ATTEMPTS_PER_EMAIL, ATTEMPT_WINDOW_SECONDS, email_key
-    )
-
-
 @bp.route("/login", methods=["GET", "POST"])
 def login() -> ResponseReturnValue:
     """The login form; on success a brand-new session and on to where the coach was going."""
@@ -104,13 +90,15 @@ def login() -> ResponseReturnValue:
         form.next.data = safe_next(request.args.get("next")) or ""
     if not form.validate_on_submit():
         return render_template("studio/login.html", form=form), form_status(form)
-    if not _attempt_allowed(form.email.data):
+    if throttle.login_refused(form.email.data):
         form.form_errors.append(TOO_MANY_ATTEMPTS)
         return render_template("studio/login.html", form=form), 429
     user = authenticate(form.email.data, form.password.data)
     if user is None:
+        throttle.login_failed(form.email.data)
         form.form_errors.append(LOGIN_FAILED)
         return render_template("studio/login.html", form=form), 422
+    throttle.login_succeeded(form.email.data)
     target = safe_next(form.next.data) or url_for("studio.index")
     session.clear()  # nothing from before the login survives (session fixation)
     sessions.start(SESSION_KIND, user.id)
