@@ -5,7 +5,17 @@ from __future__ import annotations
 from functools import cache
 from urllib.parse import urlsplit
 
-from flask import Flask, flash, make_response, redirect, render_template, request, session, url_for
+from flask import (
+    Flask,
+    Response,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import func, select
@@ -14,6 +24,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from blueprints.shared import sessions
 from blueprints.shared.extensions import db, login_manager
 from blueprints.shared.htmx import is_htmx_request
+from blueprints.shared.security import no_store_response
 from blueprints.studio import bp, throttle
 from blueprints.studio.forms import LoginForm, form_status
 from blueprints.studio.models import User
@@ -54,6 +65,12 @@ def require_login() -> ResponseReturnValue | None:
         response.headers["HX-Redirect"] = url_for("studio.login")
         return response
     return login_manager.unauthorized()
+
+
+@bp.after_request
+def keep_out_of_caches(response: Response) -> Response:
+    """Every studio page is private, the login form too: no cache may keep a copy."""
+    return no_store_response(response)
 
 
 def safe_next(target: str | None) -> str | None:

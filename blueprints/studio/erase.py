@@ -25,6 +25,19 @@ def _is(column: ColumnElement[str | None], email: str) -> ColumnElement[bool]:
     return func.lower(column) == email
 
 
+def _outbox_mentions(email: str) -> ColumnElement[bool]:
+    """Emails to, about, or naming `email` anywhere (a coach's notice lists the people promoted)."""
+    return or_(
+        _is(OutboxMessage.subject_email, email),
+        _is(OutboxMessage.to_addr, email),
+        _is(OutboxMessage.reply_to, email),
+        *(
+            func.lower(column).contains(email, autoescape=True)
+            for column in (OutboxMessage.subject, OutboxMessage.body_text, OutboxMessage.body_html)
+        ),
+    )
+
+
 def _conditions(email: str) -> dict[str, tuple[type, ColumnElement[bool]]]:
     """What belongs to `email`, table by table (bookings go with their enquiries)."""
     enquiry_ids = select(Enquiry.id).where(_is(Enquiry.email, email))
@@ -33,10 +46,7 @@ def _conditions(email: str) -> dict[str, tuple[type, ColumnElement[bool]]]:
         "enquiries": (Enquiry, _is(Enquiry.email, email)),
         "signups": (Signup, _is(Signup.email, email)),
         "comments": (Comment, _is(Comment.email, email)),
-        "emails": (
-            OutboxMessage,
-            or_(_is(OutboxMessage.subject_email, email), _is(OutboxMessage.to_addr, email)),
-        ),
+        "emails": (OutboxMessage, _outbox_mentions(email)),
     }
 
 
