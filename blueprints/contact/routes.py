@@ -17,7 +17,7 @@ from blueprints.contact.bookings import (
     record_enquiry,
 )
 from blueprints.contact.forms import ContactForm, as_choices, clean_context
-from blueprints.contact.links import describe_context, manage_url
+from blueprints.contact.links import describe_context, manage_token
 from blueprints.contact.models import RED_FLAGS, TOPICS, Booking, Enquiry
 from blueprints.contact.picker import build_picker, offered_formats
 from blueprints.contact.slots import describe_time, parse_slot_value, settings
@@ -174,5 +174,6 @@ def _outcome_context(outcome: dict[str, Any]) -> dict[str, Any]:
         context["coach_when"] = describe_time(
             booking.starts_at, current_app.config["COACH_TIMEZONE"]
         )
-        context["manage_url"] = manage_url(booking)
+        # On the page a path is enough (and stays on the host the visitor is on).
+        context["manage_url"] = url_for("contact.manage_booking", token=manage_token(booking))
     return context
