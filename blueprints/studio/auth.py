@@ -31,7 +31,9 @@ from blueprints.studio.models import User
 
 OPEN_ENDPOINTS = frozenset({"studio.login"})
 LOGIN_FAILED = "That email and password do not match a studio login."
-TOO_MANY_ATTEMPTS = "Too many login attempts. Please wait fifteen minutes and try again."
+TOO_MANY_ATTEMPTS = (
+    "Too many failed logins from here. Please wait at least fifteen minutes and try again."
+)
 SESSION_KIND = "studio"
 
 
