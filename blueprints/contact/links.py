@@ -37,6 +37,7 @@ def describe_context(context: str) -> str:
     if not slug:
         return ""
     from blueprints.blog.models import Post
+    from blueprints.blog.queries import is_public
     from blueprints.drills.models import Drill
     from blueprints.programs.models import Program
 
@@ -48,5 +49,8 @@ def describe_context(context: str) -> str:
     if kind not in lookups:
         return ""
     title_column, slug_column, label = lookups[kind]
-    title = db.session.scalar(select(title_column).where(slug_column == slug))
+    query = select(title_column).where(slug_column == slug)
+    if kind == "article":  # a draft's title is the coach's until it is published
+        query = query.where(is_public())
+    title = db.session.scalar(query)
     return f"{label} \u201c{title}\u201d" if title else ""

@@ -20,6 +20,7 @@ from blueprints.contact.picker import build_picker
 from blueprints.contact.slots import describe_time, parse_slot_value
 from blueprints.shared.clock import utcnow
 from blueprints.shared.htmx import render_page_or_partial
+from blueprints.shared.security import no_store
 from blueprints.shared.signing import InvalidLink
 
 BAD_LINK = (
@@ -29,6 +30,7 @@ BAD_LINK = (
 
 
 @bp.get("/booking/<token>")
+@no_store
 def manage_booking(token: str) -> Response:
     """The booking, and (before the cut-off) ways to cancel or move it."""
     booking = _booking_or_400(token)
@@ -36,6 +38,7 @@ def manage_booking(token: str) -> Response:
 
 
 @bp.post("/booking/<token>/cancel")
+@no_store
 def cancel(token: str) -> Response:
     """Cancel, unless it is past the coach's cut-off."""
     booking = _booking_or_400(token)
@@ -50,6 +53,7 @@ def cancel(token: str) -> Response:
 
 
 @bp.post("/booking/<token>/reschedule")
+@no_store
 def reschedule(token: str) -> Response:
     """Move to another free time, unless it is past the cut-off or the time is gone."""
     booking = _booking_or_400(token)

@@ -17,8 +17,8 @@ from blueprints.contact.bookings import (
     record_enquiry,
 )
 from blueprints.contact.forms import ContactForm, as_choices, clean_context
-from blueprints.contact.links import describe_context, manage_url
-from blueprints.contact.models import RED_FLAGS, TOPICS, Booking
+from blueprints.contact.links import describe_context, manage_token
+from blueprints.contact.models import RED_FLAGS, TOPICS, Booking, Enquiry
 from blueprints.contact.picker import build_picker, offered_formats
 from blueprints.contact.slots import describe_time, parse_slot_value, settings
 from blueprints.shared.extensions import db
@@ -54,14 +54,21 @@ def submit() -> Response:
         return _render_form(form, 429, form_error=_rate_limited_message())
     visitor = _visitor(form)
     if not form.is_consultation():
-        record_enquiry(visitor)
-        return _done({"kind": "enquiry", "email": visitor.email})
+        enquiry = record_enquiry(visitor)
+        return _done({"kind": "enquiry", "email": visitor.email, "enquiry_id": enquiry.id})
     intake = Intake(
         form.reason.data.strip(), form.pain_duration.data, form.red_flags_answered_yes()
     )
     if intake.red_flags:
-        record_enquiry(visitor, intake)
-        return _done({"kind": "red_flags", "email": visitor.email, "flags": intake.red_flags})
+        enquiry = record_enquiry(visitor, intake)
+        return _done(
+            {
+                "kind": "red_flags",
+                "email": visitor.email,
+                "flags": intake.red_flags,
+                "enquiry_id": enquiry.id,
+            }
+        )
     try:
         booking = book_consultation(
             visitor, intake, parse_slot_value(form.slot.data), form.format.data, _zone(form)
@@ -141,7 +148,8 @@ def _done(outcome: dict[str, Any]) -> Response:
     if is_htmx_request():
         html = render_template("contact/_done.html", **_outcome_context(outcome))
         return current_app.make_response(html)
-    session["contact_done"] = outcome
+    # The session cookie is signed, not encrypted: it carries ids, never the visitor's address.
+    session["contact_done"] = {key: value for key, value in outcome.items() if key != "email"}
     return redirect(url_for("contact.thanks"), code=303)
 
 
@@ -149,6 +157,11 @@ def _outcome_context(outcome: dict[str, Any]) -> dict[str, Any]:
     booking = None
     if outcome.get("booking_uid"):
         booking = db.session.scalar(select(Booking).where(Booking.uid == outcome["booking_uid"]))
+    if "email" not in outcome:  # after the redirect: the address comes from what was stored
+        enquiry = booking.enquiry if booking else None
+        if enquiry is None and outcome.get("enquiry_id"):
+            enquiry = db.session.get(Enquiry, outcome["enquiry_id"])
+        outcome = {**outcome, "email": enquiry.email if enquiry else ""}
     context: dict[str, Any] = {
         "outcome": outcome,
         "booking": booking,
@@ -161,5 +174,6 @@ def _outcome_context(outcome: dict[str, Any]) -> dict[str, Any]:
         context["coach_when"] = describe_time(
             booking.starts_at, current_app.config["COACH_TIMEZONE"]
         )
-        context["manage_url"] = manage_url(booking)
+        # On the page a path is enough (and stays on the host the visitor is on).
+        context["manage_url"] = url_for("contact.manage_booking", token=manage_token(booking))
     return context

@@ -32,6 +32,19 @@ def queue_signup_emails(program: Program, signup: Signup, cancel_url: str) -> No
     )
 
 
+def queue_already_signed_up(program: Program, signup: Signup, cancel_url: str) -> None:
+    """Someone signed this address up again: tell its owner, and nobody else, where they stand."""
+    queue_email(
+        "program-already-signed-up",
+        signup.email,
+        f"You are already signed up for {program.title}",
+        "signup_already",
+        program=program,
+        signup=signup,
+        cancel_url=cancel_url,
+    )
+
+
 def queue_promotion_email(program: Program, signup: Signup, cancel_url: str) -> None:
     """Tell a waitlisted person that a place opened up and is now theirs."""
     queue_email(

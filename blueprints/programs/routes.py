@@ -24,6 +24,7 @@ from blueprints.programs.signups import (
 from blueprints.shared.extensions import db
 from blueprints.shared.htmx import is_htmx_request, render_page_or_partial
 from blueprints.shared.ratelimit import allow
+from blueprints.shared.security import no_store
 from blueprints.shared.signing import InvalidLink
 
 RATE_LIMIT_WINDOW_SECONDS = 3600
@@ -48,6 +49,9 @@ def detail(slug: str) -> Response:
     result = session.pop(RESULT_KEY, None)
     if result and result.get("program_id") != program.id:
         result = None
+    if result and result.get("signup_id"):
+        signup = db.session.get(Signup, result["signup_id"])
+        result["email"] = signup.email if signup else ""
     form = SignupForm(formdata=None)
     form.prime_spam_guard()
     return _signup_answer(program, form, result=result)
@@ -77,6 +81,7 @@ def signup(slug: str) -> Response:
 
 
 @bp.get("/cancel/<token>")
+@no_store
 def cancel(token: str) -> Response | str:
     """Ask the person to confirm; a GET (a mail scanner, a preview) never cancels anything."""
     signup, problem = _signup_for_link(token)
@@ -86,6 +91,7 @@ def cancel(token: str) -> Response | str:
 
 
 @bp.post("/cancel/<token>")
+@no_store
 def cancel_confirmed(token: str) -> Response:
     """Cancel, promote the next person waiting, then show the cancelled state."""
     signup, problem = _signup_for_link(token)
@@ -118,9 +124,12 @@ def _answer_outcome(program: Program, form: SignupForm, outcome: SignupOutcome) 
         "kind": outcome.kind,
         "email": signup.email if signup else "",
         "position": signup.waitlist_position if signup else None,
+        "signup_id": signup.id if signup else None,
     }
     if outcome.kind == "already_signed_up":
-        return _signup_answer(program, form, status=409, result=result)
+        # The same answer anyone gets whose signup is being looked at: whether an address is
+        # enrolled (and where on the waitlist) goes by email to that address only.
+        return _after_signup(program, {"kind": "received"})
     return _after_signup(program, result)
 
 
@@ -129,7 +138,8 @@ def _after_signup(program: Program, result: dict[str, Any]) -> Response:
     result["program_id"] = program.id
     if is_htmx_request():
         return _signup_answer(program, SignupForm(formdata=None), result=result)
-    session[RESULT_KEY] = result
+    # The session cookie is signed, not encrypted: it carries the signup's id, not the address.
+    session[RESULT_KEY] = {key: value for key, value in result.items() if key != "email"}
     return redirect(url_for("programs.detail", slug=program.slug, _anchor="signup"), code=303)
 
 

@@ -120,6 +120,8 @@ def _sign_up_locked(session: Session, program_id: int, details: SignupDetails) -
         )
     )
     if signup is not None and signup.status != "cancelled":
+        # Only the address's owner learns that it is signed up (and where on the waitlist).
+        emails.queue_already_signed_up(program, signup, cancel_url(signup))
         return SignupOutcome("already_signed_up", signup)
     # People already waiting go first if places were freed without promoting them (capacity raised).
     _promote_into_free_places(session, program)

@@ -6,11 +6,15 @@ import click
 from flask import Flask
 from flask.cli import with_appcontext
 
+from blueprints.shared.deploy_check import check_deploy_command
+
 
 def init_app(app: Flask) -> None:
     """Register the commands on `flask`."""
     app.cli.add_command(seed_command)
     app.cli.add_command(send_mail_command)
+    # Also an entry point (pyproject.toml), so it runs when the app itself would refuse to start.
+    app.cli.add_command(check_deploy_command)
 
 
 @click.command("seed")

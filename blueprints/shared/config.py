@@ -133,7 +133,9 @@ def setting_problems(config: dict[str, Any]) -> list[tuple[str, str]]:
     """(setting, what is wrong) for the settings that make requests fail if they are wrong."""
     problems = []
     for key in ("COACH_EMAIL", "MAIL_DEFAULT_SENDER"):
-        address = str(config.get(key) or "")
+        value = config.get(key) or ""
+        # Flask-Mail also takes ("Name", "address"); a string may be "Name <address>".
+        address = str(value[1] if isinstance(value, tuple | list) else value)
         if "<" in address:  # "Studio <studio@host>" is a fine sender
             address = address.rsplit("<", 1)[1].rstrip("> ")
         try:

@@ -2,8 +2,32 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, abort, request
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from flask import Flask, Response, abort, make_response, request
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter, Map
+
+# The largest id a database integer column holds (PostgreSQL bigint, SQLite INTEGER).
+LARGEST_ID = 2**63 - 1
+
+
+class DatabaseIdConverter(IntegerConverter):
+    """`<int:...>` that matches only numbers a database id can be: a larger one is a 404, not a
+    500 from the driver (OverflowError / "integer out of range")."""
+
+    def __init__(
+        self,
+        map: Map,  # noqa: A002 - Werkzeug's name
+        fixed_digits: int = 0,
+        min: int | None = None,  # noqa: A002
+        max: int | None = LARGEST_ID,  # noqa: A002
+        signed: bool = False,
+    ) -> None:
+        super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
+
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -25,6 +49,7 @@ CONTENT_SECURITY_POLICY = "; ".join(
 
 def init_app(app: Flask) -> None:
     """Install the proxy handling, the header hook and the address check."""
+    app.url_map.converters["int"] = DatabaseIdConverter  # before any feature adds its routes
     trust_proxies(app)
     app.before_request(_refuse_nul_in_path)
     app.after_request(_add_security_headers)
@@ -68,3 +93,20 @@ def _add_security_headers(response: Response) -> Response:
     if request.is_secure:
         headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
     return response
+
+
+def no_store_response(response: Response) -> Response:
+    """Keep a private page out of every cache (the browser's back button and shared proxies)."""
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Pragma"] = "no-cache"
+    return response
+
+
+def no_store(view: Callable[..., Any]) -> Callable[..., Response]:
+    """Decorate a view whose page is private (a signed link's page): `Cache-Control: no-store`."""
+
+    @wraps(view)
+    def wrapped(*args: Any, **kwargs: Any) -> Response:
+        return no_store_response(make_response(view(*args, **kwargs)))
+
+    return wrapped

@@ -1,6 +1,10 @@
-"""Spam rules shared by every public form: a honeypot field and a minimum time to submit."""
+"""Spam rules shared by every public form: a honeypot field, a minimum time to submit, and a
+stamp that serves only a few submissions (a bot cannot fetch one form and post it all day).
+"""
 
 from __future__ import annotations
+
+import secrets
 
 from flask import Flask, current_app
 from itsdangerous import BadSignature, URLSafeSerializer
@@ -8,8 +12,13 @@ from wtforms import HiddenField, StringField
 
 from blueprints.shared.clock import timestamp
 from blueprints.shared.pagecache import register_placeholder, rendering_for_cache
+from blueprints.shared.ratelimit import allow
 
 STAMP_PLACEHOLDER = "__form-stamp-placeholder__"
+# A stamp is good for this many submissions (a resend after "that time was just taken" or a
+# rate-limit answer reuses it) within a day; the uses are counted in rate_event, kept a day.
+STAMP_USES = 3
+STAMP_MAX_AGE_SECONDS = 24 * 3600
 
 
 def _serializer() -> URLSafeSerializer:
@@ -29,7 +38,7 @@ def new_form_token() -> str:
 
 
 def _fresh_stamp() -> str:
-    return _serializer().dumps(timestamp())
+    return _serializer().dumps([timestamp(), secrets.token_urlsafe(12)])
 
 
 class SpamGuardMixin:
@@ -44,11 +53,15 @@ class SpamGuardMixin:
         self.form_started.data = new_form_token()
 
     def looks_like_spam(self) -> bool:
-        """True for a filled honeypot, a missing or forged stamp, or a too-fast submission."""
+        """True for a filled honeypot, a missing, forged, old or used-up stamp, or a too-fast
+        submission. Counts one use of the stamp."""
         if self.website.data:
             return True
         try:
-            started = float(_serializer().loads(self.form_started.data or ""))
+            started, nonce = _serializer().loads(self.form_started.data or "")
+            age = timestamp() - float(started)
         except (BadSignature, TypeError, ValueError):
             return True
-        return timestamp() - started < current_app.config["SPAM_MIN_SECONDS"]
+        if age < current_app.config["SPAM_MIN_SECONDS"] or age > STAMP_MAX_AGE_SECONDS:
+            return True
+        return not allow("form-stamp", STAMP_USES, STAMP_MAX_AGE_SECONDS, str(nonce))

@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
-import hashlib
 from functools import cache
 from urllib.parse import urlsplit
 
-from flask import Flask, flash, make_response, redirect, render_template, request, session, url_for
+from flask import (
+    Flask,
+    Response,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import func, select
@@ -15,17 +24,17 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from blueprints.shared import sessions
 from blueprints.shared.extensions import db, login_manager
 from blueprints.shared.htmx import is_htmx_request
-from blueprints.shared.ratelimit import allow
-from blueprints.studio import bp
+from blueprints.shared.security import no_store_response
+from blueprints.studio import bp, throttle
 from blueprints.studio.forms import LoginForm, form_status
 from blueprints.studio.models import User
 
 OPEN_ENDPOINTS = frozenset({"studio.login"})
 LOGIN_FAILED = "That email and password do not match a studio login."
-TOO_MANY_ATTEMPTS = "Too many login attempts. Please wait fifteen minutes and try again."
-ATTEMPTS_PER_ADDRESS = 20
-ATTEMPTS_PER_EMAIL = 8
-ATTEMPT_WINDOW_SECONDS = 15 * 60
+TOO_MANY_ATTEMPTS = (
+    "Too many failed logins from here. Please wait at least fifteen minutes and try again."
+)
+SESSION_KIND = "studio"
 
 
 def init_login(app: Flask) -> None:
@@ -34,9 +43,6 @@ def init_login(app: Flask) -> None:
     login_manager.login_view = "studio.login"
     login_manager.login_message = "Please log in to use the studio."
     login_manager.user_loader(load_user)
-
-
-SESSION_KIND = "studio"
 
 
 def load_user(user_id: str) -> User | None:
@@ -63,6 +69,12 @@ def require_login() -> ResponseReturnValue | None:
     return login_manager.unauthorized()
 
 
+@bp.after_request
+def keep_out_of_caches(response: Response) -> Response:
+    """Every studio page is private, the login form too: no cache may keep a copy."""
+    return no_store_response(response)
+
+
 def safe_next(target: str | None) -> str | None:
     """`target` if it is a path on this site, else None (no open redirects)."""
     if not target or "\\" in target or target.startswith("//"):
@@ -87,13 +99,6 @@ def authenticate(email: str, password: str) -> User | None:
     return user if user.check_password(password) else None
 
 
-def _attempt_allowed(email: str) -> bool:
-    email_key = hashlib.sha256(email.lower().encode()).hexdigest()[:32]
-    return allow("studio-login", ATTEMPTS_PER_ADDRESS, ATTEMPT_WINDOW_SECONDS) and allow(
-        "studio-login-email", ATTEMPTS_PER_EMAIL, ATTEMPT_WINDOW_SECONDS, email_key
-    )
-
-
 @bp.route("/login", methods=["GET", "POST"])
 def login() -> ResponseReturnValue:
     """The login form; on success a brand-new session and on to where the coach was going."""
@@ -104,13 +109,15 @@ def login() -> ResponseReturnValue:
         form.next.data = safe_next(request.args.get("next")) or ""
     if not form.validate_on_submit():
         return render_template("studio/login.html", form=form), form_status(form)
-    if not _attempt_allowed(form.email.data):
+    if throttle.login_refused(form.email.data):
         form.form_errors.append(TOO_MANY_ATTEMPTS)
         return render_template("studio/login.html", form=form), 429
     user = authenticate(form.email.data, form.password.data)
     if user is None:
+        throttle.login_failed(form.email.data)
         form.form_errors.append(LOGIN_FAILED)
         return render_template("studio/login.html", form=form), 422
+    throttle.login_succeeded(form.email.data)
     target = safe_next(form.next.data) or url_for("studio.index")
     session.clear()  # nothing from before the login survives (session fixation)
     sessions.start(SESSION_KIND, user.id)

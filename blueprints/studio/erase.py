@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 
 from flask import flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
@@ -27,6 +28,26 @@ def _is(column: ColumnElement[str | None], email: str) -> ColumnElement[bool]:
     return func.lower(column) == email
 
 
+def _outbox_mentions(email: str) -> ColumnElement[bool]:
+    """Emails to, about, or naming `email` anywhere (a coach's notice lists the people promoted)."""
+    texts = (OutboxMessage.subject, OutboxMessage.body_text, OutboxMessage.body_html)
+    candidates = db.session.execute(
+        select(OutboxMessage.id, *texts).where(
+            or_(*(func.lower(column).contains(email, autoescape=True) for column in texts))
+        )
+    ).all()
+    # The database found the text anywhere; keep only whole addresses (erasing jo@x.org must
+    # not take the emails about mary.jo@x.org).
+    whole = re.compile(rf"(?<![\w.+-]){re.escape(email)}(?![\w-])", re.IGNORECASE)
+    naming = [row.id for row in candidates if any(whole.search(text or "") for text in row[1:])]
+    return or_(
+        _is(OutboxMessage.subject_email, email),
+        _is(OutboxMessage.to_addr, email),
+        _is(OutboxMessage.reply_to, email),
+        OutboxMessage.id.in_(naming),
+    )
+
+
 def _conditions(email: str) -> dict[str, tuple[type, ColumnElement[bool]]]:
     """What belongs to `email`, table by table, in the order they are deleted (logs before
     their sessions, plans before their client, bookings before their enquiries)."""
@@ -49,10 +70,7 @@ def _conditions(email: str) -> dict[str, tuple[type, ColumnElement[bool]]]:
         "enquiries": (Enquiry, _is(Enquiry.email, email)),
         "signups": (Signup, _is(Signup.email, email)),
         "comments": (Comment, _is(Comment.email, email)),
-        "emails": (
-            OutboxMessage,
-            or_(_is(OutboxMessage.subject_email, email), _is(OutboxMessage.to_addr, email)),
-        ),
+        "emails": (OutboxMessage, _outbox_mentions(email)),
     }
 
 

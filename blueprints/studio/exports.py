@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 
@@ -19,21 +20,26 @@ from blueprints.shared.templating import coach_time
 from blueprints.studio import bp
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# A formula character at the start of the cell, or of any piece a spreadsheet might split the
+# cell into (it may take ; | or a tab for the separator, and ignore the quotes): `x;@SUM(A1)`.
+FORMULA_AFTER_SEPARATOR = re.compile(r"(^|[;,|\t\r\n])(\s*)(?=[=+\-@])")
 Row = Sequence[object]
 
 
 def spreadsheet_safe(value: object) -> str:
-    """The cell as text; one that a spreadsheet would run as a formula gets a leading quote."""
+    """The cell as text; wherever a spreadsheet could start a formula, a quote goes first."""
     if value is None:
         return ""
     text = coach_time(value, "%Y-%m-%d %H:%M") if isinstance(value, datetime) else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    if text.startswith(("\t", "\r")):
+        text = "'" + text
+    return FORMULA_AFTER_SEPARATOR.sub(r"\1\2'", text)
 
 
 def csv_text(header: Row, rows: Iterable[Row]) -> str:
     """A CSV document (with a BOM so spreadsheet programs read UTF-8 names correctly)."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = csv.writer(buffer, quoting=csv.QUOTE_ALL)  # every cell quoted, whatever it holds
     writer.writerow(header)
     for row in rows:
         writer.writerow([spreadsheet_safe(cell) for cell in row])

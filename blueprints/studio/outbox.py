@@ -25,11 +25,13 @@ def outbox() -> ResponseReturnValue:
     form = OutboxFilterForm(request.args)
     if not form.validate():
         form.status.data = ""
-    page = max(request.args.get("page", 1, type=int), 1)
     query = select(OutboxMessage)
     if form.status.data:
         query = query.where(OutboxMessage.status == form.status.data)
     total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    # Past the last page is the last page (a huge ?page= would overflow the OFFSET).
+    last_page = max(1, -(-total // PAGE_SIZE))
+    page = min(max(request.args.get("page", 1, type=int), 1), last_page)
     messages = db.session.scalars(
         query.order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc())
         .limit(PAGE_SIZE)

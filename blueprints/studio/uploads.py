@@ -73,6 +73,8 @@ def _encode_jpeg(image: Image.Image, max_width: int) -> bytes:
         image = flattened
     elif image.mode != "RGB":
         image = image.convert("RGB")
+    # Pixels only: Pillow writes the source's JPEG comment (and other `info`) back out otherwise.
+    image = Image.frombytes(image.mode, image.size, image.tobytes())
     buffer = io.BytesIO()
     image.save(buffer, "JPEG", quality=JPEG_QUALITY, optimize=True, progressive=True)
     return buffer.getvalue()

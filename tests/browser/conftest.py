@@ -85,8 +85,10 @@ def live_app(database_file: Path, browser_smtp: SmtpServer) -> Iterator[Flask]:
 
 @pytest.fixture
 def live_server(live_app: Flask) -> Iterator[LiveServer]:
-    """The site on a free loopback port."""
-    server = LiveServer(live_app).start()
+    """The site on a free loopback port, which is its SITE_URL (links in its emails go there)."""
+    server = LiveServer(live_app)
+    live_app.config["SITE_URL"] = server.url
+    server.start()
     yield server
     server.stop()
 

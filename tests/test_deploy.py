@@ -1,0 +1,373 @@
+"""Deployment: `flask check-deploy` names each problem with the setting that fixes it, and the
+nginx site and gunicorn of deploy/ run together: each client is itself, https is enforced."""
+
+from __future__ import annotations
+
+import http.client
+import os
+import re
+import shutil
+import socket
+import ssl
+import subprocess
+import sys
+import time
+import urllib.parse
+from collections.abc import Iterator
+from pathlib import Path
+from string import Template
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from blueprints.shared.deploy_check import check_deploy_command
+from tests.support import SmtpServer, build_migrated_database, free_port
+
+ROOT = Path(__file__).resolve().parents[1]
+FLASK = Path(sys.executable).parent / "flask"
+
+# Every variable check-deploy reads that a developer's shell might set.
+CHECKED = (
+    "SECRET_KEY", "SITE_URL", "TRUSTED_HOSTS", "MAIL_SERVER", "COACH_EMAIL",
+    "MAIL_DEFAULT_SENDER", "COACH_TIMEZONE", "SESSION_COOKIE_SECURE", "DATABASE_URL",
+    "PROXY_FIX_X_FOR", "PROXY_FIX_X_PROTO", "FLASK_DEBUG",
+)  # fmt: skip
+
+
+def good_env(database: Path) -> dict[str, str]:
+    """A production configuration with nothing wrong."""
+    return {
+        "SECRET_KEY": "k" * 64,
+        "SITE_URL": "https://strongspine.example",
+        "TRUSTED_HOSTS": "strongspine.example",
+        "MAIL_SERVER": "smtp.strongspine.example",
+        "COACH_EMAIL": "maya@strongspine.example",
+        "MAIL_DEFAULT_SENDER": "Strong Spine Studio <studio@strongspine.example>",
+        "COACH_TIMEZONE": "Europe/London",
+        "DATABASE_URL": f"sqlite:///{database}",
+        "PROXY_FIX_X_FOR": "1",
+        "PROXY_FIX_X_PROTO": "1",
+    }
+
+
+@pytest.fixture
+def migrated(tmp_path: Path) -> Path:
+    """A database at the latest migration."""
+    database = tmp_path / "site.sqlite"
+    build_migrated_database(database)
+    return database
+
+
+def run_check(monkeypatch: pytest.MonkeyPatch, env: dict[str, str]) -> tuple[int, str]:
+    """check-deploy under exactly `env` (nothing from the developer's shell)."""
+    for name in CHECKED:
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    result = CliRunner().invoke(check_deploy_command, [])
+    return result.exit_code, result.output
+
+
+def test_a_good_configuration_passes(monkeypatch: pytest.MonkeyPatch, migrated: Path) -> None:
+    code, output = run_check(monkeypatch, good_env(migrated))
+    assert (code, output.strip()) == (0, "No problems found.")
+
+
+@pytest.mark.parametrize(
+    ("change", "setting"),
+    [
+        ({"SECRET_KEY": "dev-only-change-me"}, "SECRET_KEY"),
+        ({"SECRET_KEY": "short-secret"}, "SECRET_KEY"),
+        ({"SITE_URL": ""}, "SITE_URL"),
+        ({"SITE_URL": "http://strongspine.example"}, "SITE_URL"),
+        ({"TRUSTED_HOSTS": "www.other.example"}, "TRUSTED_HOSTS"),
+        ({"MAIL_SERVER": ""}, "MAIL_SERVER"),
+        ({"COACH_EMAIL": "maya@studio.test"}, "COACH_EMAIL"),
+        ({"COACH_EMAIL": "coach@example.com"}, "COACH_EMAIL"),
+        ({"MAIL_DEFAULT_SENDER": "studio@localhost"}, "MAIL_DEFAULT_SENDER"),
+        ({"COACH_TIMEZONE": "Europe/Atlantis"}, "COACH_TIMEZONE"),
+        ({"SESSION_COOKIE_SECURE": "false"}, "SESSION_COOKIE_SECURE"),
+    ],
+)
+def test_each_error_names_the_setting_and_fails(
+    monkeypatch: pytest.MonkeyPatch, migrated: Path, change: dict[str, str], setting: str
+) -> None:
+    code, output = run_check(monkeypatch, {**good_env(migrated), **change})
+    assert code == 1
+    [line] = [line for line in output.splitlines() if line.startswith("ERROR")]
+    assert line.split()[1] == f"{setting}:"
+
+
+def test_proxy_settings_left_at_zero_are_a_warning(
+    monkeypatch: pytest.MonkeyPatch, migrated: Path
+) -> None:
+    env = {**good_env(migrated), "PROXY_FIX_X_FOR": "0", "PROXY_FIX_X_PROTO": "0"}
+    code, output = run_check(monkeypatch, env)
+    assert code == 0
+    assert output.startswith("WARNING  PROXY_FIX_X_FOR, PROXY_FIX_X_PROTO:")
+
+
+def test_a_database_behind_on_migrations_or_unwritable_is_an_error(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    stale = tmp_path / "stale.sqlite"
+    stale.touch()  # exists, but no migration has run
+    code, output = run_check(monkeypatch, good_env(stale))
+    assert code == 1 and "ERROR    migrations: " in output and "db upgrade" in output
+    code, output = run_check(monkeypatch, good_env(tmp_path / "no-such-folder" / "site.sqlite"))
+    assert code == 1 and "ERROR    DATABASE_URL: the folder" in output
+
+
+def test_flask_check_deploy_runs_when_the_site_refuses_to_start(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k not in CHECKED}
+    env.update(DATABASE_URL=f"sqlite:///{tmp_path / 'none.sqlite'}", COACH_EMAIL="x@studio.test")
+    result = subprocess.run(  # noqa: S603 - fixed arguments
+        [str(FLASK), "--app", "app", "check-deploy"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 1, result.stderr
+    assert "ERROR    SECRET_KEY: is the development default" in result.stdout
+    assert "ERROR    COACH_EMAIL: " in result.stdout
+    assert "ERROR    SITE_URL: " in result.stdout
+
+
+# --- deploy/: the nginx site in front of gunicorn, on loopback --------------------------------
+
+NGINX_MAIN = """
+worker_processes 1;
+daemon off;
+pid {tmp}/nginx.pid;
+error_log {tmp}/nginx-error.log warn;
+{user}
+events {{ worker_connections 64; }}
+http {{
+    include /etc/nginx/mime.types;
+    default_type application/octet-stream;
+    log_format client '$remote_addr "$request" $status';
+    access_log {tmp}/nginx-access.log client;
+    client_body_temp_path {tmp}/body;
+    proxy_temp_path {tmp}/proxy;
+    fastcgi_temp_path {tmp}/fastcgi;
+    uwsgi_temp_path {tmp}/uwsgi;
+    scgi_temp_path {tmp}/scgi;
+    include {tmp}/site.conf;
+}}
+"""
+
+
+def nginx_binary() -> str:
+    """nginx, installed by tests/ensure_nginx.sh when it is missing and we may (root, apt)."""
+    result = subprocess.run(  # noqa: S603 - our own script
+        ["bash", str(ROOT / "tests" / "ensure_nginx.sh")], capture_output=True, text=True
+    )
+    if result.returncode != 0:
+        pytest.fail(result.stderr or result.stdout)
+    found = shutil.which("nginx") or "/usr/sbin/nginx"
+    assert Path(found).exists(), "tests/ensure_nginx.sh succeeded but nginx is not on the PATH"
+    return found
+
+
+def wait_for_port(port: int, process: subprocess.Popen[bytes], log: Path) -> None:
+    """Until something accepts connections on 127.0.0.1:`port`; fails with the log if it died."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"exited with {process.returncode}:\n{log.read_text()[-3000:]}")
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.2)
+    pytest.fail(f"nothing listened on {port}:\n{log.read_text()[-3000:]}")
+
+
+class Browser:
+    """A client at one loopback address (127.0.0.2, ...) that keeps its cookies."""
+
+    def __init__(self, source: str, https_port: int, http_port: int) -> None:
+        self.source, self.https_port, self.http_port = source, https_port, http_port
+        self.cookies: dict[str, str] = {}
+        self.context = ssl.create_default_context()
+        self.context.check_hostname = False
+        self.context.verify_mode = ssl.CERT_NONE  # a throwaway self-signed certificate
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        body: dict[str, str] | None = None,
+        *,
+        https: bool = True,
+        headers: dict[str, str] | None = None,
+    ) -> tuple[int, dict[str, str], str]:
+        """(status, headers, body) of one request, cookies kept."""
+        if https:
+            connection: http.client.HTTPConnection = http.client.HTTPSConnection(
+                "127.0.0.1", self.https_port, context=self.context,
+                source_address=(self.source, 0), timeout=30,
+            )  # fmt: skip
+            host = f"localhost:{self.https_port}"
+        else:
+            connection = http.client.HTTPConnection(
+                "127.0.0.1", self.http_port, source_address=(self.source, 0), timeout=30
+            )
+            host = f"localhost:{self.http_port}"
+        sent = {"Host": host, **(headers or {})}
+        if self.cookies:
+            sent["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        data = None
+        if body is not None:
+            data = urllib.parse.urlencode(body)
+            sent["Content-Type"] = "application/x-www-form-urlencoded"
+            sent["Origin"] = f"https://{host}"
+            sent["Referer"] = f"https://{host}/"
+        try:
+            connection.request(method, path, body=data, headers=sent)
+            response = connection.getresponse()
+            text = response.read().decode("utf-8", "replace")
+            for name, value in response.getheaders():
+                if name.lower() == "set-cookie":
+                    key, _, rest = value.partition("=")
+                    self.cookies[key] = rest.split(";", 1)[0]
+            return response.status, {k.lower(): v for k, v in response.getheaders()}, text
+        finally:
+            connection.close()
+
+    def sign_up(self, slug: str, email: str) -> int:
+        """Fill in and send a program's signup form as a browser would; the status."""
+        status, _, page = self.request("GET", f"/programs/{slug}")
+        assert status == 200
+        form = {
+            "csrf_token": re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1),  # type: ignore[union-attr]
+            "form_started": re.search(r'name="form_started"[^>]*value="([^"]+)"', page).group(1),  # type: ignore[union-attr]
+            "name": "Ann Example", "email": email, "phone": "",
+            "goals": "Carry my shopping home without a sore back.",
+            "history": "Low back ache on and off for three years.",
+            "consent": "y", "website": "",
+        }  # fmt: skip
+        status, headers, _ = self.request("POST", f"/programs/{slug}/signup", form)
+        if status == 303:  # follow, as a browser does, to the page saying what happened
+            self.request("GET", urllib.parse.urlsplit(headers["location"]).path)
+        return status
+
+
+@pytest.fixture
+def behind_nginx(tmp_path: Path) -> Iterator[dict[str, Any]]:
+    """gunicorn (2 workers, real SMTP sink) behind deploy/nginx/strongspine.conf, all loopback."""
+    nginx = nginx_binary()
+    database = tmp_path / "site.sqlite"
+    build_migrated_database(database)
+    smtp = SmtpServer().start()
+    http_port, https_port, app_port = free_port(), free_port(), free_port()
+    site_url = f"https://localhost:{https_port}"
+    env = {
+        **{k: v for k, v in os.environ.items() if k not in CHECKED},
+        **good_env(database),
+        "SITE_URL": site_url,
+        "TRUSTED_HOSTS": "localhost",
+        "MAIL_SERVER": "127.0.0.1",
+        "MAIL_PORT": str(smtp.port),
+        "PROGRAM_SIGNUP_RATE_LIMIT": "2",
+        "SPAM_MIN_SECONDS": "0",
+    }
+    subprocess.run(  # noqa: S603 - fixed arguments
+        [str(FLASK), "--app", "app", "seed"], cwd=ROOT, env=env, check=True, capture_output=True
+    )
+    subprocess.run(  # noqa: S603, S607 - fixed arguments
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+         "-subj", "/CN=localhost", "-keyout", str(tmp_path / "tls.key"),
+         "-out", str(tmp_path / "tls.crt")],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    site = Template((ROOT / "deploy" / "nginx" / "strongspine.conf").read_text())
+    rendered = site.safe_substitute(
+        SERVER_NAME="localhost",
+        HTTP_LISTEN=f"127.0.0.1:{http_port}",
+        HTTPS_LISTEN=f"127.0.0.1:{https_port}",
+        HTTPS_ORIGIN=site_url,
+        TLS_CERT=str(tmp_path / "tls.crt"),
+        TLS_KEY=str(tmp_path / "tls.key"),
+        STATIC_ROOT=str(ROOT / "static"),
+        UPSTREAM=f"127.0.0.1:{app_port}",
+    )
+    assert "${" not in rendered
+    (tmp_path / "site.conf").write_text(rendered)
+    user = "user root;" if os.geteuid() == 0 else ""  # workers must read the test's files
+    (tmp_path / "nginx.conf").write_text(NGINX_MAIN.format(tmp=tmp_path, user=user))
+    app_log = tmp_path / "gunicorn.log"
+    with app_log.open("wb") as log_file:
+        gunicorn = subprocess.Popen(  # noqa: S603 - fixed arguments
+            [str(Path(sys.executable).parent / "gunicorn"), "-w", "2",
+             "-b", f"127.0.0.1:{app_port}", "--access-logfile", str(tmp_path / "access.log"),
+             "--access-logformat", "%(h)s %(r)s %(s)s", "app:create_app()"],
+            cwd=ROOT, env=env, stdout=log_file, stderr=log_file,
+        )  # fmt: skip
+    nginx_log = tmp_path / "nginx-error.log"
+    nginx_log.touch()
+    server = subprocess.Popen(  # noqa: S603 - fixed arguments
+        [nginx, "-c", str(tmp_path / "nginx.conf"), "-p", str(tmp_path)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    try:
+        wait_for_port(app_port, gunicorn, app_log)
+        wait_for_port(https_port, server, nginx_log)
+        yield {
+            "site_url": site_url, "smtp": smtp, "tmp": tmp_path,
+            "http_port": http_port, "https_port": https_port,
+        }  # fmt: skip
+    finally:
+        for process in (server, gunicorn):
+            process.terminate()
+            try:
+                process.wait(15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(5)
+        smtp.stop()
+
+
+def test_behind_nginx_each_client_is_itself_https_is_enforced_and_links_use_site_url(
+    behind_nginx: dict[str, Any],
+) -> None:
+    ports = (behind_nginx["https_port"], behind_nginx["http_port"])
+    first, second = Browser("127.0.0.2", *ports), Browser("127.0.0.3", *ports)
+    site_url = behind_nginx["site_url"]
+
+    status, headers, _ = first.request("GET", "/drills/?direction=flexion", https=False)
+    assert status == 301 and headers["location"] == f"{site_url}/drills/?direction=flexion"
+
+    status, headers, page = first.request("GET", "/")
+    assert status == 200
+    assert headers["strict-transport-security"].startswith("max-age=31536000")
+    static = re.search(r'src="(/static/js/htmx\.min\.js\?v=[^"]+)"', page)
+    assert static is not None
+    status, headers, _ = first.request("GET", static.group(1))
+    assert status == 200 and "immutable" in headers["cache-control"]
+    assert "max-age=31536000" in headers["cache-control"]
+
+    status, _, _ = first.request("GET", "/", headers={"Host": "attacker.example"})
+    assert status == 400  # a forged Host is refused by the app, not served
+
+    slug = re.search(r'href="/programs/([a-z0-9-]+)"', first.request("GET", "/programs/")[2])
+    assert slug is not None
+    assert first.sign_up(slug.group(1), "one@strongspine.example") == 303
+    assert first.sign_up(slug.group(1), "two@strongspine.example") == 303
+    # The third from the same address is over PROGRAM_SIGNUP_RATE_LIMIT=2, whatever it claims
+    # in X-Forwarded-For (nginx overwrites it) ...
+    first.request("GET", "/", headers={"X-Forwarded-For": "198.51.100.9"})
+    assert first.sign_up(slug.group(1), "three@strongspine.example") == 429
+    # ... while another address has its own count.
+    assert second.sign_up(slug.group(1), "four@strongspine.example") == 303
+
+    access = (behind_nginx["tmp"] / "access.log").read_text()
+    posts = [line.split()[0] for line in access.splitlines() if "POST /programs/" in line]
+    assert posts == ["127.0.0.2", "127.0.0.2", "127.0.0.2", "127.0.0.3"], access
+
+    mails = behind_nginx["smtp"].recorder.wait_for(6, timeout=30)
+    confirmations = [m for m in mails if "confirmed" in str(m.message["Subject"]).lower()]
+    assert confirmations, [m.message["Subject"] for m in mails]
+    for mail in mails:
+        text = mail.message.get_body(("plain",)).get_content()
+        links = re.findall(r"https?://\S+", text)
+        assert all(link.startswith(site_url + "/") for link in links), links
+    assert any("/programs/cancel/" in m.message.get_body(("plain",)).get_content() for m in mails)
