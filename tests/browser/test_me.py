@@ -27,9 +27,8 @@ CURL = "Jefferson curl"
 
 
 @pytest.fixture
-def at_start(live_app: Flask, live_server: LiveServer) -> Iterator[None]:
-    """The app's clock at a fixed Monday morning; links in emails on the live server's origin."""
-    live_app.config["SITE_URL"] = live_server.url
+def at_start(live_server: LiveServer) -> Iterator[None]:
+    """The app's clock at a fixed Monday morning (the live server is already running)."""
     with time_machine.travel(START, tick=True):
         yield
 
