@@ -14,14 +14,14 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from bench.programs import _summary, _timed
 from blueprints.me.models import Client, DrillLog, Plan, PlanDrill, SessionLog
 from blueprints.shared.clock import utcnow
 from blueprints.shared.extensions import db
 from blueprints.shared.seed import seed_demo_content
-from tests.me.me_support import add_signup, consent, sign_in
+from tests.me.me_support import add_signup, consent, count_statements, sign_in
 from tests.support import build_migrated_database, make_app, shutdown_app
 
 RUNS = 60
@@ -58,23 +58,6 @@ def _log_history(app, drill_ids: list[int], numbers: range) -> None:  # type: ig
         db.session.commit()
 
 
-def _statements(app, call) -> int:  # type: ignore[no-untyped-def]
-    count = 0
-
-    def counter(*_args) -> None:  # type: ignore[no-untyped-def]
-        nonlocal count
-        count += 1
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", counter)
-    try:
-        call()
-    finally:
-        event.remove(engine, "before_cursor_execute", counter)
-    return count
-
-
 def _cpu(call) -> float:  # type: ignore[no-untyped-def]
     start = time.process_time()
     call()
@@ -106,9 +89,9 @@ def main() -> None:
         drill_ids = _plan_of_eight(app)
 
         _log_history(app, drill_ids, range(SESSIONS - FIRST, SESSIONS))
-        few = _statements(app, lambda: browser.get("/me/"))
+        few = count_statements(app, lambda: browser.get("/me/"))
         _log_history(app, drill_ids, range(SESSIONS - FIRST))
-        many = _statements(app, lambda: browser.get("/me/"))
+        many = count_statements(app, lambda: browser.get("/me/"))
         print(f"{'SQL statements for /me/, 10 vs 300 sessions':<46} {few} vs {many}")
 
         visitor = app.test_client()

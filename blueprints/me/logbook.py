@@ -33,7 +33,8 @@ class LogInput:
     note: str = ""
 
 
-def _whole(value: str | None, name: str, low: int, high: int, errors: dict[str, str]) -> int:
+def whole_number(value: str | None, name: str, low: int, high: int, errors: dict[str, str]) -> int:
+    """A whole number from `low` to `high`; otherwise a message in `errors[name]`."""
     text = (value or "").strip()
     if not text:
         errors[name] = "Please fill this in."
@@ -48,7 +49,8 @@ def _whole(value: str | None, name: str, low: int, high: int, errors: dict[str, 
     return number
 
 
-def _load(value: str | None, name: str, errors: dict[str, str]) -> float | None:
+def load_in_kg(value: str | None, name: str, errors: dict[str, str]) -> float | None:
+    """A load in kg (None for bodyweight); a negative or absurd one is a message in `errors`."""
     text = (value or "").strip().lower().removesuffix("kg").strip()
     if text in BODYWEIGHT_WORDS:
         return None
@@ -91,12 +93,12 @@ def read_log_form(
         key = step.drill.id
         if checked.red_flags and not (form.get(f"pain-{key}") or "").strip():
             continue  # someone stopping for a red flag need not finish the form
-        sets = _whole(form.get(f"sets-{key}"), f"sets-{key}", 0, MAX_SETS, errors)
+        sets = whole_number(form.get(f"sets-{key}"), f"sets-{key}", 0, MAX_SETS, errors)
         if sets == 0 and f"sets-{key}" not in errors:
             continue  # not done this time
-        reps = _whole(form.get(f"reps-{key}"), f"reps-{key}", 1, MAX_REPS, errors)
-        load = _load(form.get(f"load-{key}"), f"load-{key}", errors)
-        pain = _whole(form.get(f"pain-{key}"), f"pain-{key}", 0, MAX_PAIN, errors)
+        reps = whole_number(form.get(f"reps-{key}"), f"reps-{key}", 1, MAX_REPS, errors)
+        load = load_in_kg(form.get(f"load-{key}"), f"load-{key}", errors)
+        pain = whole_number(form.get(f"pain-{key}"), f"pain-{key}", 0, MAX_PAIN, errors)
         checked.entries.append(
             DrillLog(
                 plan_drill_id=key, name=step.drill_name, sets=sets, reps=reps,
@@ -164,7 +166,7 @@ def morning_pending(
 def read_morning_form(form: Any) -> tuple[tuple[int, str] | None, dict[str, str]]:
     """(pain next morning, compared with before), or a message per refused field."""
     errors: dict[str, str] = {}
-    pain = _whole(form.get("morning_pain"), "morning_pain", 0, MAX_PAIN, errors)
+    pain = whole_number(form.get("morning_pain"), "morning_pain", 0, MAX_PAIN, errors)
     compared = form.get("morning_compared") or ""
     if compared not in MORNING_ANSWERS:
         errors["morning_compared"] = "Please choose how it compared with before the session."

@@ -16,8 +16,11 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
+from flask_wtf import FlaskForm
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
+from wtforms import StringField
+from wtforms.validators import DataRequired
 
 from blueprints.contact.links import manage_url
 from blueprints.contact.models import Booking, Enquiry
@@ -127,22 +130,28 @@ def _signups(client: Client) -> list[Signup]:
 @bp.post("/sign-in")
 def ask_for_link() -> ResponseReturnValue:
     """Email a sign-in link; the same answer whether or not the address is known."""
-    email = (request.form.get("email") or "").strip()
-    field = _EmailField(email)
-    try:
-        EmailAddress()(None, field)
-    except Exception as error:  # wtforms.ValidationError
-        return render_template("me/sign_in.html", email=email, error=str(error)), 422
-    if not sign_in_allowed(field.data):
+    form = SignInForm()
+    if not form.validate():
+        error = " ".join(form.email.errors)
+        return render_template("me/sign_in.html", email=form.email.data or "", error=error), 422
+    if not sign_in_allowed(form.email.data):
         error = "Too many sign-in requests. Please wait an hour and try again."
-        return render_template("me/sign_in.html", email=email, error=error), 429
-    request_sign_in_link(field.data)
-    return render_template("me/sign_in.html", email=field.data, error=None, sent=LINK_SENT)
+        return render_template("me/sign_in.html", email=form.email.data, error=error), 429
+    request_sign_in_link(form.email.data)
+    return render_template("me/sign_in.html", email=form.email.data, error=None, sent=LINK_SENT)
 
 
-class _EmailField:
-    def __init__(self, data: str) -> None:
-        self.data = data
+class SignInForm(FlaskForm):
+    """The one field of the sign-in form (CSRF checked by the extension for every POST)."""
+
+    class Meta:
+        csrf = False
+
+    email = StringField(
+        "Email address",
+        filters=[lambda value: value.strip() if isinstance(value, str) else value],
+        validators=[DataRequired("Please enter your email address."), EmailAddress()],
+    )
 
 
 @bp.get("/sign-in/<token>")
@@ -276,6 +285,5 @@ def morning(client: Client, session_id: int) -> ResponseReturnValue:
     if is_htmx_request():
         return render_template("me/_morning.html", pending=None, answered=True, errors={})
     flash("Thank you: noted how your back felt the next morning.")
-    return redirect(
-        request.form.get("next") == "log" and url_for("me.log") or url_for("me.index"), code=303
-    )
+    back_to = "me.log" if request.form.get("next") == "log" else "me.index"
+    return redirect(url_for(back_to), code=303)

@@ -10,7 +10,7 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 
 from blueprints.drills.models import Drill
-from blueprints.me.logbook import _load, _whole
+from blueprints.me.logbook import load_in_kg, whole_number
 from blueprints.me.models import PROGRESSIONS, Client, Plan, PlanDrill, ProgressionRule
 from blueprints.me.plans import copy_plan
 from blueprints.programs.models import Program
@@ -60,9 +60,9 @@ def _row(form: Any, key: str, slugs: dict[str, str], errors: dict[str, str]) -> 
     return {
         "name": _text(form, f"name-{key}", errors, not slug, 160) or slugs.get(slug, ""),
         "drill_slug": slug,
-        "sets": _whole(form.get(f"sets-{key}"), f"sets-{key}", 1, 20, errors),
-        "reps": _whole(form.get(f"reps-{key}"), f"reps-{key}", 1, 100, errors),
-        "load_kg": _load(form.get(f"load-{key}"), f"load-{key}", errors),
+        "sets": whole_number(form.get(f"sets-{key}"), f"sets-{key}", 1, 20, errors),
+        "reps": whole_number(form.get(f"reps-{key}"), f"reps-{key}", 1, 100, errors),
+        "load_kg": load_in_kg(form.get(f"load-{key}"), f"load-{key}", errors),
         "progression": kind,
         "step_kg": _step(form, f"step-{key}", errors),
     }
@@ -73,8 +73,8 @@ def read_plan_form(form: Any, plan: Plan, slugs: dict[str, str]) -> tuple[dict, 
     errors: dict[str, str] = {}
     values: dict[str, Any] = {
         "title": _text(form, "title", errors, True, 200),
-        "weeks": _whole(form.get("weeks"), "weeks", 1, 52, errors),
-        "sessions_per_week": _whole(
+        "weeks": whole_number(form.get("weeks"), "weeks", 1, 52, errors),
+        "sessions_per_week": whole_number(
             form.get("sessions_per_week"), "sessions_per_week", 1, 7, errors
         ),
         "notes": (form.get("notes") or "").strip()[:2000],
@@ -192,9 +192,9 @@ def progression_rule() -> ResponseReturnValue:
     errors: dict[str, str] = {}
     if request.method == "POST":
         form = request.form
-        up = _whole(form.get("up_max_pain"), "up_max_pain", 0, 10, errors)
-        hold = _whole(form.get("hold_max_pain"), "hold_max_pain", 0, 10, errors)
-        row = _whole(form.get("sessions_in_a_row"), "sessions_in_a_row", 1, 5, errors)
+        up = whole_number(form.get("up_max_pain"), "up_max_pain", 0, 10, errors)
+        hold = whole_number(form.get("hold_max_pain"), "hold_max_pain", 0, 10, errors)
+        row = whole_number(form.get("sessions_in_a_row"), "sessions_in_a_row", 1, 5, errors)
         if not errors and hold < up:
             errors["hold_max_pain"] = "The hold limit cannot be below the limit for moving up."
         if not errors:

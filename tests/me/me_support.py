@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from blueprints.me.models import Client, Plan, SessionLog
 from blueprints.programs.models import Program, Signup
@@ -93,3 +94,21 @@ def session_count(app: Flask) -> int:
     """Sessions stored."""
     with app.app_context():
         return len(db.session.scalars(select(SessionLog)).all())
+
+
+def count_statements(app: Flask, call: Callable[[], object]) -> int:
+    """How many SQL statements `call` runs against the app's database."""
+    count = 0
+
+    def counter(*_args: object) -> None:
+        nonlocal count
+        count += 1
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", counter)
+    try:
+        call()
+    finally:
+        event.remove(engine, "before_cursor_execute", counter)
+    return count

@@ -11,7 +11,7 @@ import pytest
 import time_machine
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from blueprints.me.models import Client, DrillLog, Plan, PlanDrill, SessionLog
 from blueprints.shared.extensions import db
@@ -22,6 +22,7 @@ from tests.me.me_support import (
     START,
     add_signup,
     consent,
+    count_statements,
     plan_drill_ids,
     session_count,
     session_form,
@@ -331,19 +332,9 @@ def test_the_plan_page_runs_the_same_queries_however_long_the_log(
     web: FlaskClient, site: Flask
 ) -> None:
     def queries_for_page() -> int:
-        count = 0
-
-        def counter(*_args) -> None:  # type: ignore[no-untyped-def]
-            nonlocal count
-            count += 1
-
-        with site.app_context():
-            engine = db.engine
-        event.listen(engine, "before_cursor_execute", counter)
-        try:
-            assert web.get("/me/").status_code == 200
-        finally:
-            event.remove(engine, "before_cursor_execute", counter)
+        pages = []
+        count = count_statements(site, lambda: pages.append(web.get("/me/")))
+        assert pages[0].status_code == 200 and CURL in pages[0].text
         return count
 
     log_day(web, site, 0, pain=2)
@@ -353,3 +344,34 @@ def test_the_plan_page_runs_the_same_queries_however_long_the_log(
         log_day(web, site, day, pain=2)
     with time_machine.travel(START + timedelta(days=11, hours=2), tick=True):
         assert queries_for_page() == few
+
+
+def test_the_coach_tunes_the_rule_and_bad_values_are_refused(web: FlaskClient, site: Flask) -> None:
+    create_coach(site)
+    coach = site.test_client()
+    log_in(coach)
+    bad = coach.post(
+        "/studio/progression-rule",
+        data={"up_max_pain": "4", "hold_max_pain": "2", "sessions_in_a_row": "2"},
+    )
+    assert bad.status_code == 422 and 'id="hold_max_pain-error"' in bad.text
+    bad = coach.post(
+        "/studio/progression-rule",
+        data={"up_max_pain": "11", "hold_max_pain": "5", "sessions_in_a_row": "9"},
+    )
+    assert bad.status_code == 422 and 'id="up_max_pain-error"' in bad.text
+    assert 'id="sessions_in_a_row-error"' in bad.text
+    log_day(web, site, 0, pain=2)
+    with time_machine.travel(START + timedelta(days=1, hours=2), tick=True):
+        web.post(
+            f"/me/morning/{_latest_session_id(site)}",
+            data={"morning_pain": 1, "morning_compared": "settled"},
+        )
+        assert "2.5 kg" not in curl_row(web)  # one good session is not yet two
+        log_in(coach)
+        tuned = coach.post(
+            "/studio/progression-rule",
+            data={"up_max_pain": "3", "hold_max_pain": "5", "sessions_in_a_row": "1"},
+        )
+        assert tuned.status_code == 303
+        assert "try 2.5 kg" in curl_row(web)
