@@ -4,6 +4,7 @@ refusing bad input with nothing stored), red flags, the coach's list, data, eras
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from datetime import timedelta
 
@@ -30,7 +31,7 @@ from tests.me.me_support import (
     sign_in_link,
     the_client,
 )
-from tests.studio_support import create_coach, log_in
+from tests.studio_support import add_enquiry, create_coach, log_in
 
 CURL = "Jefferson curl"
 
@@ -375,3 +376,19 @@ def test_the_coach_tunes_the_rule_and_bad_values_are_refused(web: FlaskClient, s
         )
         assert tuned.status_code == 303
         assert "try 2.5 kg" in curl_row(web)
+
+
+def test_a_booking_alone_lets_you_in_and_links_to_its_manage_page(seeded_app: Flask) -> None:
+    with time_machine.travel(START, tick=True):
+        with seeded_app.app_context():
+            add_enquiry(
+                email="jo@example.com", booked_at=(START + timedelta(days=3)).replace(tzinfo=None)
+            )
+            db.session.commit()
+        browser = seeded_app.test_client()
+        sign_in(browser, seeded_app, "jo@example.com")
+        page = browser.get("/me/").text
+    assert "No plan yet" in page
+    manage = re.search(r'href="(http://localhost/contact/booking/[^"]+)"', page)
+    assert manage is not None and "Move or cancel" in page
+    assert browser.get(manage.group(1).removeprefix("http://localhost")).status_code == 200
