@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
@@ -139,18 +140,43 @@ def recent_sessions(client: Client, limit: int = HISTORY_SESSIONS) -> list[Sessi
     )
 
 
-def outings_by_drill(
-    sessions: list[SessionLog], per_drill: int
-) -> dict[int, list[tuple[DrillLog, SessionLog]]]:
-    """The last `per_drill` logs of each plan drill within `sessions`, oldest first."""
-    found: dict[int, list[tuple[DrillLog, SessionLog]]] = {}
-    for record in sessions:  # newest first
-        for entry in record.entries:
-            if entry.plan_drill_id is None:
-                continue
-            mine = found.setdefault(entry.plan_drill_id, [])
-            if len(mine) < per_drill:
-                mine.append((entry, record))
+def recent_history(client: Client, limit: int = HISTORY_SESSIONS) -> list[Any]:
+    """Each drill logged in the client's last `limit` sessions, newest first, as plain rows
+    (one indexed query, no ORM objects: the next step needs only these columns)."""
+    latest = (
+        select(SessionLog.id)
+        .where(SessionLog.client_id == client.id)
+        .order_by(SessionLog.performed_on.desc(), SessionLog.id.desc())
+        .limit(limit)
+    )
+    return list(
+        db.session.execute(
+            select(
+                DrillLog.plan_drill_id,
+                DrillLog.name,
+                DrillLog.sets,
+                DrillLog.reps,
+                DrillLog.load_kg,
+                DrillLog.pain,
+                SessionLog.morning_compared,
+                SessionLog.logged_at,
+            )  # fmt: skip
+            .join(SessionLog, DrillLog.session_id == SessionLog.id)
+            .where(DrillLog.session_id.in_(latest))
+            .order_by(SessionLog.performed_on.desc(), SessionLog.id.desc(), DrillLog.id)
+        )
+    )
+
+
+def outings_by_drill(rows: list[Any], per_drill: int) -> dict[int, list[Any]]:
+    """The last `per_drill` rows of each plan drill (rows newest first), oldest first."""
+    found: dict[int, list[Any]] = {}
+    for row in rows:
+        if row.plan_drill_id is None:
+            continue
+        mine = found.setdefault(row.plan_drill_id, [])
+        if len(mine) < per_drill:
+            mine.append(row)
     return {key: mine[::-1] for key, mine in found.items()}
 
 
@@ -168,18 +194,15 @@ def plan_steps(
     plan: Plan,
     client: Client,
     rule: Rule | None = None,
-    sessions: list[SessionLog] | None = None,
 ) -> list[DrillStep]:
     """Every drill of `plan` with its next step for `client`.
 
-    The history is the client's last HISTORY_SESSIONS sessions (pass them in when the page has
-    them already): a drill not done in that long starts again from the plan's target.
+    The history is the client's last HISTORY_SESSIONS sessions: a drill not done in that long
+    starts again from the plan's target.
     """
     rule = rule or current_rule()
     ladders = ladders_for(plan.drills)
-    if sessions is None:
-        sessions = recent_sessions(client)
-    history = outings_by_drill(sessions, max(rule.sessions_in_a_row, 1))
+    history = outings_by_drill(recent_history(client), max(rule.sessions_in_a_row, 1))
     steps = []
     for item in plan.drills:
         ladder = ladders[item.id]
@@ -191,10 +214,10 @@ def plan_steps(
                 sets_target=item.sets,
                 reps_target=item.reps,
                 pain=log.pain,
-                morning=session.morning_compared,
+                morning=log.morning_compared,
             )  # fmt: skip
-            for log, session in history.get(item.id, [])
-            if _after(session.logged_at, item.target_set_at)
+            for log in history.get(item.id, [])
+            if _after(log.logged_at, item.target_set_at)
         ]
         current = rung_of(ladder, item, item.load_kg, item.name)
         suggestion = suggest(outings, ladder, rule, current=current, flagged=client.flag_open)

@@ -89,7 +89,7 @@ def index() -> ResponseReturnValue:
     if client is None:
         return render_template("me/sign_in.html", email="", error=None)
     plan = plan_for(client)
-    history = recent_sessions(client)
+    recent = recent_sessions(client, RECENT_SESSIONS)
     today = logged_today(utcnow())
     return render_template(
         "me/index.html",
@@ -97,11 +97,11 @@ def index() -> ResponseReturnValue:
         bookings=_bookings(client),
         signups=_signups(client),
         plan=plan,
-        steps=plan_steps(plan, client, sessions=history) if plan else [],
+        steps=plan_steps(plan, client) if plan else [],
         done=sessions_logged(client) if plan else 0,
-        pending=morning_pending(client, today, history[:1]),
+        pending=morning_pending(client, today, recent[:1]),
         morning_answers=MORNING_ANSWERS,
-        recent=history[:RECENT_SESSIONS],
+        recent=recent,
         errors={},
     )
 
@@ -222,14 +222,13 @@ def log(client: Client) -> ResponseReturnValue:
     if request.method == "POST" and request.form.get("plan_id") not in (None, str(plan.id)):
         return _log_page(client, plan, {"plan_id": "That is not your plan."}, 404)
     today = logged_today(utcnow())
-    history = recent_sessions(client)
-    pending = morning_pending(client, today, history[:1])
+    pending = morning_pending(client, today)
     if request.method == "GET":
-        return _log_page(client, plan, {}, 200, pending=pending, history=history)
+        return _log_page(client, plan, {}, 200, pending=pending)
     if pending is not None:
         message = "Please first tell us how your back felt the morning after your last session."
-        return _log_page(client, plan, {"form": message}, 409, pending=pending, history=history)
-    steps = plan_steps(plan, client, sessions=history)
+        return _log_page(client, plan, {"form": message}, 409, pending=pending)
+    steps = plan_steps(plan, client)
     checked, errors = read_log_form(request.form, steps, today)
     if checked is None:
         return _log_page(client, plan, errors, 422, values=request.form, steps=steps)
@@ -249,8 +248,7 @@ def _log_page(
     today = logged_today(utcnow())
     steps = extra.pop("steps", None)
     if steps is None:
-        steps = plan_steps(plan, client, sessions=extra.pop("history", None))
-    extra.pop("history", None)
+        steps = plan_steps(plan, client)
     context = {
         "client": client,
         "plan": plan,
