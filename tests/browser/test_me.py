@@ -119,6 +119,9 @@ def test_a_client_follows_their_plan_and_the_coach_is_in_the_loop(
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Hello, {CLIENT_EMAIL}")
     expect(curl_row(page)).to_contain_text("Start at the plan")
     audit.check("my page, before any log")
+    page.goto(link)  # a used link explains itself
+    expect(page.get_by_role("alert")).to_contain_text("used already")
+    audit.check("a used sign-in link")
 
     # Consent, then three sessions at bodyweight, pain 2, each morning settled.
     page.goto(base + "/me/log")
@@ -126,6 +129,12 @@ def test_a_client_follows_their_plan_and_the_coach_is_in_the_loop(
     audit.check("the consent page")
     page.get_by_label(re.compile("I agree that my pain scores")).check()
     page.get_by_role("button", name="Agree and continue").click()
+    entry = page.locator("fieldset", has_text=CURL)
+    entry.get_by_label("Pain during (0 none, 10 worst)").fill("11")
+    page.get_by_role("button", name="Save the session").click()
+    expect(entry.locator(".field-error")).to_contain_text("from 0 to 10")
+    expect(page.locator('#log [aria-invalid="true"]').first).to_be_focused()  # the first refused
+    audit.check("a refused session (htmx swap)")
     log_curl(page, base, audit, pain=2)
     for day in (2, 4):
         with time_machine.travel(START + timedelta(days=day), tick=True):
