@@ -17,7 +17,7 @@ from playwright.sync_api import Locator, Page, expect
 from tests.browser.conftest import log_in_to_studio, record_csp_violations
 from tests.browser.test_a11y import AxeAudit
 from tests.browser.test_programs import fill_signup_form
-from tests.me.me_support import CLIENT_EMAIL, START
+from tests.me.me_support import CLIENT_EMAIL, START, add_signup, session_count, sign_in_link
 from tests.studio_support import COACH_EMAIL, COACH_PASSWORD, create_coach
 from tests.support import LiveServer, SmtpServer
 
@@ -211,3 +211,35 @@ def _wait_for_subject(server: SmtpServer, to: str, subject: str, timeout: float 
             return found
         time.sleep(0.05)
     raise AssertionError(f"no email to {to} about {subject!r}")
+
+
+def test_without_javascript_a_session_is_refused_then_logged(
+    page_without_js: Page, live_server: LiveServer, live_app: Flask, at_start: None
+) -> None:
+    page = page_without_js
+    base = live_server.url
+    add_signup(live_app)
+    page.goto(base + "/me/")
+    page.get_by_label("Email address").fill(CLIENT_EMAIL)
+    page.get_by_role("button", name="Email me a sign-in link").click()
+    page.goto(base + sign_in_link(live_app))
+    page.get_by_role("button", name="Sign in").click()
+    page.goto(base + "/me/log")
+    page.get_by_label(re.compile("I agree that my pain scores")).check()
+    page.get_by_role("button", name="Agree and continue").click()
+    for sets in page.locator("#log input[name^=sets-]").all():
+        sets.fill("0")
+    entry = page.locator("fieldset", has_text=CURL)
+    entry.get_by_label("Sets done").fill("3")
+    entry.get_by_label("Load in kg (empty for bodyweight)").fill("-4")
+    entry.get_by_label("Pain during (0 none, 10 worst)").fill("2")
+    page.get_by_role("button", name="Save the session").click()
+    expect(entry.locator(".field-error")).to_contain_text("cannot be negative")
+    assert session_count(live_app) == 0
+    page.locator("fieldset", has_text=CURL).get_by_label("Load in kg (empty for bodyweight)").fill(
+        ""
+    )
+    page.get_by_role("button", name="Save the session").click()
+    expect(page).to_have_url(base + "/me/")
+    expect(page.get_by_role("status")).to_contain_text("Session logged")
+    assert session_count(live_app) == 1
