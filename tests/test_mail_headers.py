@@ -133,28 +133,30 @@ def test_an_encoded_word_in_a_contact_name_adds_no_header(
     assert_not_injected(to_visitor, COACH, "disc bulge")
 
 
+def post_comment(app: Flask, name: str, body: str, headers: dict[str, str] | None = None) -> Any:
+    """Post a comment as a reader would, on an article made for it."""
+    with app.app_context():
+        add_post("first-steps", title="First steps after a flare-up")
+    client = app.test_client()
+    data = {
+        "name": name,
+        "email": "eve@example.org",
+        "body": body,
+        "website": "",
+        "form_started": form_started_token(client, "/blog/first-steps"),
+    }
+    return client.post("/blog/first-steps/comments", data=data, headers=headers)
+
+
 @pytest.mark.parametrize("vector", VECTORS)
 def test_an_encoded_word_in_a_comment_name_adds_no_header(
-    database_file: Path, raw_smtp: RawRecorder, vector: str
+    site: Flask, raw_smtp: RawRecorder, vector: str
 ) -> None:
-    app = seeded_app_with(database_file, MAIL_SERVER="127.0.0.1", MAIL_PORT=raw_smtp.port)
-    try:
-        with app.app_context():
-            add_post("first-steps", title="First steps after a flare-up")
-        client = app.test_client()
-        data = {
-            "name": VECTORS[vector],
-            "email": "eve@example.org",
-            "body": "Does the bird dog help a stiff back in the morning?",
-            "website": "",
-            "form_started": form_started_token(client, "/blog/first-steps"),
-        }
-        assert client.post("/blog/first-steps/comments", data=data).status_code == 303
-        assert deliver(app) == 1
-    finally:
-        shutdown_app(app)
+    body = "Does the bird dog help a stiff back in the morning?"
+    assert post_comment(site, VECTORS[vector], body).status_code == 303
+    assert deliver(site) == 1
     [(rcpts, raw)] = raw_smtp.raw
-    assert rcpts == [app.config["COACH_EMAIL"]]
+    assert rcpts == [COACH]
     assert_not_injected(raw, "eve@example.org", "bird dog")
 
 
@@ -173,28 +175,14 @@ def test_an_encoded_word_in_a_signup_name_adds_no_header(
 
 
 def test_a_comment_name_on_two_lines_is_refused_next_to_the_field(
-    database_file: Path, raw_smtp: RawRecorder
+    site: Flask, raw_smtp: RawRecorder
 ) -> None:
-    app = seeded_app_with(database_file, MAIL_SERVER="127.0.0.1", MAIL_PORT=raw_smtp.port)
-    try:
-        with app.app_context():
-            add_post("first-steps", title="First steps after a flare-up")
-        client = app.test_client()
-        data = {
-            "name": "Eve\r\nBcc: a@evil.example",
-            "email": "eve@example.org",
-            "body": "A question about bracing.",
-            "website": "",
-            "form_started": form_started_token(client, "/blog/first-steps"),
-        }
-        response = client.post(
-            "/blog/first-steps/comments", data=data, headers={"HX-Request": "true"}
-        )
-        assert response.status_code == 422
-        assert "Please keep this on one line." in response.get_data(as_text=True)
-        assert deliver(app) == 0
-    finally:
-        shutdown_app(app)
+    response = post_comment(
+        site, "Eve\r\nBcc: a@evil.example", "A question about bracing.", {"HX-Request": "true"}
+    )
+    assert response.status_code == 422
+    assert "Please keep this on one line." in response.get_data(as_text=True)
+    assert deliver(site) == 0
     assert raw_smtp.raw == []
 
 

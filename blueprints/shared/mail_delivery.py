@@ -133,7 +133,7 @@ def _send_one(
     """(None if the server accepted the message else why not, whether the connection is gone)."""
     try:
         host.sendmail(sender, [recipient], raw)
-    except (smtplib.SMTPServerDisconnected, OSError) as error:
+    except smtplib.SMTPServerDisconnected as error:
         return _Failure(message_id, _reason(error), permanent=False), True
     except smtplib.SMTPRecipientsRefused as error:
         codes = [code for code, _ in error.recipients.values()]
@@ -145,6 +145,8 @@ def _send_one(
         return _Failure(message_id, reason, permanent), error.smtp_code in CONNECTION_GONE_CODES
     except smtplib.SMTPException as error:  # the settings may yet be fixed
         return _Failure(message_id, _reason(error), permanent=False), False
+    except OSError as error:  # after the SMTP errors: SMTPException is an OSError too
+        return _Failure(message_id, _reason(error), permanent=False), True
     except Exception as error:
         log.exception("outbox message %s cannot be sent", message_id)
         return _Failure(message_id, _reason(error), permanent=True), False
