@@ -180,3 +180,13 @@ def test_a_batch_takes_no_new_message_once_half_its_lease_is_gone(make_site, ser
     assert deliver(app) == (1, 0, 0)
     assert deliver(app) == (1, 0, 0)
     assert len(recorder.wait_for(3)) == 3
+
+
+def test_an_international_domain_travels_in_its_ascii_form(make_site, server) -> None:
+    recorder, port = server
+    app = make_site(port)
+    queue(app, ["anna@bücher.example"])
+    assert deliver(app) == (1, 0, 0)
+    [mail] = recorder.wait_for(1)
+    assert mail.rcpt_tos == ["anna@xn--bcher-kva.example"]
+    assert mail.message["To"] == "anna@xn--bcher-kva.example"

@@ -22,7 +22,7 @@ from sqlalchemy import and_, or_, select, update
 from blueprints.shared.clock import utcnow
 from blueprints.shared.database import serialized_write
 from blueprints.shared.extensions import db
-from blueprints.shared.mime import compose, parse_sender
+from blueprints.shared.mime import compose, envelope_address, parse_sender
 from blueprints.shared.models import OutboxMessage
 
 log = logging.getLogger("blueprints.shared.outbox")
@@ -70,7 +70,7 @@ def deliver_due(batch_size: int = BATCH_SIZE) -> DeliveryReport:
         select(OutboxMessage).where(OutboxMessage.id.in_(ids)).order_by(OutboxMessage.id)
     ):
         try:
-            ready.append((row.id, row.to_addr, _compose(row)))
+            ready.append((row.id, envelope_address(row.to_addr), _compose(row)))
         except Exception as error:  # a row no email can be made from must not stall the queue
             log.exception("outbox message %s cannot be composed", row.id)
             failures.append(_Failure(row.id, f"cannot compose: {error!r}", permanent=True))
@@ -100,7 +100,7 @@ def _send_batch(
             log.info("MAIL_SERVER is not set; logging instead of sending:\n%s", raw.decode())
             yield True, message_id
         return
-    sender = parse_sender(config["MAIL_DEFAULT_SENDER"])[1]
+    sender = envelope_address(parse_sender(config["MAIL_DEFAULT_SENDER"])[1])
     try:
         host = _connect(config)
     except (smtplib.SMTPException, OSError) as error:

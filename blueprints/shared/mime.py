@@ -123,8 +123,8 @@ def _folded(name: str, words: list[str]) -> str:
     return "\r\n".join(lines)
 
 
-def format_address(address: str, display_name: str = "") -> str:
-    """`address` or `Name <address>`, ASCII only; the name quoted or encoded, never raw."""
+def envelope_address(address: str) -> str:
+    """The address as SMTP and headers carry it: an IDN domain in its ASCII (IDNA) form."""
     local, _, domain = address.rpartition("@")
     try:
         domain = domain.encode("idna").decode("ascii")
@@ -133,6 +133,12 @@ def format_address(address: str, display_name: str = "") -> str:
     address = f"{local}@{domain}"
     if not ADDRESS.fullmatch(address):
         raise ValueError(f"cannot write address {address!r}")
+    return address
+
+
+def format_address(address: str, display_name: str = "") -> str:
+    """`address` or `Name <address>`, ASCII only; the name quoted or encoded, never raw."""
+    address = envelope_address(address)
     name = header_text(display_name)
     if not name:
         return address
