@@ -16,6 +16,7 @@ BENCHMARKS = [
     "bench.page_weight",
     "bench.load_enquiries",
     "bench.me",
+    "bench.mail",
 ]
 
 

@@ -7,7 +7,7 @@ from wtforms import EmailField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from blueprints.shared.spam import SpamGuardMixin
-from blueprints.shared.validators import EmailAddress
+from blueprints.shared.validators import EmailAddress, single_line
 
 NAME_MAX = 80
 EMAIL_MAX = 320
@@ -37,6 +37,7 @@ class CommentForm(SpamGuardMixin, FlaskForm):
         validators=[
             DataRequired("Please tell us your name (a first name is fine)."),
             Length(max=NAME_MAX, message=f"Please keep your name under {NAME_MAX} characters."),
+            single_line,
         ],
     )
     email = EmailField(
