@@ -89,12 +89,13 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     _register_blueprints(app)
 
-    from blueprints.shared import cli, compression, outbox, security, templating
+    from blueprints.shared import cli, compression, outbox, security, templating, theme
 
     # after_request hooks run in reverse order: compression registered first runs last.
     compression.init_app(app)
     security.init_app(app)
     templating.init_app(app)
+    theme.init_app(app)
     outbox.init_app(app)
     cli.init_app(app)
     return app

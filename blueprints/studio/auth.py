@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 from functools import cache
-from urllib.parse import urlsplit
 
 from flask import flash, make_response, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
@@ -15,6 +14,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from blueprints.shared.extensions import db, login_manager
 from blueprints.shared.htmx import is_htmx_request
 from blueprints.shared.ratelimit import allow
+from blueprints.shared.validators import same_site_path as safe_next
 from blueprints.studio import bp
 from blueprints.studio.forms import LoginForm, form_status
 from blueprints.studio.models import User
@@ -47,16 +47,6 @@ def require_login() -> ResponseReturnValue | None:
         response.headers["HX-Redirect"] = url_for("studio.login")
         return response
     return login_manager.unauthorized()
-
-
-def safe_next(target: str | None) -> str | None:
-    """`target` if it is a path on this site, else None (no open redirects)."""
-    if not target or "\\" in target or target.startswith("//"):
-        return None
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not parts.path.startswith("/"):
-        return None
-    return target
 
 
 @cache
