@@ -91,6 +91,20 @@ def test_the_switch_never_redirects_off_the_site(seeded_client: FlaskClient, tar
     assert response.headers["Location"] == "/"
 
 
+def test_a_page_answering_a_post_sends_the_switch_home_not_to_the_post_address(
+    seeded_client: FlaskClient,
+) -> None:
+    refused = seeded_client.post("/programs/back-basics-group-course/signup", data={})
+    assert refused.status_code == 422 and "<html" in refused.get_data(as_text=True)
+    switch = refused.get_data(as_text=True).split('class="theme-switch"')[1].split("</form>")[0]
+    assert 'name="next"' not in switch  # a GET of the signup address would be a 405
+    back = seeded_client.post("/theme", data={"theme": "dark"})
+    assert back.headers["Location"] == "/"
+    assert 'name="next" value="/drills/?direction=rotation"' in page(
+        seeded_client, "/drills/?direction=rotation"
+    )
+
+
 @pytest.mark.parametrize("theme", ["", "sepia", "DARK", "dark "])
 def test_an_unknown_theme_is_refused_and_nothing_is_set(
     seeded_client: FlaskClient, theme: str
