@@ -18,6 +18,7 @@ from blueprints.shared import (
     security,
     spam,
     templating,
+    theme,
 )
 from blueprints.shared.config import load_config
 from blueprints.shared.extensions import csrf, db, mail, migrate
@@ -46,6 +47,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     htmx.init_app(app)
     pagecache.init_app(app)
     spam.init_app(app)
+    theme.init_app(app)
     outbox.init_app(app)
     cli.init_app(app)
     for feature in FEATURES:

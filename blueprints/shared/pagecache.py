@@ -1,14 +1,14 @@
 """Whole-page cache for public pages: rendered once per content change, personalised per visit.
 
-A cached page is rendered with placeholders where the visitor's CSRF token and the spam guard's
-"form shown at" stamp go; serving it swaps in fresh ones, so forms on a cached page work exactly
-like forms on a freshly rendered one. A page is reused only while the content version it was
-rendered at is current and for at most `MAX_AGE_SECONDS`, which bounds how late a scheduled
-article can appear. Each process reads the shared version at most once every
-`PAGE_CACHE_VERSION_SECONDS` (default 1 s; that read was a third of the cost of a cached page),
-and at once after its own process committed a change: an edit shows immediately on the worker
-that made it and within a second on the others. Visitors with a session that matters (a coach
-logged in, a flashed message waiting) always get a fresh render.
+A cached page is rendered with placeholders where the visitor's CSRF token, the spam guard's
+"form shown at" stamp and the visitor's colour theme go; serving it swaps in fresh ones, so forms
+(and the theme) on a cached page work exactly like on a freshly rendered one. A page is reused
+only while the content version it was rendered at is current and for at most `MAX_AGE_SECONDS`,
+which bounds how late a scheduled article can appear. Each process reads the shared version at
+most once every `PAGE_CACHE_VERSION_SECONDS` (default 1 s; that read was a third of the cost of a
+cached page), and at once after its own process committed a change: an edit shows immediately on
+the worker that made it and within a second on the others. Visitors with a session that matters
+(a coach logged in, a flashed message waiting) always get a fresh render.
 """
 
 from __future__ import annotations

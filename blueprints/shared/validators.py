@@ -1,8 +1,9 @@
-"""Field rules every form shares: one-line text and email addresses."""
+"""Field rules every form shares: one-line text, email addresses, same-site return paths."""
 
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 from email_validator import EmailNotValidError, validate_email
 from wtforms import ValidationError
@@ -37,3 +38,19 @@ class EmailAddress:
             field.data = validate_email(value, check_deliverability=False).normalized.lower()
         except EmailNotValidError as error:
             raise ValidationError(self.message) from error
+
+
+def same_site_path(target: str | None) -> str | None:
+    """`target` if it is a path on this site, else None: a redirect to it is never an open one.
+
+    Browsers drop tabs and line breaks inside an address and read a backslash as a slash, so
+    "/\\t/evil.example" would become "//evil.example"; anything of that kind is refused.
+    """
+    if not target or not target.startswith("/") or target.startswith("//"):
+        return None
+    if "\\" in target or any(ord(char) < 0x21 or ord(char) == 0x7F for char in target):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not parts.path.startswith("/"):
+        return None
+    return target

@@ -13,6 +13,7 @@ def init_app(app: Flask) -> None:
         discovery,  # noqa: F401 - attaches views to bp
         errors,  # noqa: F401 - attaches views to bp
         routes,  # noqa: F401 - attaches views to bp
+        theme_switch,  # noqa: F401 - attaches views to bp
     )
 
     app.register_blueprint(bp)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from functools import cache
-from urllib.parse import urlsplit
 
 from flask import (
     Flask,
@@ -25,6 +24,7 @@ from blueprints.shared import sessions
 from blueprints.shared.extensions import db, login_manager
 from blueprints.shared.htmx import is_htmx_request
 from blueprints.shared.security import no_store_response
+from blueprints.shared.validators import same_site_path as safe_next
 from blueprints.studio import bp, throttle
 from blueprints.studio.forms import LoginForm, form_status
 from blueprints.studio.models import User
@@ -73,16 +73,6 @@ def require_login() -> ResponseReturnValue | None:
 def keep_out_of_caches(response: Response) -> Response:
     """Every studio page is private, the login form too: no cache may keep a copy."""
     return no_store_response(response)
-
-
-def safe_next(target: str | None) -> str | None:
-    """`target` if it is a path on this site, else None (no open redirects)."""
-    if not target or "\\" in target or target.startswith("//"):
-        return None
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not parts.path.startswith("/"):
-        return None
-    return target
 
 
 @cache

@@ -57,3 +57,25 @@ document.addEventListener("htmx:afterSettle", (event) => {
   if (!next.matches("input, select, textarea, button, a[href]")) next.tabIndex = -1;
   next.focus();
 });
+
+// "Print this drill" is a link to the printable view; with a script it opens the print dialog.
+document.addEventListener("click", (event) => {
+  const link = event.target.closest("a[data-print]");
+  if (!link || typeof window.print !== "function") return;
+  event.preventDefault();
+  window.print();
+});
+
+// Less motion asked for: CSS stops CSS animations; SVG's own (SMIL) animations are paused here.
+const stillMotion = window.matchMedia("(prefers-reduced-motion: reduce)");
+function stillDemonstrations(root) {
+  if (!root.querySelectorAll) return;
+  const svgs = [...root.querySelectorAll("svg.demo-animated, .demo-animated svg")];
+  if (root.matches && root.matches("svg.demo-animated")) svgs.push(root);
+  for (const svg of svgs) {
+    if (stillMotion.matches) svg.pauseAnimations();
+    else svg.unpauseAnimations();
+  }
+}
+if (window.htmx) window.htmx.onLoad(stillDemonstrations);
+stillMotion.addEventListener("change", () => stillDemonstrations(document));
