@@ -9,15 +9,21 @@ presentation attribute, so the same SVG works inline and as an <img>. The animat
 from __future__ import annotations
 
 import math
-
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
 from markupsafe import Markup, escape
 
-from blueprints.drills.motion import Motion, MotionError, Point, Skeleton, parse_motion
-from blueprints.drills.motion import pose_skeleton, sample_poses
+from blueprints.drills.motion import (
+    Motion,
+    MotionError,
+    Point,
+    Skeleton,
+    parse_motion,
+    pose_skeleton,
+    sample_poses,
+)
 
 COLOURS = {
     "extension": "#2f6f8f",
@@ -28,7 +34,8 @@ COLOURS = {
 PAPER, KIT, KIT_EDGE, FLOOR = "#f4f2ee", "#cfd6d8", "#8a979c", "#8a979c"
 TORSO_WIDTH = {"side": 25, "front": 30, "top": 23}
 ASPECT = 1.5  # width / height of every demonstration
-MIN_WIDTH = {"side": 240.0, "front": 240.0, "top": 170.0}  # a standing figure seen from above is small
+# a standing figure seen from above is small: frame it closer
+MIN_WIDTH = {"side": 240.0, "front": 240.0, "top": 170.0}
 ROUND = 'stroke-linecap="round" stroke-linejoin="round"'
 
 
@@ -70,7 +77,8 @@ class _Drawing:
 
     def line(self, values: list[str], colour: str, width: float) -> None:
         """A limb or trunk: a thick stroke, round ends and joints from the enclosing <g>."""
-        self.parts.append(Part("path", {"stroke": colour, "stroke-width": f"{width:g}"}, "d", values))
+        attrs = {"stroke": colour, "stroke-width": f"{width:g}"}
+        self.parts.append(Part("path", attrs, "d", values))
 
     def at(self, pick: Callable[[Skeleton], Point], tag: str, attrs: dict[str, str]) -> None:
         """A shape moved to a point (the head, the load)."""
@@ -108,11 +116,11 @@ def _figure(drawing: _Drawing, motion: Motion, colour: str) -> None:
     shoulders = drawing.path_values(lambda s: [s.shoulders])
     if any(value.split("L")[0][1:] != value.split("L")[1] for value in shoulders):
         drawing.line(shoulders, colour, 15 if motion.view == "front" else torso - 4)
-    drawing.line(
-        drawing.path_values(lambda s: [(s.spine[-1], s.neck)] + ([(s.nose, s.nose)] if s.nose else [])),
-        colour,
-        10,
-    )
+
+    def neck_and_nose(s: Skeleton) -> list[Sequence[Point]]:
+        return [(s.spine[-1], s.neck)] + ([(s.nose, s.nose)] if s.nose else [])
+
+    drawing.line(drawing.path_values(neck_and_nose), colour, 10)
     head = {"r": "12", "fill": colour}
     if motion.view == "top":  # from above the head sits on the shoulders: outline it
         head |= {"stroke": PAPER, "stroke-width": "2"}
@@ -140,6 +148,7 @@ def _load(drawing: _Drawing, motion: Motion, colour: str) -> None:
         return (a[0] + b[0]) / 2, (a[1] + b[1]) / 2
 
     if motion.load == "plate" and motion.view == "side":  # edge-on, along the chest
+
         def plate(s: Skeleton) -> list[list[Point]]:
             (x, y), (cx, cy), (tx, ty) = hands(s), s.spine[2], s.spine[3]
             length = math.hypot(tx - cx, ty - cy) or 1
@@ -170,7 +179,8 @@ def _props(drawing: _Drawing, motion: Motion, width: float) -> list[str]:
     xy = drawing.xy
     out: list[str] = []
     if motion.floor and motion.view != "top":
-        out.append(f'<path d="M0 {xy((0, -1)).split()[1]}h{width:.0f}" stroke="{FLOOR}" stroke-width="3"/>')
+        floor_y = xy((0, -1)).split()[1]
+        out.append(f'<path d="M0 {floor_y}h{width:.0f}" stroke="{FLOOR}" stroke-width="3"/>')
     kit = f'fill="{KIT}" stroke="{KIT_EDGE}" stroke-width="2"'
 
     def rect(x: float, y: float, w: float, h: float, extra: str) -> str:
@@ -184,7 +194,8 @@ def _props(drawing: _Drawing, motion: Motion, width: float) -> list[str]:
         elif prop.kind == "bench":
             x, w, h = v["x"], v["width"], v["height"]
             out.append(
-                f'<path d="M{xy((x + 8, 0))}L{xy((x + 8, h))}M{xy((x + w - 8, 0))}L{xy((x + w - 8, h))}" '
+                f'<path d="M{xy((x + 8, 0))}L{xy((x + 8, h))}'
+                f'M{xy((x + w - 8, 0))}L{xy((x + w - 8, h))}" '
                 f'stroke="{KIT_EDGE}" stroke-width="5"/>' + rect(x, h - 5, w, 9, f'rx="4" {kit}')
             )
         elif prop.kind == "beam":
@@ -221,8 +232,14 @@ def _bounds(skeletons: list[Skeleton], motion: Motion) -> tuple[float, float, fl
     xs: list[float] = []
     ys: list[float] = []
     for s in skeletons:
-        for point in [*s.spine, s.head, *s.legs["near"], *s.legs["far"], *s.arms["near"],
-                      *s.arms["far"]]:
+        for point in [
+            *s.spine,
+            s.head,
+            *s.legs["near"],
+            *s.legs["far"],
+            *s.arms["near"],
+            *s.arms["far"],
+        ]:
             xs.append(point[0])
             ys.append(point[1])
     for prop in motion.props:
@@ -322,29 +339,60 @@ def render_svg(
     )
 
 
-@lru_cache(maxsize=256)
-def cached_motion(text: str) -> Motion | None:
-    """The parsed description, or None when there is none or it cannot be drawn."""
+VIEW_NAMES = {
+    "side": "seen from the side",
+    "front": "seen from the front",
+    "top": "seen from above",
+}
+
+
+@dataclass(frozen=True)
+class Demonstration:
+    """What a page shows of a drill's demonstration: the moving figure and the start and end
+    positions (the reduced-motion and print view), each an inline SVG with its own label."""
+
+    animated: Markup
+    start: Markup
+    end: Markup
+    view: str
+    seconds: float
+
+
+@lru_cache(maxsize=128)
+def demonstration_for(text: str, direction: str, name: str) -> Demonstration | None:
+    """The drill's demonstration, or None when it has no keyframes or they cannot be drawn."""
+    motion = _parsed(text)
+    if motion is None:
+        return None
+    view = VIEW_NAMES[motion.view]
+
+    def svg(frame: int | None, what: str) -> Markup:
+        label = f"{name}, {what}, {view}"
+        return Markup(render_svg(motion, direction, label=label, frame=frame))  # noqa: S704 - numbers and an escaped label
+
+    return Demonstration(
+        animated=svg(None, "demonstrated by a moving figure"),
+        start=svg(0, "start position"),
+        end=svg(motion.end, "end position"),
+        view=view,
+        seconds=motion.duration,
+    )
+
+
+@lru_cache(maxsize=128)
+def still_svg(text: str, direction: str, name: str) -> str | None:
+    """The first frame as a standalone SVG file (list cards and video posters)."""
+    motion = _parsed(text)
+    if motion is None:
+        return None
+    label = f"{name}, start position, {VIEW_NAMES[motion.view]}"
+    return render_svg(motion, direction, label=label, frame=0, standalone=True)
+
+
+def _parsed(text: str) -> Motion | None:
     if not text.strip():
         return None
     try:
         return parse_motion(text)
     except MotionError:
         return None
-
-
-def demonstration_markup(
-    text: str, direction: str, name: str, frame: int | None = 0, end: bool = False
-) -> Markup | None:
-    """Inline SVG for a template: animated (frame None), the first frame, or the end (end=True)."""
-    motion = cached_motion(text)
-    if motion is None:
-        return None
-    if end:
-        frame = motion.end
-    what = "moving" if frame is None else ("end position" if end else "start position")
-    label = f"{name}: demonstration, {what}, {VIEW_NAMES[motion.view].lower()}"
-    return Markup(render_svg(motion, direction, label=label, frame=frame))  # noqa: S704 - numbers only
-
-
-VIEW_NAMES = {"side": "Side view", "front": "Front view", "top": "View from above"}

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 Point = tuple[float, float]
 
 MAX_FRAMES = 40
+MAX_CHARS = 20_000  # the studio refuses longer text; the demo drills use 1-3 KB
 MAX_SECONDS = 60.0
 VIEWS = {"side": "Side view", "front": "Front view", "top": "View from above"}
 LOADS = ("dumbbell", "plate", "kettlebell")
@@ -71,8 +72,12 @@ STANDING: dict[str, tuple[float, ...]] = {
     "arm_far_scale": (1.0, 1.0),
 }
 EASINGS = ("in-out", "linear")
-TARGETS = {"arm_near": "hand_near", "arm_far": "hand_far", "leg_near": "ankle_near",
-           "leg_far": "ankle_far"}
+TARGETS = {
+    "arm_near": "hand_near",
+    "arm_far": "hand_far",
+    "leg_near": "ankle_near",
+    "leg_far": "ankle_far",
+}
 
 # Props: the kit drawn behind the figure, each with the numbers it needs.
 PROP_FIELDS: dict[str, tuple[str, ...]] = {
@@ -271,7 +276,8 @@ def _prop(item: dict, index: int, lines: _Lines) -> Prop:
     kind = item.get("kind")
     if kind not in PROP_FIELDS:
         kinds = ", ".join(PROP_FIELDS)
-        raise MotionError(f"A prop's 'kind' must be one of {kinds}.", lines.of("prop", index, "kind"))
+        message = f"A prop's 'kind' must be one of {kinds}."
+        raise MotionError(message, lines.of("prop", index, "kind"))
     values: dict[str, tuple[float, ...]] = {}
     for name in PROP_FIELDS[kind]:
         count = 2 if name in POINT_FIELDS else 1
@@ -293,9 +299,8 @@ def _furthest_from_start(frames: list[Frame]) -> int:
     first = frames[0].pose
 
     def distance(frame: Frame) -> float:
-        return sum(
-            abs(a - b) for key in POSE_KEYS for a, b in zip(frame.pose[key], first[key], strict=False)
-        )
+        pairs = (zip(frame.pose[key], first[key], strict=False) for key in POSE_KEYS)
+        return sum(abs(a - b) for pair in pairs for a, b in pair)
 
     return max(range(len(frames)), key=lambda index: distance(frames[index]))
 
@@ -356,7 +361,9 @@ def pose_skeleton(pose: dict[str, tuple[float, ...]], nose: bool = True) -> Skel
     return Skeleton(spine, neck, head, tip, hips, arms_from, legs, arms)  # type: ignore[arg-type]
 
 
-def _reach(start: Point, target: tuple[float, ...], first: float, second: float) -> tuple[float, float]:
+def _reach(
+    start: Point, target: tuple[float, ...], first: float, second: float
+) -> tuple[float, float]:
     """Two-link inverse kinematics: the angles that put the end of the chain on the target
     (or point it straight at the target when it is out of reach)."""
     dx, dy = target[0] - start[0], target[1] - start[1]
@@ -371,8 +378,9 @@ def _reach(start: Point, target: tuple[float, ...], first: float, second: float)
     return upper, lower
 
 
-def _chain(start: Point, angles: tuple[float, ...], lengths: tuple[float, ...],
-           scales: tuple[float, ...]) -> list[Point]:
+def _chain(
+    start: Point, angles: tuple[float, ...], lengths: tuple[float, ...], scales: tuple[float, ...]
+) -> list[Point]:
     points = [start]
     for angle, length, scale in zip(angles, lengths, scales, strict=True):
         points.append(_along(points[-1], angle, length * scale))
