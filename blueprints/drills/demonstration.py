@@ -31,7 +31,7 @@ COLOURS = {
     "side_flexion": "#2f7d5b",
     "rotation": "#a6542b",
 }
-PAPER, KIT, KIT_EDGE, FLOOR = "#f4f2ee", "#cfd6d8", "#8a979c", "#8a979c"
+PAPER, GROUND, KIT, KIT_EDGE, FLOOR = "#f4f2ee", "#e6e2da", "#cfd6d8", "#8a979c", "#8a979c"
 TORSO_WIDTH = {"side": 25, "front": 30, "top": 23}
 ASPECT = 1.5  # width / height of every demonstration
 # a standing figure seen from above is small: frame it closer
@@ -117,14 +117,21 @@ def _figure(drawing: _Drawing, motion: Motion, colour: str) -> None:
     if any(value.split("L")[0][1:] != value.split("L")[1] for value in shoulders):
         drawing.line(shoulders, colour, 15 if motion.view == "front" else torso - 4)
 
-    def neck_and_nose(s: Skeleton) -> list[Sequence[Point]]:
-        return [(s.spine[-1], s.neck)] + ([(s.nose, s.nose)] if s.nose else [])
+    # The nose says which way the face points. From the side it sticks out past the head and
+    # rides on the neck's path (one animation fewer); from above it is drawn over the head.
+    nose_on_top = motion.view == "top"
 
-    drawing.line(drawing.path_values(neck_and_nose), colour, 10)
+    def neck(s: Skeleton) -> list[Sequence[Point]]:
+        nose = [(s.nose, s.nose)] if s.nose and not nose_on_top else []
+        return [(s.spine[-1], s.neck), *nose]
+
+    drawing.line(drawing.path_values(neck), colour, 10)
     head = {"r": "12", "fill": colour}
     if motion.view == "top":  # from above the head sits on the shoulders: outline it
         head |= {"stroke": PAPER, "stroke-width": "2"}
     drawing.at(lambda s: s.head, "circle", head)
+    if nose_on_top and drawing.skeletons[0].nose is not None:
+        drawing.line(drawing.path_values(lambda s: [(s.nose, s.nose)]), near_tone, 9)
     if not legs_first:
         limb("legs", "near", near_tone)
     limb("arms", "near", near_tone)
@@ -180,7 +187,10 @@ def _props(drawing: _Drawing, motion: Motion, width: float) -> list[str]:
     out: list[str] = []
     if motion.floor and motion.view != "top":
         floor_y = xy((0, -1)).split()[1]
-        out.append(f'<path d="M0 {floor_y}h{width:.0f}" stroke="{FLOOR}" stroke-width="3"/>')
+        out.append(
+            f'<rect y="{floor_y}" width="100%" height="100%" fill="{GROUND}"/>'
+            f'<path d="M0 {floor_y}h{width:.0f}" stroke="{FLOOR}" stroke-width="3"/>'
+        )
     kit = f'fill="{KIT}" stroke="{KIT_EDGE}" stroke-width="2"'
 
     def rect(x: float, y: float, w: float, h: float, extra: str) -> str:
@@ -260,7 +270,9 @@ def _bounds(skeletons: list[Skeleton], motion: Motion) -> tuple[float, float, fl
     centre = (left + right) / 2
     if motion.view == "top":
         return centre - width / 2, (bottom + top) / 2 + height / 2, width, height
-    return centre - width / 2, bottom + height, width, height
+    # a low figure (lying down) sits mid-picture on a band of floor, not in a strip at the foot
+    spare = height - (top - bottom)
+    return centre - width / 2, top + spare / 2, width, height
 
 
 def _short(number: float) -> str:

@@ -352,10 +352,12 @@ def pose_skeleton(pose: dict[str, tuple[float, ...]], nose: bool = True) -> Skel
     for side, hip, shoulder in zip(("near", "far"), hips, arms_from, strict=True):
         leg = pose[f"leg_{side}"]
         if target := pose[f"ankle_{side}"]:
-            leg = (*_reach(hip, target, THIGH, SHIN), leg[2])
+            scale = pose[f"leg_{side}_scale"]
+            leg = (*_reach(hip, target, THIGH * scale[0], SHIN * scale[1]), leg[2])
         arm = pose[f"arm_{side}"]
         if target := pose[f"hand_{side}"]:
-            arm = _reach(shoulder, target, UPPER_ARM, FOREARM)
+            scale = pose[f"arm_{side}_scale"]
+            arm = _reach(shoulder, target, UPPER_ARM * scale[0], FOREARM * scale[1])
         legs[side] = _chain(hip, leg, (THIGH, SHIN, FOOT), pose[f"leg_{side}_scale"])
         arms[side] = _chain(shoulder, arm, (UPPER_ARM, FOREARM), pose[f"arm_{side}_scale"])
     return Skeleton(spine, neck, head, tip, hips, arms_from, legs, arms)  # type: ignore[arg-type]
