@@ -14,7 +14,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from blueprints.drills.demo import DRILLS
-from blueprints.drills.demonstration import demonstration_for, render_svg, still_svg
+from blueprints.drills.demonstration import demonstration_file, demonstration_for, render_svg
 from blueprints.drills.models import Drill
 from blueprints.drills.motion import (
     FOREARM,
@@ -153,7 +153,8 @@ def test_the_end_position_is_another_picture_than_the_start() -> None:
 
 def test_malformed_text_draws_nothing_rather_than_failing() -> None:
     assert demonstration_for("at = ", "flexion", "X") is None
-    assert still_svg("", "flexion", "X") is None
+    assert demonstration_file("", "flexion", "X") is None
+    assert demonstration_file(motion_text_for("cat-cow"), "flexion", "X", "sideways") is None
 
 
 # ----------------------------------------------------------------------- the site
@@ -182,13 +183,20 @@ def test_the_drill_page_plays_the_demonstration_with_its_stills_and_steps(
     assert "<animate" in animated
     assert '<button type="button" class="demo-play button-quiet" data-demo-play hidden>' in figure
     stills = figure[figure.index('<div class="demo-stills">') :]
-    assert "Open book, start position, seen from above" in stills
-    assert "Open book, end position, seen from above" in stills
-    assert "<animate" not in stills
+    # files fetched only when shown (reduced motion, print), so the page itself stays light
+    start = re.search(
+        r'<img src="([^"]+)" alt="Open book, start position, seen from above"', stills
+    )
+    end = re.search(r'<img src="([^"]+)" alt="Open book, end position, seen from above"', stills)
+    assert start and end and "<svg" not in stills
+    assert end.group(1) == start.group(1) + "&amp;at=end"
+    start_svg = seeded_client.get(start.group(1)).get_data(as_text=True)
+    end_svg = seeded_client.get(end.group(1).replace("&amp;", "&")).get_data(as_text=True)
+    assert "start position" in start_svg and "end position" in end_svg
+    assert "<animate" not in start_svg + end_svg
     assert '<a href="#drill-steps">the steps below</a>' in figure
     assert '<ol id="drill-steps">' in html
     assert "Video coming soon" not in html
-    assert '<script src="/static/js/demo.js' in html
 
 
 def test_the_coachs_own_video_replaces_the_demonstration(
@@ -239,10 +247,17 @@ def test_a_drill_without_keyframes_has_no_picture_and_says_video_coming_soon(
     assert "drill-card-picture" not in listing
 
 
-def test_the_article_drill_card_plays_it_with_the_steps_in_words(seeded_app: Flask) -> None:
+def test_the_article_drill_card_plays_it_with_the_steps_in_words(
+    seeded_app: Flask, seeded_client: FlaskClient
+) -> None:
     with seeded_app.test_request_context("/blog/x"):
         html = str(expand_drill_embeds("<p>[[drill:cat-cow]]</p>"))
-    assert '<figure class="demo" data-demo>' in html and "<animate" in html
+    assert '<figure class="demo" data-demo>' in html and "<svg" not in html  # stays light
+    moving = re.search(r'data-demo-src="([^"]+)"', html)
+    assert moving and re.search(r'<img src="/drills/cat-cow/demonstration\.svg\?v=\d+"', html)
+    figure = seeded_client.get(moving.group(1).replace("&amp;", "&"))
+    assert figure.mimetype == "image/svg+xml"
+    assert figure.get_data(as_text=True).count('begin="indefinite"') >= 3  # fetched on play
     assert "the movement in words</summary>" in html
     assert "<li>Start on hands and knees, hands under shoulders and knees under hips.</li>" in html
 

@@ -391,14 +391,25 @@ def demonstration_for(text: str, direction: str, name: str) -> Demonstration | N
     )
 
 
+FILE_POSITIONS = ("start", "end", "moving")
+
+
 @lru_cache(maxsize=128)
-def still_svg(text: str, direction: str, name: str) -> str | None:
-    """The first frame as a standalone SVG file (list cards and video posters)."""
+def demonstration_file(text: str, direction: str, name: str, at: str = "start") -> str | None:
+    """The demonstration as a standalone SVG file: the start position (list cards, video
+    posters), the end position (beside it when motion is reduced) or the moving figure (an
+    article's drill card fetches it when the reader presses play, keeping the article light)."""
     motion = _parsed(text)
-    if motion is None:
+    if motion is None or at not in FILE_POSITIONS:
         return None
-    label = f"{name}, start position, {VIEW_NAMES[motion.view]}"
-    return render_svg(motion, direction, label=label, frame=0, standalone=True)
+    what = {
+        "start": "start position",
+        "end": "end position",
+        "moving": "demonstrated by a moving figure",
+    }
+    frame = {"start": 0, "end": motion.end, "moving": None}[at]
+    label = f"{name}, {what[at]}, {VIEW_NAMES[motion.view]}"
+    return render_svg(motion, direction, label=label, frame=frame, standalone=True)
 
 
 def _parsed(text: str) -> Motion | None:

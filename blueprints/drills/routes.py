@@ -6,7 +6,7 @@ from flask import Response, abort, current_app, render_template, request, send_f
 from sqlalchemy import select
 
 from blueprints.drills import bp
-from blueprints.drills.demonstration import demonstration_for, still_svg
+from blueprints.drills.demonstration import demonstration_file, demonstration_for
 from blueprints.drills.filters import DrillFilters, direction_counts, drills_matching
 from blueprints.drills.models import DIRECTIONS, EQUIPMENT, LEVELS, Drill
 from blueprints.drills.queries import progression_neighbours, public_articles_using
@@ -57,9 +57,10 @@ def drill_demonstration(drill: Drill):  # noqa: ANN201 - Demonstration | None, f
 
 @bp.get("/<slug>/demonstration.svg")
 def demonstration_still(slug: str) -> Response:
-    """The first frame of the drill's demonstration: the card picture and the video poster."""
+    """The drill's demonstration as an SVG file: ?at=start (the default), end or moving."""
     drill = db.first_or_404(select(Drill).where(Drill.slug == slug))
-    svg = still_svg(drill.motion or "", drill.direction, drill.name)
+    at = request.args.get("at", "start")
+    svg = demonstration_file(drill.motion or "", drill.direction, drill.name, at)
     if svg is None:
         abort(404)
     response = Response(svg, mimetype="image/svg+xml")

@@ -102,6 +102,10 @@ def test_with_reduced_motion_the_start_and_end_stand_side_by_side(
     end = still_page.get_by_role("img", name=re.compile(r", end position, seen from"))
     expect(start).to_be_visible()
     expect(end).to_be_visible()
+    for picture in (start, end):
+        still_page.wait_for_function(
+            "image => image.complete && image.naturalWidth > 0", arg=picture.element_handle()
+        )
     start_box, end_box = start.bounding_box(), end.bounding_box()
     assert start_box and end_box and start_box["width"] > 150
     assert abs(start_box["y"] - end_box["y"]) < 1 and end_box["x"] > start_box["x"]  # side by side
@@ -121,9 +125,10 @@ def test_the_drill_card_in_an_article_plays_too(page: Page, live_server: LiveSer
     violations = record_csp_violations(page)
     page.goto(live_server.url + ARTICLE_WITH_DRILL)
     card = page.locator(".drill-embed").first
-    figure = card.locator(".demo-animated svg")
-    expect(figure).to_be_visible()
+    expect(card.get_by_role("img", name=re.compile(", start position, seen from"))).to_be_visible()
     card.get_by_role("button", name="Play the demonstration").click()
+    figure = card.locator(".demo-animated svg")  # fetched on the first play
+    expect(figure).to_be_visible()
     page.wait_for_timeout(200)
     first = figure.screenshot(animations="allow")
     page.wait_for_timeout(1000)
