@@ -16,17 +16,9 @@ from sqlalchemy import select
 from blueprints.drills.demo import DRILLS
 from blueprints.drills.demonstration import demonstration_file, demonstration_for, render_svg
 from blueprints.drills.models import Drill
-from blueprints.drills.motion import (
-    FOREARM,
-    SHIN,
-    THIGH,
-    UPPER_ARM,
-    MotionError,
-    parse_motion,
-    pose_skeleton,
-    sample_poses,
-)
+from blueprints.drills.motion import MotionError, parse_motion
 from blueprints.drills.motion_files import CONTENT_DRILLS, motion_text_for
+from blueprints.drills.posing import FOREARM, SHIN, THIGH, UPPER_ARM, pose_skeleton, sample_poses
 from blueprints.drills.seed import seed_drills
 from blueprints.shared.extensions import db
 from blueprints.shared.markdown import expand_drill_embeds

@@ -15,15 +15,8 @@ from functools import lru_cache
 
 from markupsafe import Markup, escape
 
-from blueprints.drills.motion import (
-    Motion,
-    MotionError,
-    Point,
-    Skeleton,
-    parse_motion,
-    pose_skeleton,
-    sample_poses,
-)
+from blueprints.drills.motion import Motion, MotionError, parse_motion
+from blueprints.drills.posing import Point, Skeleton, pose_skeleton, sample_poses
 
 COLOURS = {
     "extension": "#2f6f8f",
