@@ -191,15 +191,21 @@ def test_the_drill_page_plays_the_demonstration_with_its_stills_and_steps(
     assert "Video coming soon" not in html
 
 
+def change_drill(app: Flask, slug: str, **fields: str) -> None:
+    """Store new values on a drill, as an edit would."""
+    with app.app_context():
+        drill = db.session.scalar(select(Drill).where(Drill.slug == slug))
+        assert drill is not None
+        for name, value in fields.items():
+            setattr(drill, name, value)
+        db.session.commit()
+        db.session.remove()
+
+
 def test_the_coachs_own_video_replaces_the_demonstration(
     seeded_app: Flask, seeded_client: FlaskClient
 ) -> None:
-    with seeded_app.app_context():
-        drill = db.session.scalar(select(Drill).where(Drill.slug == "open-book"))
-        assert drill is not None
-        drill.video_url = "https://www.youtube-nocookie.com/embed/abc123"
-        db.session.commit()
-        db.session.remove()
+    change_drill(seeded_app, "open-book", video_url="https://www.youtube-nocookie.com/embed/abc123")
     html = seeded_client.get("/drills/open-book").get_data(as_text=True)
     assert 'class="demo"' not in html
     assert 'data-video-facade data-embed-src="https://www.youtube-nocookie.com/embed/abc123' in html
@@ -227,12 +233,7 @@ def test_list_cards_show_the_first_frame_served_as_an_svg_file(
 def test_a_drill_without_keyframes_has_no_picture_and_says_video_coming_soon(
     seeded_app: Flask, seeded_client: FlaskClient
 ) -> None:
-    with seeded_app.app_context():
-        drill = db.session.scalar(select(Drill).where(Drill.slug == "cat-cow"))
-        assert drill is not None
-        drill.motion = ""
-        db.session.commit()
-        db.session.remove()
+    change_drill(seeded_app, "cat-cow", motion="")
     assert seeded_client.get("/drills/cat-cow/demonstration.svg").status_code == 404
     assert "Video coming soon" in seeded_client.get("/drills/cat-cow").get_data(as_text=True)
     listing = seeded_client.get("/drills/?q=cat").get_data(as_text=True)
