@@ -356,8 +356,9 @@ def test_drill_page_teaches_the_drill(seeded_app: Flask, seeded_client: FlaskCli
         for line in text.splitlines():
             assert f"<li>{escape(line)}</li>" in html
     assert "Equipment: No equipment, Dumbbell, Kettlebell, Box" in html
-    assert 'class="video-facade video-missing"' in html  # no video yet: the poster, said so
-    assert "/static/img/posters/flexion.svg" in html
+    # no video yet: the built-in demonstration, not a "coming soon" poster
+    assert '<figure class="demo" data-demo>' in html
+    assert "Video coming soon" not in html
 
 
 def test_drill_page_with_a_video_shows_the_facade_not_the_player(

@@ -170,6 +170,7 @@ class DrillPage:
 CARD_LOADING = (
     load_only(
         Drill.id, Drill.slug, Drill.name, Drill.direction, Drill.level, Drill.summary,
+        Drill.poster_file, Drill.updated_at, Drill.has_motion,
         raiseload=True,
     ),
     selectinload(Drill.equipment),

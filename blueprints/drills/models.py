@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, func
+from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
 from blueprints.shared.clock import utcnow
 from blueprints.shared.extensions import db
@@ -60,6 +60,10 @@ class Drill(db.Model):
     poster_file: Mapped[str] = mapped_column(String(300), default="")
     captions_file: Mapped[str] = mapped_column(String(300), default="")
     duration_seconds: Mapped[int | None]
+    # The built-in demonstration: keyframes as TOML (see blueprints/drills/motion.py).
+    motion: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # Whether there is one, without loading the text (list cards show its first frame).
+    has_motion: Mapped[bool] = column_property(func.length(motion) > 0, deferred=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

@@ -6,6 +6,7 @@ from flask import Response, abort, current_app, render_template, request, send_f
 from sqlalchemy import select
 
 from blueprints.drills import bp
+from blueprints.drills.demonstration import demonstration_file, demonstration_for
 from blueprints.drills.filters import DrillFilters, direction_counts, drills_matching
 from blueprints.drills.models import DIRECTIONS, EQUIPMENT, LEVELS, Drill
 from blueprints.drills.queries import progression_neighbours, public_articles_using
@@ -46,6 +47,27 @@ def detail(slug: str) -> str:
         articles=public_articles_using(drill),
         **LABELS,
     )
+
+
+@bp.app_template_global()
+def drill_demonstration(drill: Drill):  # noqa: ANN201 - Demonstration | None, for templates
+    """The drill's built-in demonstration for a template, None when it has none."""
+    return demonstration_for(drill.motion or "", drill.direction, drill.name)
+
+
+@bp.get("/<slug>/demonstration.svg")
+def demonstration_still(slug: str) -> Response:
+    """The drill's demonstration as an SVG file: ?at=start (the default), end or moving."""
+    drill = db.first_or_404(select(Drill).where(Drill.slug == slug))
+    at = request.args.get("at", "start")
+    svg = demonstration_file(drill.motion or "", drill.direction, drill.name, at)
+    if svg is None:
+        abort(404)
+    response = Response(svg, mimetype="image/svg+xml")
+    response.cache_control.public = True
+    response.cache_control.max_age = 86400  # the address carries ?v=<last edit>
+    response.add_etag()
+    return response.make_conditional(request)
 
 
 def _uploaded(filename: str) -> Response:

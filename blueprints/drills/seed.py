@@ -45,11 +45,14 @@ def seed_drills(run: SeedRun) -> int:
     }
     for file in files:
         values = drill_values(file)
+        values["motion"] = _motion_beside(file)
         drill = existing.get(file.slug)
         if drill is None:
             drill = Drill(slug=file.slug)
             db.session.add(drill)
         elif not run.update or _matches(drill, values):
+            if not drill.motion:  # a database from before demonstrations: give it its figure
+                drill.motion = values["motion"]
             continue
         _apply(drill, values)
         written += 1
@@ -118,3 +121,9 @@ def _apply(drill: Drill, values: dict[str, Any]) -> None:
     # Keep rows whose name stays, so the (drill, name) unique index never sees a duplicate.
     kept = {item.name: item for item in drill.equipment}
     drill.equipment = [kept.get(name) or DrillEquipment(name=name) for name in values["equipment"]]
+
+
+def _motion_beside(file: ContentFile) -> str:
+    """The drill's demonstration keyframes, kept beside its file as <slug>.motion.toml."""
+    path = file.path.with_name(f"{file.slug}.motion.toml")
+    return path.read_text(encoding="utf-8") if path.is_file() else ""

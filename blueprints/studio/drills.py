@@ -7,9 +7,13 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy import func, select
 
 from blueprints.blog.models import PostDrill
+from blueprints.drills.demonstration import Demonstration, demonstration_for
 from blueprints.drills.models import DIRECTIONS, EQUIPMENT, LEVELS, Drill, DrillEquipment
+from blueprints.drills.motion import MAX_CHARS as MOTION_MAX_CHARS
+from blueprints.drills.motion import MotionError, parse_motion
 from blueprints.shared.database import serialized_write
 from blueprints.shared.extensions import db
+from blueprints.shared.htmx import render_page_or_partial
 from blueprints.studio import bp
 from blueprints.studio.editor_forms import DrillForm, uploaded
 from blueprints.studio.forms import form_status
@@ -61,9 +65,47 @@ def drills_edit(drill_id: int) -> ResponseReturnValue:
 
 
 def _render_editor(form: DrillForm, drill: Drill | None) -> ResponseReturnValue:
+    preview = _motion_preview(form.motion.data or "", form.direction.data, form.name.data or "")
     return render_template(
-        "studio/drill_form.html", form=form, drill=drill, video_mb=video_max_bytes() // 2**20
+        "studio/drill_form.html",
+        form=form,
+        drill=drill,
+        video_mb=video_max_bytes() // 2**20,
+        **preview,
     ), form_status(form)
+
+
+@bp.post("/drills/demonstration-preview")
+def drills_demonstration_preview() -> ResponseReturnValue:
+    """The demonstration re-drawn from the keyframes as the coach types, the bad line named."""
+    form = request.form
+    preview = _motion_preview(
+        form.get("motion", "")[:MOTION_MAX_CHARS],
+        form.get("direction", ""),
+        form.get("name", "")[:160],
+        form.get("steps", "")[:5000],
+    )
+    return render_page_or_partial(
+        "studio/drill_demonstration_preview.html",
+        "studio/_drill_demonstration_preview.html",
+        **preview,
+    )
+
+
+def _motion_preview(text: str, direction: str | None, name: str, steps: str = "") -> dict:
+    """What the preview shows: the demonstration, or the message naming the malformed line."""
+    about = {"name": name.strip() or "This drill", "steps": steps}
+    demo: Demonstration | None = None
+    error = None
+    if text.strip():
+        try:
+            parse_motion(text)
+        except MotionError as problem:
+            error = str(problem)
+        else:
+            colour = direction if direction in DIRECTIONS else "extension"
+            demo = demonstration_for(text, colour, about["name"])
+    return {"motion_demo": demo, "motion_error": error, "motion_drill": about}
 
 
 def _save_drill(form: DrillForm, drill_id: int | None) -> Drill | None:
@@ -113,6 +155,8 @@ def _apply_fields(form: DrillForm, drill: Drill) -> None:
     drill.mistakes = _lines(form.mistakes.data)
     drill.progression = _lines(form.progression.data)
     drill.duration_seconds = form.duration_seconds.data
+    motion = "\n".join(line.rstrip() for line in (form.motion.data or "").splitlines()).strip()
+    drill.motion = motion + "\n" if motion else ""
     # Keep rows whose name stays, so the (drill, name) unique index never sees a duplicate.
     kept = {item.name: item for item in drill.equipment}
     drill.equipment = [kept.get(name) or DrillEquipment(name=name) for name in form.equipment.data]

@@ -30,6 +30,8 @@ from wtforms.validators import (
 )
 
 from blueprints.drills.models import DIRECTIONS, EQUIPMENT, LEVELS
+from blueprints.drills.motion import MAX_CHARS as MOTION_MAX_CHARS
+from blueprints.drills.motion import MotionError, parse_motion
 from blueprints.shared.clock import coach_local_to_utc, utcnow
 from blueprints.studio.forms import MultiCheckboxField, choices
 from blueprints.studio.slugs import SLUG_PATTERN
@@ -159,6 +161,12 @@ class DrillForm(FlaskForm):
     )
     poster = FileField("Poster image (shown before the video plays)")
     remove_poster = BooleanField("Remove the poster image")
+    motion = TextAreaField(
+        "Demonstration keyframes",
+        validators=[
+            Length(max=MOTION_MAX_CHARS, message="Keep the keyframes under 20,000 characters.")
+        ],
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -172,6 +180,14 @@ class DrillForm(FlaskForm):
             raise ValidationError("Tick what the drill needs, or 'No equipment'.")
         if "none" in chosen and len(chosen) > 1:
             raise ValidationError("'No equipment' cannot go with other equipment.")
+
+    def validate_motion(self, field: TextAreaField) -> None:
+        """Empty (no demonstration) or keyframes that can be drawn; the message names the line."""
+        if (field.data or "").strip():
+            try:
+                parse_motion(field.data)
+            except MotionError as error:
+                raise ValidationError(str(error)) from error
 
     def validate_video_url(self, field: StringField) -> None:
         """Only YouTube or Vimeo, stored as the privacy-enhanced embed address."""

@@ -79,3 +79,66 @@ function stillDemonstrations(root) {
 }
 if (window.htmx) window.htmx.onLoad(stillDemonstrations);
 stillMotion.addEventListener("change", () => stillDemonstrations(document));
+
+// Drill demonstrations: the figure is SVG animated with SMIL, waiting (begin="indefinite") for
+// this button. Play starts or resumes it, Pause freezes it where it is. With reduced motion the
+// button stays hidden and the stylesheet shows the start and end positions instead.
+(() => {
+  const still = window.matchMedia("(prefers-reduced-motion: reduce)");
+
+  function wire(root) {
+    for (const button of root.querySelectorAll("[data-demo-play]")) {
+      if (button.dataset.wired) continue;
+      button.dataset.wired = "true";
+      button.hidden = still.matches;
+      button.addEventListener("click", () => toggle(button));
+    }
+  }
+
+  // An article's drill card holds a picture of the start position until the first play.
+  async function figureOf(button) {
+    const holder = button.closest("[data-demo]").querySelector(".demo-animated");
+    const src = holder.dataset.demoSrc;
+    if (!holder.querySelector("svg") && src) {
+      holder.loading ??= fetch(src).then(async (response) => {
+        if (!response.ok) return;
+        const picture = holder.querySelector("img");
+        picture.insertAdjacentHTML("afterend", await response.text());
+        picture.remove();
+        // A new SVG's clock starts with the next frame; a begin asked for before is lost.
+        await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
+      });
+      await holder.loading;
+    }
+    return holder.querySelector("svg");
+  }
+
+  async function toggle(button) {
+    const svg = await figureOf(button);
+    if (!svg) return;
+    const playing = button.dataset.state === "playing";
+    if (playing) {
+      svg.pauseAnimations();
+    } else if (button.dataset.state === "paused") {
+      svg.unpauseAnimations();
+    } else {
+      svg.unpauseAnimations();
+      for (const animation of svg.querySelectorAll("animate, animateTransform")) {
+        animation.beginElement();
+      }
+    }
+    button.dataset.state = playing ? "paused" : "playing";
+    button.textContent = playing ? "Play the demonstration" : "Pause the demonstration";
+  }
+
+  // Turning reduced motion on mid-visit stops a playing figure and hides its button.
+  still.addEventListener("change", () => {
+    for (const button of document.querySelectorAll("[data-demo-play]")) {
+      if (still.matches && button.dataset.state === "playing") toggle(button);
+      button.hidden = still.matches;
+    }
+  });
+
+  document.addEventListener("DOMContentLoaded", () => wire(document));
+  document.addEventListener("htmx:load", (event) => wire(event.target));
+})();

@@ -1,0 +1,20 @@
+"""Where the demo drills' demonstrations live: content/drills/<slug>.motion.toml."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+CONTENT_DRILLS = Path(__file__).resolve().parents[2] / "content" / "drills"
+
+
+def motion_file(slug: str) -> Path:
+    """The keyframe file of a drill, whether or not it exists."""
+    return CONTENT_DRILLS / f"{slug}.motion.toml"
+
+
+def motion_text_for(slug: str) -> str:
+    """The drill's keyframes as written beside its content file, or "" when it has none."""
+    path = motion_file(slug)
+    if "/" in slug or not path.is_file():
+        return ""
+    return path.read_text(encoding="utf-8")
