@@ -23,12 +23,20 @@ document.addEventListener("htmx:configRequest", (event) => {
   }
 });
 
-// Booking: show free times in the visitor's own time zone unless they picked one themselves.
+// Booking: show free times in the visitor's own time zone unless the server already knew it
+// (from a link, the form or the remembered cookie). Tried once per page; then the times show.
+let zoneDetectionTried = false;
 function showTimesInVisitorZone(root) {
-  const select = root.querySelector && root.querySelector("select[data-detect-zone]");
-  if (!select || select.dataset.zoneChosen === "true") return;
+  const picker = root.id === "slot-picker" ? root : root.querySelector && root.querySelector("#slot-picker");
+  if (!picker) return;
+  const reveal = () => document.documentElement.classList.remove("zone-unknown");
+  const select = picker.querySelector("select[data-detect-zone]");
   const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
-  if (!zone || zone === select.value) return;
+  if (!select || select.dataset.zoneChosen === "true" || zoneDetectionTried || !zone || zone === select.value) {
+    reveal();
+    return;
+  }
+  zoneDetectionTried = true;
   if (![...select.options].some((option) => option.value === zone)) {
     select.add(new Option(zone.replaceAll("_", " "), zone));
   }
