@@ -3,6 +3,7 @@
 // visit the server could not know it yet: mark the page so times in a guessed zone stay hidden
 // until site.js has fetched them in the right one.
 (() => {
+  document.documentElement.classList.add("js");
   if (/(?:^|;\s*)tz=/.test(document.cookie)) return;
   const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
   if (!zone) return;
