@@ -273,3 +273,18 @@ def test_manage_page_cancels_with_htmx_and_the_cut_off_still_holds(
     assert done.status_code == 200 and body.lstrip().startswith('<div id="manage-panel"')
     assert "Your consultation is cancelled" in body and "Cancelled" in body
     assert stored(mail_site, Booking)[0].status == "cancelled"
+
+
+def test_week_links_land_on_the_first_free_day_of_the_week(
+    client: FlaskClient, mail_site: Flask
+) -> None:
+    first = local_day(free_starts(mail_site)[0])
+    html = client.get("/contact/?topic=consultation&tz=America/New_York").get_data(as_text=True)
+    assert '<span id="week-previous" class="week-link-off"' in html  # nothing before this week
+    following = unescape(re.search(r'id="week-next" href="([^"]+)"', html).group(1))
+    next_week = client.get(following).get_data(as_text=True)
+    chosen = re.search(r'<a id="day-([0-9-]+)"[^>]*aria-current="date"', next_week).group(1)
+    assert date.fromisoformat(chosen) - first < timedelta(days=14)
+    assert date.fromisoformat(chosen).weekday() < 5
+    back = unescape(re.search(r'id="week-previous" href="([^"]+)"', next_week).group(1))
+    assert parse_qs(urlsplit(back).query)["day"] == [first.isoformat()]

@@ -145,8 +145,8 @@ def build_picker(
         coach_zone=coach_zone,
         horizon_days=computed.horizon_days,
         week=week,
-        previous_week=link(_first_free(previous_monday, by_day)) if monday > today else None,
-        next_week=link(_first_free(next_monday, by_day)) if next_monday <= last else None,
+        previous_week=link(_first_free(previous_monday, by_day, today)) if monday > today else None,
+        next_week=link(_first_free(next_monday, by_day, today)) if next_monday <= last else None,
         day=next((d for d in week if d.chosen), None),
         times=by_day.get(chosen_day, []) if chosen_day else [],
         any_free=bool(by_day),
@@ -175,10 +175,10 @@ def _wanted_day(
     return min(by_day) if by_day else today
 
 
-def _first_free(monday: date, by_day: dict[date, list[tuple[str, str]]]) -> date:
-    """The first day with free times in the week from `monday` (else the Monday itself)."""
+def _first_free(monday: date, by_day: dict[date, list[tuple[str, str]]], today: date) -> date:
+    """The first day with free times in the week from `monday` (else its first day from today)."""
     days = [monday + timedelta(days=n) for n in range(7)]
-    return next((day for day in days if day in by_day), monday)
+    return next((day for day in days if day in by_day), max(monday, today))
 
 
 def offered_formats() -> list[tuple[str, str]]:
