@@ -23,24 +23,31 @@ document.addEventListener("htmx:configRequest", (event) => {
   }
 });
 
-// Booking: show free times in the visitor's own time zone unless the server already knew it
-// (from a link, the form or the remembered cookie). Tried once per page; then the times show.
+// Remember the browser's time zone in a cookie the server reads, so later pages show times in
+// it from the first paint.
+const browserZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+if (browserZone && !/(?:^|;\s*)tz=/.test(document.cookie)) {
+  const secure = location.protocol === "https:" ? "; secure" : "";
+  document.cookie = `tz=${encodeURIComponent(browserZone)}; path=/; max-age=31536000; samesite=lax${secure}`;
+}
+
+// Booking: unless the server knew the visitor's zone (link, form or cookie), fetch the times in
+// the browser's own, once; the page keeps them hidden meanwhile (data-zone-default, site.css).
 let zoneDetectionTried = false;
 function showTimesInVisitorZone(root) {
   const picker = root.id === "slot-picker" ? root : root.querySelector && root.querySelector("#slot-picker");
   if (!picker) return;
-  const reveal = () => document.documentElement.classList.remove("zone-unknown");
   const select = picker.querySelector("select[data-detect-zone]");
-  const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
-  if (!select || select.dataset.zoneChosen === "true" || zoneDetectionTried || !zone || zone === select.value) {
-    reveal();
+  const known = !select || select.dataset.zoneChosen === "true" || browserZone === select.value;
+  if (known || zoneDetectionTried || !browserZone) {
+    picker.removeAttribute("data-zone-default");
     return;
   }
   zoneDetectionTried = true;
-  if (![...select.options].some((option) => option.value === zone)) {
-    select.add(new Option(zone.replaceAll("_", " "), zone));
+  if (![...select.options].some((option) => option.value === browserZone)) {
+    select.add(new Option(browserZone.replaceAll("_", " "), browserZone));
   }
-  select.value = zone;
+  select.value = browserZone;
   select.dispatchEvent(new Event("change", { bubbles: true }));
 }
 if (window.htmx) window.htmx.onLoad(showTimesInVisitorZone);
