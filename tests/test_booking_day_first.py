@@ -268,6 +268,9 @@ def test_manage_page_cancels_with_htmx_and_the_cut_off_still_holds(
             as_text=True
         )
         assert stored(mail_site, Booking)[0].status == "confirmed"
+        late = client.get(f"/contact/booking/{token}/times", headers=HTMX)
+        assert late.status_code == 409 and late.headers["HX-Retarget"] == "#manage-panel"
+        assert "Online changes close 24 hours" in late.get_data(as_text=True)
     done = client.post(f"/contact/booking/{token}/cancel", headers=HTMX)
     body = done.get_data(as_text=True)
     assert done.status_code == 200 and body.lstrip().startswith('<div id="manage-panel"')

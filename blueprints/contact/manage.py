@@ -53,8 +53,10 @@ def manage_times(token: str) -> Response:
     if not is_htmx_request():
         return redirect(url_for("contact.manage_booking", token=token, **request.args), code=303)
     problem = change_problem(booking, utcnow())
-    if problem is not None:
-        return _render_manage(booking, token, RescheduleForm(), 409, error=problem)
+    if problem is not None:  # too late now: the whole panel says why
+        response = _render_manage(booking, token, RescheduleForm(), 409, error=problem)
+        response.headers["HX-Retarget"] = "#manage-panel"
+        return response
     picker = _picker(
         booking,
         token,
