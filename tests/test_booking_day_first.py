@@ -291,3 +291,18 @@ def test_week_links_land_on_the_first_free_day_of_the_week(
     assert date.fromisoformat(chosen).weekday() < 5
     back = unescape(re.search(r'id="week-previous" href="([^"]+)"', next_week).group(1))
     assert parse_qs(urlsplit(back).query)["day"] == [first.isoformat()]
+
+
+def test_a_cached_contact_page_drops_a_time_the_moment_it_is_inside_the_notice(
+    client: FlaskClient, mail_site: Flask
+) -> None:
+    url = "/contact/?topic=consultation&tz=America/New_York"
+    first = free_starts(mail_site)[0]
+    edge = (first - timedelta(hours=12)).replace(tzinfo=UTC)  # the demo rules: 12 hours' notice
+    with time_machine.travel(edge - timedelta(seconds=30), tick=False):
+        assert f'value="{slot_value(first)}"' in client.get(url).get_data(as_text=True)
+        assert client.get(url).get_data(as_text=True).count('name="slot"') > 0  # cached copy
+    # Well inside the page cache's 60 seconds, yet the copy is not served: its time has gone.
+    with time_machine.travel(edge + timedelta(seconds=1), tick=False):
+        html = client.get(url).get_data(as_text=True)
+    assert f'value="{slot_value(first)}"' not in html
