@@ -9,6 +9,10 @@ article can appear. Each process reads the shared version at most once every
 and at once after its own process committed a change: an edit shows immediately on the worker
 that made it and within a second on the others. Visitors with a session that matters (a coach
 logged in, a flashed message waiting) always get a fresh render.
+
+A page that depends on more than its URL names it (`cached_page(vary=...)`, e.g. the zone a
+visitor's cookie remembers): copies are kept apart per value and never served across them. A
+page that goes stale with the clock before 60 seconds says when (`cache_page_until`).
 """
 
 from __future__ import annotations
