@@ -12,6 +12,7 @@ from pathlib import Path
 
 from flask import Flask
 
+from bench import contact_throughput
 from blueprints.contact.slots import free_slots, load_availability, slot_value
 from blueprints.shared.clock import utcnow
 from blueprints.shared.extensions import db
@@ -155,6 +156,7 @@ def main() -> None:
         finally:
             shutdown_app(app)
         bench_outbox(workdir)
+    contact_throughput.main()
 
 
 if __name__ == "__main__":

@@ -24,8 +24,15 @@ class LoadResult:
         return self.requests / self.seconds if self.seconds else 0.0
 
 
-def hammer(url: str, clients: int, seconds: float, max_requests: int = 200_000) -> LoadResult:
+def hammer(
+    url: str,
+    clients: int,
+    seconds: float,
+    max_requests: int = 200_000,
+    headers: dict[str, str] | None = None,
+) -> LoadResult:
     """GET `url` from `clients` threads for `seconds` (or `max_requests` in all)."""
+    sent_headers = {"Accept-Encoding": "gzip", **(headers or {})}
     parts = urlsplit(url)
     path = parts.path + (f"?{parts.query}" if parts.query else "")
     result = LoadResult()
@@ -39,7 +46,7 @@ def hammer(url: str, clients: int, seconds: float, max_requests: int = 200_000) 
                     return
             connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
             try:
-                connection.request("GET", path, headers={"Accept-Encoding": "gzip"})
+                connection.request("GET", path, headers=sent_headers)
                 response = connection.getresponse()
                 response.read()
                 with lock:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import threading
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from html import unescape
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from flask import Flask
@@ -235,14 +236,26 @@ def test_the_signed_link_shows_the_booking_with_ways_to_change_it(
 def test_the_booking_page_refreshes_its_times_in_another_zone_for_htmx(
     site: Flask, web: FlaskClient
 ) -> None:
-    _, token = insert_booking(site, free_starts(site)[0])
-    response = web.get(f"/contact/booking/{token}?tz=Asia/Tokyo", headers=HTMX)
+    own = free_starts(site)[0]
+    _, token = insert_booking(site, own)
+    tokyo = ZoneInfo("Asia/Tokyo")
+    day = own.replace(tzinfo=UTC).astimezone(tokyo).date()
+    response = web.get(
+        f"/contact/booking/{token}/times?tz=Asia/Tokyo&day={day.isoformat()}", headers=HTMX
+    )
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and "HX-Request" in response.headers["Vary"]
     assert html.lstrip().startswith('<div id="slot-picker"') and "<html" not in html
     assert "Times are shown in <strong>Asia/Tokyo</strong> time" in html
-    # every free time, plus the booking's own (it does not block itself)
-    assert html.count('name="slot"') == len(free_starts(site)) + 1
+    assert response.headers["HX-Push-Url"] == (
+        f"/contact/booking/{token}?tz=Asia%2FTokyo&day={day.isoformat()}"
+    )
+    # that day's free times, plus the booking's own (it does not block itself)
+    same_day = [
+        s for s in free_starts(site) if s.replace(tzinfo=UTC).astimezone(tokyo).date() == day
+    ]
+    assert html.count('name="slot"') == len(same_day) + 1
+    assert f'value="{own:%Y-%m-%dT%H:%MZ}"' in html
 
 
 @pytest.mark.parametrize("tamper", ["flip", "other-purpose", "gone"])

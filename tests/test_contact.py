@@ -47,7 +47,15 @@ def test_article_link_prefills_topic_and_context_and_shows_slots(
     assert f'name="context" type="hidden" value="article:{slug}"' in html
     assert f"the article \u201c{title}\u201d" in unescape(html)
     assert "Maya Lindqvist works on Europe/London time" in html
-    assert html.count('name="slot"') == len(free_starts(site)) > 0
+    # Day first: the first free day is chosen and only its times are listed.
+    starts = free_starts(site)
+    london = ZoneInfo("Europe/London")
+    first_day = starts[0].replace(tzinfo=UTC).astimezone(london).date()
+    on_first_day = [
+        s for s in starts if s.replace(tzinfo=UTC).astimezone(london).date() == first_day
+    ]
+    assert html.count('name="slot"') == len(on_first_day) > 0
+    assert f'id="day-{first_day.isoformat()}"' in html and 'aria-current="date"' in html
     assert "Numbness, tingling or weakness in one or both legs" in html
 
 

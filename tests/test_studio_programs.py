@@ -195,6 +195,15 @@ def test_cancelling_a_place_promotes_the_first_person_waiting_and_emails_them(
     assert "program-cancelled-coach" not in kinds  # the coach did it herself
     [promotion] = smtp_server.recorder.to("cleo@example.com")
     assert "place opened up" in promotion.message["Subject"]
+    # The person whose place it was is told, in plain text and HTML, once.
+    [told] = smtp_server.recorder.to("ana@example.com")[-1:]
+    assert told.message["Subject"] == "Your place on Strong Spine Basics has been cancelled"
+    plain = told.message.get_body(("plain",)).get_content()
+    html = told.message.get_body(("html",)).get_content()
+    assert "I have had to cancel your place on Strong Spine Basics" in plain
+    assert "/programs/strong-spine-basics" in plain and "/programs/strong-spine-basics" in html
+    assert "<h1" in html and "has been cancelled" in html
+    assert kinds.count("program-cancelled-by-coach") == 1
     again = coach.post(f"/studio/programs/signups/{ana}/cancel")
     assert again.status_code == 409
 

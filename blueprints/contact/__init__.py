@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from flask import Blueprint, Flask
 
+from blueprints.shared.pagecache import register_content_tables
+
 bp = Blueprint("contact", __name__)
 
 
@@ -17,5 +19,7 @@ def init_app(app: Flask) -> None:
     from blueprints.contact.seed import init_seed
 
     app.register_blueprint(bp, url_prefix="/contact")
+    # The free times on the (cached) contact page change with any of these.
+    register_content_tables(app, "booking", "weekly_hours", "day_off", "availability_settings")
     app.cli.add_command(send_reminders_command)
     init_seed(app)

@@ -17,6 +17,7 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from blueprints.contact.calendar_links import calendar_links
 from blueprints.contact.invites import Method, invite_attachment
 from blueprints.contact.links import describe_context, manage_url
 from blueprints.contact.models import (
@@ -306,6 +307,7 @@ def _queue_booking_emails(
         "format_label": FORMATS.get(booking.format, booking.format),
         "location": location,
         "manage_url": link,
+        "calendar": calendar_links(booking, link, location) if change != "cancelled" else None,
         "cutoff_hours": settings().cancel_cutoff_hours,
         "pain_duration_label": PAIN_DURATIONS.get(booking.pain_duration, ""),
         "came_from": describe_context(enquiry.context) or enquiry.context,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import Response, abort, current_app, flash, redirect, request, url_for
 
 from blueprints.contact import bp
@@ -16,13 +18,15 @@ from blueprints.contact.bookings import (
 from blueprints.contact.forms import CancelForm, RescheduleForm
 from blueprints.contact.links import booking_for_token
 from blueprints.contact.models import FORMATS, Booking
-from blueprints.contact.picker import build_picker
+from blueprints.contact.picker import SlotPicker, build_picker, parse_day, visitor_zone
+from blueprints.contact.routes import picker_fragment
 from blueprints.contact.slots import describe_time, parse_slot_value
 from blueprints.shared.clock import utcnow
-from blueprints.shared.htmx import render_page_or_partial
+from blueprints.shared.htmx import is_htmx_request, render_page_or_partial
 from blueprints.shared.security import no_store
 from blueprints.shared.signing import InvalidLink
 
+CANCELLED = "Your consultation is cancelled. A cancellation for your calendar is on its way."
 BAD_LINK = (
     "This booking link is not valid. Please open the link from your confirmation email, "
     "copied in full, or write to the coach."
@@ -34,7 +38,34 @@ BAD_LINK = (
 def manage_booking(token: str) -> Response:
     """The booking, and (before the cut-off) ways to cancel or move it."""
     booking = _booking_or_400(token)
-    return _render_manage(booking, token, RescheduleForm(), 200, zone=request.args.get("tz"))
+    return _render_manage(
+        booking,
+        token,
+        RescheduleForm(),
+        200,
+        zone=visitor_zone(request.args.get("tz")),
+        day=parse_day(request.args.get("day")),
+    )
+
+
+@bp.get("/booking/<token>/times")
+def manage_times(token: str) -> Response:
+    """The picker alone for htmx (another day, week or zone); others get the whole page."""
+    booking = _booking_or_400(token)
+    if not is_htmx_request():
+        return redirect(url_for("contact.manage_booking", token=token, **request.args), code=303)
+    problem = change_problem(booking, utcnow())
+    if problem is not None:  # too late now: the whole panel says why
+        response = _render_manage(booking, token, RescheduleForm(), 409, error=problem)
+        response.headers["HX-Retarget"] = "#manage-panel"
+        return response
+    picker = _picker(
+        booking,
+        token,
+        visitor_zone(request.args.get("tz")) or booking.visitor_timezone,
+        parse_day(request.args.get("day")),
+    )
+    return picker_fragment(picker)
 
 
 @bp.post("/booking/<token>/cancel")
@@ -48,8 +79,7 @@ def cancel(token: str) -> Response:
         cancel_booking(booking)
     except ChangeRefused as refused:
         return _render_manage(booking, token, RescheduleForm(), 409, error=refused.message)
-    flash("Your consultation is cancelled. A cancellation for your calendar is on its way.")
-    return redirect(url_for("contact.manage_booking", token=token), code=303)
+    return _changed(booking, token, CANCELLED)
 
 
 @bp.post("/booking/<token>/reschedule")
@@ -69,8 +99,37 @@ def reschedule(token: str) -> Response:
     except SlotUnavailable as unavailable:
         return _render_manage(booking, token, form, 422, slot_error=unavailable.message)
     when = describe_time(booking.starts_at, booking.visitor_timezone)
-    flash(f"Moved. Your consultation is now {when}. An updated invite is on its way.")
+    return _changed(
+        booking, token, f"Moved. Your consultation is now {when}. An updated invite is on its way."
+    )
+
+
+def _changed(booking: Booking, token: str, message: str) -> Response:
+    """htmx: the updated booking with the news in place; otherwise POST/redirect/GET."""
+    if is_htmx_request():
+        return _render_manage(booking, token, RescheduleForm(), 200, news=message)
+    flash(message)
     return redirect(url_for("contact.manage_booking", token=token), code=303)
+
+
+def _picker(
+    booking: Booking,
+    token: str,
+    zone: str | None,
+    day: date | None,
+    selected: str = "",
+    error: str | None = None,
+) -> SlotPicker:
+    """The free times to move to: this booking's own slot counts as free."""
+    return build_picker(
+        zone,
+        url_for("contact.manage_booking", token=token),
+        url_for("contact.manage_times", token=token),
+        day=day,
+        selected=selected,
+        error=error,
+        ignore_booking_id=booking.id,
+    )
 
 
 def _booking_or_400(token: str) -> Booking:
@@ -87,23 +146,27 @@ def _render_manage(
     status: int,
     *,
     zone: str | None = None,
+    day: date | None = None,
     error: str | None = None,
     slot_error: str | None = None,
+    news: str | None = None,
 ) -> Response:
     problem = change_problem(booking, utcnow())
     picker = None
     if problem is None:
-        picker = build_picker(
-            zone or form.timezone.data or booking.visitor_timezone,
-            url_for("contact.manage_booking", token=token),
+        picker = _picker(
+            booking,
+            token,
+            zone or visitor_zone(form.timezone.data) or booking.visitor_timezone,
+            day,
             selected=(form.slot.data or "") if slot_error is None else "",
             error=slot_error or (form.slot.errors[0] if form.slot.errors else None),
-            ignore_booking_id=booking.id,
         )
     return render_page_or_partial(
         "contact/manage.html",
-        "contact/_slots.html",
+        "contact/_manage.html",
         status,
+        news=news,
         booking=booking,
         token=token,
         form=form,

@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import UTC, date
 from typing import Any
 
-from flask import Response, current_app, redirect, render_template, request, session, url_for
+from flask import (
+    Response,
+    current_app,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from sqlalchemy import select
 
 from blueprints.contact import bp
@@ -17,27 +27,77 @@ from blueprints.contact.bookings import (
     record_enquiry,
 )
 from blueprints.contact.forms import ContactForm, as_choices, clean_context
+from blueprints.contact.freetimes import free_times
 from blueprints.contact.links import describe_context, manage_token
 from blueprints.contact.models import RED_FLAGS, TOPICS, Booking, Enquiry
-from blueprints.contact.picker import build_picker, offered_formats
+from blueprints.contact.picker import (
+    ZONE_COOKIE,
+    SlotPicker,
+    build_picker,
+    offered_formats,
+    parse_day,
+    remember_zone,
+    visitor_zone,
+)
 from blueprints.contact.slots import describe_time, parse_slot_value, settings
 from blueprints.shared.extensions import db
 from blueprints.shared.htmx import is_htmx_request, render_page_or_partial
+from blueprints.shared.pagecache import cache_page_until, cached_page
 from blueprints.shared.ratelimit import allow
 
 RATE_WINDOW_SECONDS = 3600
 
 
+def _remembered_zone() -> str:
+    """The part of the cache key a visitor's cookie decides: their remembered zone, if valid."""
+    zone = request.cookies.get(ZONE_COOKIE)
+    return zone if visitor_zone(zone) == zone else ""
+
+
+@bp.after_request
+def _remember_zone(response: Response) -> Response:
+    """A zone named in a link (the zone picker) is remembered for the visitor's next visit."""
+    if request.method == "GET":
+        remember_zone(response, request.args.get("tz"))
+    return response
+
+
 @bp.get("/")
+@cached_page(vary=_remembered_zone)
 def index() -> Response:
-    """The form, prefilled from ?topic= and ?context=; htmx gets the booking section only."""
+    """The form, prefilled from the query (topic, context, tz, day); htmx gets the booking part."""
     topic = request.args.get("topic", "")
     form = ContactForm(
         topic=topic if topic in TOPICS else "other",
         context=clean_context(request.args.get("context")),
     )
     form.prime_spam_guard()
-    return _render_form(form, 200, zone=request.args.get("tz"), partial="contact/_booking.html")
+    return _render_form(
+        form,
+        200,
+        zone=visitor_zone(request.args.get("tz")),
+        day=parse_day(request.args.get("day")),
+        partial="contact/_booking.html",
+    )
+
+
+@bp.get("/times")
+def times() -> Response:
+    """The picker alone, for htmx (a day, a week or a zone chosen); others get the whole page."""
+    if not is_htmx_request():
+        return redirect(url_for("contact.index", **request.args), code=303)
+    context = clean_context(request.args.get("context"))
+    picker = _contact_picker(
+        visitor_zone(request.args.get("tz")), context, parse_day(request.args.get("day"))
+    )
+    return picker_fragment(picker)
+
+
+def picker_fragment(picker: SlotPicker) -> Response:
+    """The picker and its spoken count for htmx, pushing the page's own URL to the history."""
+    response = make_response(render_template("contact/_slots.html", picker=picker, oob=True))
+    response.headers["HX-Push-Url"] = picker.here.page
+    return response
 
 
 @bp.post("/")
@@ -111,11 +171,34 @@ def _rate_limited_message() -> str:
     )
 
 
+def _contact_picker(
+    zone: str | None,
+    context: str,
+    day: date | None,
+    selected: str = "",
+    error: str | None = None,
+) -> SlotPicker:
+    picker = build_picker(
+        zone,
+        url_for("contact.index"),
+        url_for("contact.times"),
+        carry={"topic": "consultation", "context": context},
+        day=day,
+        selected=selected,
+        error=error,
+    )
+    # A cached copy of this page is stale once the clock changes the free times.
+    valid_until = free_times().valid_until.replace(tzinfo=UTC)
+    cache_page_until(valid_until.timestamp())
+    return picker
+
+
 def _render_form(
     form: ContactForm,
     status: int,
     *,
     zone: str | None = None,
+    day: date | None = None,
     partial: str = "contact/_form.html",
     form_error: str | None = None,
     slot_error: str | None = None,
@@ -123,13 +206,15 @@ def _render_form(
 ) -> Response:
     form.format.choices = as_choices(offered_formats())
     context = clean_context(form.context.data)
-    picker = build_picker(
-        zone or form.timezone.data,
-        url_for("contact.index"),
-        carry={"topic": "consultation", "context": context},
-        selected=(form.slot.data or "") if keep_slot else "",
-        error=slot_error or (form.slot.errors[0] if form.slot.errors else None),
-    )
+    picker = None
+    if form.is_consultation():
+        picker = _contact_picker(
+            zone or visitor_zone(form.timezone.data),
+            context,
+            day,
+            selected=(form.slot.data or "") if keep_slot else "",
+            error=slot_error or (form.slot.errors[0] if form.slot.errors else None),
+        )
     return render_page_or_partial(
         "contact/index.html",
         partial,

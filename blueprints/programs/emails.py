@@ -6,6 +6,7 @@ from flask import current_app
 
 from blueprints.programs.models import Program, Signup
 from blueprints.shared.outbox import queue_email
+from blueprints.shared.urls import absolute_url
 
 
 def queue_signup_emails(program: Program, signup: Signup, cancel_url: str) -> None:
@@ -73,4 +74,21 @@ def queue_cancellation_notice(
         signup=cancelled,
         promoted=promoted,
         was_waitlisted=was_waitlisted,
+    )
+
+
+def queue_cancelled_by_coach(program: Program, signup: Signup, *, was_waitlisted: bool) -> None:
+    """Tell the person that the coach cancelled their place (or waitlist entry)."""
+    config = current_app.config
+    what = "waitlist place" if was_waitlisted else "place"
+    queue_email(
+        "program-cancelled-by-coach",
+        signup.email,
+        f"Your {what} on {program.title} has been cancelled",
+        "signup_cancelled_by_coach",
+        reply_to=config["COACH_EMAIL"],
+        program=program,
+        signup=signup,
+        what=what,
+        signup_again_url=absolute_url("programs.detail", slug=program.slug),
     )

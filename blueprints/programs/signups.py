@@ -146,11 +146,14 @@ def _sign_up_locked(session: Session, program_id: int, details: SignupDetails) -
     return SignupOutcome(signup.status, signup)  # type: ignore[arg-type]
 
 
-def cancel_signup(signup: Signup, *, notify_coach: bool = True) -> Signup | None:
+def cancel_signup(
+    signup: Signup, *, notify_coach: bool = True, by_coach: bool = False
+) -> Signup | None:
     """Cancel a place or waitlist entry; returns the person promoted into the freed place, if any.
 
     Safe to call twice: a signup that is already cancelled changes nothing and promotes no one.
-    The promoted person is emailed once, in the same transaction.
+    The promoted person is emailed once, in the same transaction; so is the person whose place
+    the coach cancelled (`by_coach`), who did not ask for it.
     """
     program_id, signup_id = signup.program_id, signup.id
     with serialized_write(lock_name(program_id)) as session:
@@ -165,6 +168,8 @@ def cancel_signup(signup: Signup, *, notify_coach: bool = True) -> Signup | None
         if vacated is not None:
             _close_waitlist_gap(session, program_id, vacated)
         program = current.program
+        if by_coach:
+            emails.queue_cancelled_by_coach(program, current, was_waitlisted=vacated is not None)
         promoted = _promote_into_free_places(session, program)
         if notify_coach:
             emails.queue_cancellation_notice(

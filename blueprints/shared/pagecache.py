@@ -9,6 +9,10 @@ most once every `PAGE_CACHE_VERSION_SECONDS` (default 1 s; that read was a third
 cached page), and at once after its own process committed a change: an edit shows immediately on
 the worker that made it and within a second on the others. Visitors with a session that matters
 (a coach logged in, a flashed message waiting) always get a fresh render.
+
+A page that depends on more than its URL names it (`cached_page(vary=...)`, e.g. the zone a
+visitor's cookie remembers): copies are kept apart per value and never served across them. A
+page that goes stale with the clock before 60 seconds says when (`cache_page_until`).
 """
 
 from __future__ import annotations
@@ -60,6 +64,7 @@ class _Entry:
     stored_at: float
     body: str
     headers: list[tuple[str, str]]
+    expires_at: float | None = None  # sooner than MAX_AGE_SECONDS when the view said so
 
 
 class _PageStore:
@@ -87,8 +92,16 @@ def _store() -> _PageStore:
     return current_app.extensions.setdefault("page_cache", _PageStore())  # type: ignore[no-any-return]
 
 
-def cached_page(view: Callable[..., Any]) -> Callable[..., Any]:
-    """Serve this GET view from the page cache when the visitor's session allows it."""
+def cached_page(
+    view: Callable[..., Any] | None = None, *, vary: Callable[[], str] | None = None
+) -> Any:
+    """Serve this GET view from the page cache when the visitor's session allows it.
+
+    `vary` names what else, besides the URL, the page depends on (e.g. a remembered time zone
+    read from a cookie): pages are cached apart for each of its values, never across them.
+    """
+    if view is None:
+        return lambda function: cached_page(function, vary=vary)
 
     @wraps(view)
     def wrapper(*args: Any, **kwargs: Any) -> Response:
@@ -97,7 +110,7 @@ def cached_page(view: Callable[..., Any]) -> Callable[..., Any]:
         version = _recent_version()
         if version is None:  # no version row: nothing could tell us of edits
             return make_response(view(*args, **kwargs))
-        key = request.full_path
+        key = request.full_path if vary is None else f"{request.full_path}\n{vary()}"
         entry = _store().get(key)
         if entry is None or entry.version != version or _expired(entry):
             entry = _render_for_cache(view, args, kwargs, version)
@@ -138,8 +151,18 @@ def _cacheable_request() -> bool:
     )
 
 
+def cache_page_until(moment: float) -> None:
+    """While rendering for the cache: this page goes stale at `moment` (epoch seconds)."""
+    if rendering_for_cache():
+        earlier = g.get("_page_cache_expires_at")
+        g._page_cache_expires_at = moment if earlier is None else min(earlier, moment)
+
+
 def _expired(entry: _Entry) -> bool:
-    return timestamp() - entry.stored_at > MAX_AGE_SECONDS
+    now = timestamp()
+    return now - entry.stored_at > MAX_AGE_SECONDS or (
+        entry.expires_at is not None and now >= entry.expires_at
+    )
 
 
 def _render_for_cache(
@@ -152,10 +175,11 @@ def _render_for_cache(
     finally:
         g.pop("csrf_token", None)
         g.pop("_rendering_for_cache", None)
+        expires_at = g.pop("_page_cache_expires_at", None)
     if response.status_code != 200 or response.mimetype != "text/html":
         return None
     headers = [(k, v) for k, v in response.headers.items() if k.lower() != "content-length"]
-    return _Entry(version, timestamp(), response.get_data(as_text=True), headers)
+    return _Entry(version, timestamp(), response.get_data(as_text=True), headers, expires_at)
 
 
 def _personalised(entry: _Entry) -> Response:

@@ -176,8 +176,9 @@ def programs_cancel_signup(signup_id: int) -> ResponseReturnValue:
     if signup.status == "cancelled":
         abort(409, description="This place was already cancelled.")
     name, program_id = signup.name, signup.program_id
-    promoted = cancel_signup(signup, notify_coach=False)  # the coach did it; no note to herself
-    message = f"Cancelled the place of {name}."
+    # The coach did it: no note to herself, but the person is told.
+    promoted = cancel_signup(signup, notify_coach=False, by_coach=True)
+    message = f"Cancelled the place of {name}; they have been emailed."
     if promoted is not None:
         message += f" {promoted.name} moved up from the waiting list and has been emailed."
     flash(message, "success")

@@ -23,16 +23,31 @@ document.addEventListener("htmx:configRequest", (event) => {
   }
 });
 
-// Booking: show free times in the visitor's own time zone unless they picked one themselves.
+// Remember the browser's time zone in a cookie the server reads, so later pages show times in
+// it from the first paint.
+const browserZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+if (browserZone && !/(?:^|;\s*)tz=/.test(document.cookie)) {
+  const secure = location.protocol === "https:" ? "; secure" : "";
+  document.cookie = `tz=${encodeURIComponent(browserZone)}; path=/; max-age=31536000; samesite=lax${secure}`;
+}
+
+// Booking: unless the server knew the visitor's zone (link, form or cookie), fetch the times in
+// the browser's own, once; the page keeps them hidden meanwhile (data-zone-default, site.css).
+let zoneDetectionTried = false;
 function showTimesInVisitorZone(root) {
-  const select = root.querySelector && root.querySelector("select[data-detect-zone]");
-  if (!select || select.dataset.zoneChosen === "true") return;
-  const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
-  if (!zone || zone === select.value) return;
-  if (![...select.options].some((option) => option.value === zone)) {
-    select.add(new Option(zone.replaceAll("_", " "), zone));
+  const picker = root.id === "slot-picker" ? root : root.querySelector && root.querySelector("#slot-picker");
+  if (!picker) return;
+  const select = picker.querySelector("select[data-detect-zone]");
+  const known = !select || select.dataset.zoneChosen === "true" || browserZone === select.value;
+  if (known || zoneDetectionTried || !browserZone) {
+    picker.removeAttribute("data-zone-default");
+    return;
   }
-  select.value = zone;
+  zoneDetectionTried = true;
+  if (![...select.options].some((option) => option.value === browserZone)) {
+    select.add(new Option(browserZone.replaceAll("_", " "), browserZone));
+  }
+  select.value = browserZone;
   select.dispatchEvent(new Event("change", { bubbles: true }));
 }
 if (window.htmx) window.htmx.onLoad(showTimesInVisitorZone);
