@@ -29,6 +29,8 @@ class OutboxMessage(db.Model):
     body_html: Mapped[str | None] = mapped_column(Text)
     # [{"filename": ..., "content_type": ..., "content": str}]
     attachments: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    # Extra headers ({"List-Unsubscribe": ...}), or NULL.
+    headers: Mapped[dict[str, str] | None] = mapped_column(JSON)
     # The person this email is about, so erasing them finds it even when it went to the coach.
     subject_email: Mapped[str | None] = mapped_column(String(320), index=True)
     status: Mapped[str] = mapped_column(String(10), default="pending")

@@ -55,6 +55,7 @@ def queue_email(
     reply_to: str | None = None,
     about: str | None = None,
     attachments: list[dict[str, str]] | None = None,
+    headers: dict[str, str] | None = None,
     **context: Any,
 ) -> OutboxMessage:
     """Add an email to the current transaction; it is sent only if that transaction commits.
@@ -62,7 +63,10 @@ def queue_email(
     `template` names `templates/email/<template>.txt` (required) and `.html` (optional: without
     it the text is laid out in the shared HTML layout, so every email has both parts).
     `about` is the address of the person the email concerns, for erasure.
+    `headers` are extra headers (List-Unsubscribe...); a value with a line break is refused.
     """
+    if headers and any(set(f"{k}{v}") & {"\r", "\n"} for k, v in headers.items()):
+        raise ValueError("a header contains a line break")
     message = OutboxMessage(
         kind=kind,
         to_addr=_checked_address(to),
@@ -72,6 +76,7 @@ def queue_email(
         body_html=_render_optional(f"email/{template}.html", {"subject": subject, **context})
         or html_from_text(text, subject),
         attachments=attachments or [],
+        headers=headers or None,
         subject_email=(about or to).lower(),
         message_id=f"<{uuid.uuid4().hex}@{mail_domain()}>",
         status="pending",
@@ -241,6 +246,7 @@ def _compose(row: OutboxMessage) -> Message:
             for item in row.attachments or []
         ],
     )
+    message.extra_headers = dict(row.headers or {})
     message.msgId = row.message_id  # stable across retries, so a duplicate is recognisable
     return message
 
