@@ -18,6 +18,7 @@ def init_app(app: Flask) -> None:
         erase,
         exports,
         inbox,
+        newsletter,
         outbox,
         programs,
         uploads,

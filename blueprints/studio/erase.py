@@ -11,6 +11,7 @@ from sqlalchemy import ColumnElement, delete, func, or_, select
 
 from blueprints.blog.models import Comment
 from blueprints.contact.models import Booking, Enquiry
+from blueprints.newsletter.models import Subscriber
 from blueprints.programs.models import Signup
 from blueprints.programs.signups import fill_free_places
 from blueprints.shared.database import serialized_write
@@ -33,6 +34,8 @@ def _conditions(email: str) -> dict[str, tuple[type, ColumnElement[bool]]]:
         "enquiries": (Enquiry, _is(Enquiry.email, email)),
         "signups": (Signup, _is(Signup.email, email)),
         "comments": (Comment, _is(Comment.email, email)),
+        # Their delivery rows go with it (ON DELETE CASCADE); queued copies are in "emails".
+        "newsletter subscriptions": (Subscriber, _is(Subscriber.email, email)),
         "emails": (
             OutboxMessage,
             or_(_is(OutboxMessage.subject_email, email), _is(OutboxMessage.to_addr, email)),
