@@ -15,6 +15,7 @@ BENCHMARKS = [
     "bench.throughput",
     "bench.page_weight",
     "bench.load_enquiries",
+    "bench.newsletter",
 ]
 
 

@@ -33,7 +33,9 @@ from blueprints.shared.urls import absolute_url
 
 log = logging.getLogger(__name__)
 
-BATCH_SIZE = 200
+# Each batch holds the write lock while its emails are rendered: small enough that other writers
+# (a comment, a booking, the outbox's claims) wait a fraction of a second at most.
+BATCH_SIZE = 50
 POLL_SECONDS = 30.0
 
 
@@ -82,12 +84,13 @@ def queue_next_batch(send_id: int, batch_size: int = BATCH_SIZE) -> int:
         if send.started_at is None:
             send.status, send.started_at = "queuing", utcnow()
         recipients = _subscribers_still_missing(send_id, batch_size)
+        article_url = absolute_url("blog.article", slug=post.slug)
         for subscriber in recipients:
             session.add(
                 NewsletterDelivery(
                     send_id=send_id,
                     subscriber_id=subscriber.id,
-                    outbox_message=_queue_copy(post, send.subject, subscriber),
+                    outbox_message=_queue_copy(post, article_url, send.subject, subscriber),
                 )
             )
         send.queued_count += len(recipients)
@@ -108,7 +111,9 @@ def _subscribers_still_missing(send_id: int, limit: int) -> Sequence[Subscriber]
     ).all()
 
 
-def _queue_copy(post: Post, subject: str, subscriber: Subscriber) -> OutboxMessage:
+def _queue_copy(
+    post: Post, article_url: str, subject: str, subscriber: Subscriber
+) -> OutboxMessage:
     leave_url = unsubscribe_url(subscriber.key)
     mailto = f"mailto:{current_app.config['COACH_EMAIL']}?subject=unsubscribe"
     return queue_email(
@@ -121,7 +126,7 @@ def _queue_copy(post: Post, subject: str, subscriber: Subscriber) -> OutboxMessa
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         },
         post=post,
-        article_url=absolute_url("blog.article", slug=post.slug),
+        article_url=article_url,
         unsubscribe_url=leave_url,
     )
 
