@@ -18,12 +18,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from flask import Flask, current_app
-from sqlalchemy import exists, func, select
+from sqlalchemy import delete, exists, func, select
 
 from blueprints.blog.models import Post
 from blueprints.blog.queries import is_public
 from blueprints.newsletter.models import NewsletterDelivery, NewsletterSend, Subscriber
-from blueprints.newsletter.subscriptions import unsubscribe_url
+from blueprints.newsletter.subscriptions import NEWSLETTER_LOCK, unsubscribe_url
 from blueprints.shared.clock import utcnow
 from blueprints.shared.database import serialized_write
 from blueprints.shared.extensions import db
@@ -56,8 +56,12 @@ def set_send_wanted(post: Post, wanted: bool) -> None:
     elif existing is not None and existing.status == "waiting":
         if wanted:
             existing.subject = post.title
-        else:
-            db.session.delete(existing)
+        else:  # conditional: a batch that started it meanwhile wins (PostgreSQL re-checks)
+            db.session.execute(
+                delete(NewsletterSend).where(
+                    NewsletterSend.id == existing.id, NewsletterSend.started_at.is_(None)
+                )
+            )
 
 
 def due_send_ids() -> list[int]:
@@ -74,7 +78,7 @@ def due_send_ids() -> list[int]:
 
 def queue_next_batch(send_id: int, batch_size: int = BATCH_SIZE) -> int:
     """Queue one batch of this send (one transaction); returns how many emails it queued."""
-    with serialized_write("newsletter-send") as session:
+    with serialized_write(NEWSLETTER_LOCK) as session:
         send = session.get(NewsletterSend, send_id)
         if send is None or send.status == "done":
             return 0

@@ -30,6 +30,9 @@ SUBSCRIBES_PER_ADDRESS = 3
 SUBSCRIBE_WINDOW_SECONDS = 3600
 CONFIRM_PURPOSE = "newsletter-confirm"
 UNSUBSCRIBE_PURPOSE = "newsletter-unsubscribe"
+# One lock for every newsletter write: an unsubscribe can never fall between a batch reading
+# "confirmed" and queueing that address's copy (PostgreSQL's advisory locks are per name).
+NEWSLETTER_LOCK = "newsletter"
 
 
 def subscribe_allowed(email: str) -> bool:
@@ -48,7 +51,7 @@ def request_subscription(email: str) -> None:
 
     The visitor sees the same answer either way, so the form tells nobody who is subscribed.
     """
-    with serialized_write("newsletter-subscriber") as session:
+    with serialized_write(NEWSLETTER_LOCK) as session:
         subscriber = session.scalar(select(Subscriber).where(Subscriber.email == email))
         if subscriber is None:
             subscriber = Subscriber(email=email, key=secrets.token_urlsafe(24), status="pending")
@@ -83,7 +86,7 @@ def subscriber_from_link(purpose: str, token: str) -> Subscriber:
 def confirm(token: str) -> Subscriber:
     """Confirm the address the link was sent to (a second click changes nothing)."""
     subscriber_id = subscriber_from_link(CONFIRM_PURPOSE, token).id
-    with serialized_write("newsletter-subscriber") as session:
+    with serialized_write(NEWSLETTER_LOCK) as session:
         subscriber = session.get(Subscriber, subscriber_id)
         if subscriber is None:
             raise InvalidLink("This link is no longer valid.")
@@ -97,7 +100,7 @@ def confirm(token: str) -> Subscriber:
 def unsubscribe(token: str) -> Subscriber:
     """No further newsletter for this address, at once: its queued copies are withdrawn too."""
     subscriber_id = subscriber_from_link(UNSUBSCRIBE_PURPOSE, token).id
-    with serialized_write("newsletter-subscriber") as session:
+    with serialized_write(NEWSLETTER_LOCK) as session:
         subscriber = session.get(Subscriber, subscriber_id)
         if subscriber is None:
             raise InvalidLink("This link is no longer valid.")
@@ -126,7 +129,7 @@ def withdraw_queued_newsletters(subscriber_id: int) -> None:
 
 def remove_subscriber(subscriber_id: int) -> str | None:
     """Delete a subscriber and their queued newsletters (the studio's remove); their email."""
-    with serialized_write("newsletter-subscriber") as session:
+    with serialized_write(NEWSLETTER_LOCK) as session:
         subscriber = session.get(Subscriber, subscriber_id)
         if subscriber is None:
             return None
@@ -139,7 +142,7 @@ def remove_subscriber(subscriber_id: int) -> str | None:
 def forget_unconfirmed() -> int:
     """Delete addresses never confirmed within CONFIRM_DAYS of the last confirmation email."""
     cutoff = utcnow() - timedelta(days=CONFIRM_DAYS)
-    with serialized_write("newsletter-subscriber") as session:
+    with serialized_write(NEWSLETTER_LOCK) as session:
         result = session.execute(
             delete(Subscriber).where(
                 Subscriber.status == "pending", Subscriber.confirmation_sent_at < cutoff
