@@ -13,7 +13,7 @@ import signal
 import subprocess
 import sys
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -56,11 +56,16 @@ def flask_process(
         )
 
 
-def kill(process: subprocess.Popen[bytes]) -> None:
-    """SIGKILL, as a crash would; the process must still have been working."""
-    assert process.poll() is None, "the process finished before it could be killed"
-    process.send_signal(signal.SIGKILL)
-    process.wait(10)
+def kill_once(process: subprocess.Popen[bytes], ready: Callable[[], bool]) -> None:
+    """SIGKILL, as a crash would, once `ready()`; the process must still have been working."""
+    try:
+        assert wait_until(ready, timeout=60)
+        assert process.poll() is None, "the process finished before it could be killed"
+        process.send_signal(signal.SIGKILL)
+    finally:
+        if process.poll() is None:
+            process.kill()
+        process.wait(10)
 
 
 def scalar(app: Flask, query):  # type: ignore[no-untyped-def]
@@ -97,12 +102,7 @@ def test_a_sender_killed_mid_send_delivers_the_rest_on_restart_with_no_duplicate
         "--interval",
         "0.1",
     )
-    try:
-        assert inbox.wait_for(40, timeout=60)
-        kill(first)
-    finally:
-        if first.poll() is None:
-            first.kill()
+    kill_once(first, lambda: len(inbox.received) >= 40)
     delivered_before_restart = len(inbox.received)
     assert delivered_before_restart < 150
 
@@ -146,12 +146,7 @@ def test_queueing_killed_mid_send_continues_where_it_stopped(
     first = flask_process(
         database_file, smtp_server, tmp_path / "flask.log", "send-newsletters", "--batch-size", "2"
     )
-    try:
-        assert wait_until(lambda: scalar(fault_app, deliveries) >= 20, timeout=60)
-        kill(first)
-    finally:
-        if first.poll() is None:
-            first.kill()
+    kill_once(first, lambda: scalar(fault_app, deliveries) >= 20)
     half_way = scalar(fault_app, deliveries)
     assert 20 <= half_way < 400 and half_way % 2 == 0  # whole batches only
     assert scalar(fault_app, select(func.count()).select_from(OutboxMessage)) == half_way

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Callable
 from datetime import timedelta
 
 from flask import current_app
@@ -85,29 +86,36 @@ def subscriber_from_link(purpose: str, token: str) -> Subscriber:
 
 def confirm(token: str) -> Subscriber:
     """Confirm the address the link was sent to (a second click changes nothing)."""
-    subscriber_id = subscriber_from_link(CONFIRM_PURPOSE, token).id
-    with serialized_write(NEWSLETTER_LOCK) as session:
-        subscriber = session.get(Subscriber, subscriber_id)
-        if subscriber is None:
-            raise InvalidLink("This link is no longer valid.")
+
+    def confirmed(subscriber: Subscriber) -> None:
         if subscriber.status != "confirmed":
             subscriber.status = "confirmed"
             subscriber.confirmed_at = utcnow()
             subscriber.unsubscribed_at = None
-    return subscriber
+
+    return _change_by_link(CONFIRM_PURPOSE, token, confirmed)
 
 
 def unsubscribe(token: str) -> Subscriber:
     """No further newsletter for this address, at once: its queued copies are withdrawn too."""
-    subscriber_id = subscriber_from_link(UNSUBSCRIBE_PURPOSE, token).id
-    with serialized_write(NEWSLETTER_LOCK) as session:
-        subscriber = session.get(Subscriber, subscriber_id)
-        if subscriber is None:
-            raise InvalidLink("This link is no longer valid.")
+
+    def unsubscribed(subscriber: Subscriber) -> None:
         if subscriber.status != "unsubscribed":
             subscriber.status = "unsubscribed"
             subscriber.unsubscribed_at = utcnow()
-        withdraw_queued_newsletters(subscriber_id)
+        withdraw_queued_newsletters(subscriber.id)
+
+    return _change_by_link(UNSUBSCRIBE_PURPOSE, token, unsubscribed)
+
+
+def _change_by_link(purpose: str, token: str, change: Callable[[Subscriber], None]) -> Subscriber:
+    """Apply `change` to the subscriber a signed link names, in one newsletter transaction."""
+    subscriber_id = subscriber_from_link(purpose, token).id
+    with serialized_write(NEWSLETTER_LOCK) as session:
+        subscriber = session.get(Subscriber, subscriber_id)
+        if subscriber is None:  # removed between the look-up and the lock
+            raise InvalidLink("This link is no longer valid.")
+        change(subscriber)
     return subscriber
 
 

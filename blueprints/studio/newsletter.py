@@ -9,10 +9,9 @@ from sqlalchemy import func, select
 from blueprints.newsletter.models import SUBSCRIBER_STATES, NewsletterSend, Subscriber
 from blueprints.newsletter.sending import send_summary
 from blueprints.newsletter.subscriptions import remove_subscriber
-from blueprints.shared.clock import utcnow
 from blueprints.shared.extensions import db
 from blueprints.studio import bp
-from blueprints.studio.exports import csv_text
+from blueprints.studio.exports import csv_download
 
 PAGE_SIZE = 100
 RECENT_SENDS = 5
@@ -63,15 +62,7 @@ def newsletter_export() -> Response:
         (s.email, s.status, s.created_at, s.confirmed_at, s.unsubscribed_at)
         for s in db.session.scalars(select(Subscriber).order_by(Subscriber.created_at))
     )
-    filename = f"newsletter-subscribers-{utcnow():%Y-%m-%d}.csv"
-    return Response(
-        csv_text(header, rows),
-        mimetype="text/csv",
-        headers={
-            "Content-Disposition": f'attachment; filename="{filename}"',
-            "Cache-Control": "no-store",
-        },
-    )
+    return csv_download("newsletter-subscribers", header, rows)
 
 
 @bp.route("/newsletter/<int:subscriber_id>/remove", methods=["GET", "POST"])
