@@ -11,7 +11,9 @@ from sqlalchemy import select
 
 from blueprints.newsletter.models import Subscriber
 from blueprints.shared.extensions import db
+from tests.browser.conftest import log_in_to_studio
 from tests.browser.test_a11y import AxeAudit
+from tests.studio_support import COACH_EMAIL, COACH_PASSWORD, create_coach
 from tests.support import LiveServer, SmtpServer
 
 pytestmark = pytest.mark.browser
@@ -80,3 +82,26 @@ def test_without_javascript_the_subscribe_form_still_works(
     expect(page).to_have_url(live_server.url + "/newsletter/check-your-inbox")
     expect(page.get_by_role("status")).to_contain_text("confirmation link is on its way")
     assert stored_subscribers(live_app) == {"kari@example.no": "pending"}
+
+
+def test_the_studios_newsletter_page_and_dashboard_stay_accessible(
+    page: Page, live_server: LiveServer, live_app: Flask
+) -> None:
+    create_coach(live_app)
+    with live_app.app_context():
+        for n, status in enumerate(("confirmed", "pending", "unsubscribed")):
+            db.session.add(Subscriber(email=f"reader{n}@example.org", key=f"k{n}", status=status))
+        db.session.commit()
+        db.session.remove()
+    audit = AxeAudit(page)
+    log_in_to_studio(page, live_server.url, COACH_EMAIL, COACH_PASSWORD)
+    expect(page.get_by_role("heading", name="Last newsletter")).to_be_visible()
+    audit.check("the dashboard")
+    page.get_by_role("link", name="Newsletter", exact=True).click()
+    expect(page.get_by_text("1 confirmed")).to_be_visible()
+    audit.check("the newsletter page")
+    page.get_by_role("link", name=re.compile(r"^Remove")).click()
+    page.get_by_role("button", name="Delete").click()
+    expect(page.get_by_text("Removed reader0@example.org from the newsletter.")).to_be_visible()
+    audit.check("after removing a subscriber")
+    audit.assert_clean()
