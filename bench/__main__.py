@@ -17,6 +17,7 @@ BENCHMARKS = [
     "bench.load_enquiries",
     "bench.me",
     "bench.mail",
+    "bench.newsletter",
 ]
 
 

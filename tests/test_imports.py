@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-FEATURES = ("blog", "contact", "drills", "programs", "site", "studio")
+FEATURES = ("blog", "contact", "drills", "newsletter", "programs", "site", "studio")
 
 
 def module_name(path: Path) -> str:

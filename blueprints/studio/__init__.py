@@ -19,6 +19,7 @@ def init_app(app: Flask) -> None:
         erase,
         exports,
         inbox,
+        newsletter,
         outbox,
         plans,
         programs,

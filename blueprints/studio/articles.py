@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 from blueprints.blog.models import Post, Tag
 from blueprints.blog.publishing import apply_body
 from blueprints.drills.embeds import expand_drill_embeds
+from blueprints.newsletter.sending import send_for, set_send_wanted, wake_newsletter_queuer
 from blueprints.shared.clock import coach_local_to_utc, utc_to_coach_local, utcnow
 from blueprints.shared.database import serialized_write
 from blueprints.shared.extensions import db
@@ -74,6 +75,7 @@ def articles_edit(post_id: int) -> ResponseReturnValue:
 def _fill_publication(form: ArticleForm, post: Post) -> None:
     form.tags.data = ", ".join(tag.name for tag in post.tags)
     form.publication.data = effective_status(post)
+    form.email_subscribers.data = send_for(post.id) is not None
     if post.published_at is not None and form.publication.data == "scheduled":
         form.publish_at.data = utc_to_coach_local(post.published_at)
 
@@ -84,6 +86,7 @@ def _render_editor(form: ArticleForm, post: Post | None) -> ResponseReturnValue:
         "studio/article_form.html",
         form=form,
         post=post,
+        newsletter_send=send_for(post.id) if post else None,
         preview=expand_drill_embeds(render_markdown(source).html, preview=True),
     ), form_status(form)
 
@@ -98,6 +101,8 @@ def _save_article(form: ArticleForm, post_id: int | None) -> Post | None:
             _apply_fields(form, post, new_cover)
             unknown = apply_body(post, form.body_md.data or "")
             session.add(post)
+            session.flush()  # the newsletter send refers to the post by id
+            set_send_wanted(post, bool(form.email_subscribers.data))
     except SlugTaken:
         form.slug.errors.append(SLUG_TAKEN)
         remove_upload(new_cover)
@@ -107,6 +112,7 @@ def _save_article(form: ArticleForm, post_id: int | None) -> Post | None:
         raise
     if old_cover and old_cover != post.cover_image:
         remove_upload(old_cover)
+    wake_newsletter_queuer()  # if it is public now and ticked, the emails go out in the background
     flash(f"Saved \u201c{post.title}\u201d.", "success")
     if unknown:
         flash(f"No drill has the slug {', '.join(unknown)}: readers will not see it.", "error")
@@ -172,6 +178,7 @@ def articles_publish(post_id: int) -> ResponseReturnValue:
         post.published_at = utcnow()
     post.status = "published"
     db.session.commit()
+    wake_newsletter_queuer()
     flash(f"\u201c{post.title}\u201d is published.", "success")
     return redirect(url_for("studio.articles"))
 

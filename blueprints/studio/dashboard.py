@@ -10,6 +10,7 @@ from sqlalchemy.orm import joinedload
 
 from blueprints.blog.models import Comment
 from blueprints.contact.models import Booking, Enquiry
+from blueprints.newsletter.sending import last_send
 from blueprints.programs.models import Program, Signup
 from blueprints.shared.clock import utcnow
 from blueprints.shared.extensions import db
@@ -64,4 +65,5 @@ def index() -> str:
         pending_comment_count=_count(pending_comments),
         failed_mail_count=_count(failed_mail),
         recent_signup_days=RECENT_SIGNUP_DAYS,
+        last_newsletter=last_send(),
     )

@@ -87,6 +87,7 @@ class ArticleForm(FlaskForm):
     publish_at = DateTimeLocalField(
         "Publish at (your time)", format="%Y-%m-%dT%H:%M", validators=[Optional()]
     )
+    email_subscribers = BooleanField("Email it to newsletter subscribers when it is published")
 
     def __init__(self, *args: Any, has_cover: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -14,6 +14,7 @@ from blueprints.blog.models import Comment
 from blueprints.contact.models import Booking, Enquiry
 from blueprints.me.auth import CLIENT_KIND
 from blueprints.me.models import Client, DrillLog, Plan, PlanDrill, SessionLog, SignInLink
+from blueprints.newsletter.models import Subscriber
 from blueprints.programs.models import Signup
 from blueprints.programs.signups import fill_free_places
 from blueprints.shared.database import serialized_write
@@ -70,6 +71,8 @@ def _conditions(email: str) -> dict[str, tuple[type, ColumnElement[bool]]]:
         "enquiries": (Enquiry, _is(Enquiry.email, email)),
         "signups": (Signup, _is(Signup.email, email)),
         "comments": (Comment, _is(Comment.email, email)),
+        # Their delivery rows go with it (ON DELETE CASCADE); queued copies are in "emails".
+        "newsletter subscriptions": (Subscriber, _is(Subscriber.email, email)),
         "emails": (OutboxMessage, _outbox_mentions(email)),
     }
 

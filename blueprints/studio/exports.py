@@ -127,7 +127,12 @@ def exports_download(kind: str) -> Response:
     if kind not in EXPORTS:
         abort(404)
     header, rows = EXPORTS[kind]()
-    filename = f"{kind}-{utcnow():%Y-%m-%d}.csv"
+    return csv_download(kind, header, rows)
+
+
+def csv_download(name: str, header: Row, rows: Iterable[Row]) -> Response:
+    """A CSV attachment named after `name` and today's date, never kept in a cache."""
+    filename = f"{name}-{utcnow():%Y-%m-%d}.csv"
     return Response(
         csv_text(header, rows),
         mimetype="text/csv",

@@ -1,0 +1,164 @@
+"""Subscribing (double opt-in), confirming, unsubscribing and forgetting unconfirmed addresses.
+
+A subscriber is identified in links by a random key, signed per purpose: the confirmation link
+expires with the pending address (CONFIRM_DAYS), the unsubscribe link never does.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Callable
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import delete, select
+
+from blueprints.newsletter.models import NewsletterDelivery, Subscriber
+from blueprints.shared.clock import utcnow
+from blueprints.shared.database import serialized_write
+from blueprints.shared.extensions import db
+from blueprints.shared.models import OutboxMessage
+from blueprints.shared.outbox import queue_email
+from blueprints.shared.ratelimit import allow
+from blueprints.shared.signing import InvalidLink, sign, unsign
+from blueprints.shared.urls import absolute_url
+
+CONFIRM_DAYS = 7
+# Per visitor: a household trying a few addresses. Per address: a typo and a retry.
+SUBSCRIBES_PER_CLIENT = 10
+SUBSCRIBES_PER_ADDRESS = 3
+SUBSCRIBE_WINDOW_SECONDS = 3600
+CONFIRM_PURPOSE = "newsletter-confirm"
+UNSUBSCRIBE_PURPOSE = "newsletter-unsubscribe"
+# One lock for every newsletter write: an unsubscribe can never fall between a batch reading
+# "confirmed" and queueing that address's copy (PostgreSQL's advisory locks are per name).
+NEWSLETTER_LOCK = "newsletter"
+
+
+def subscribe_allowed(email: str) -> bool:
+    """Count this request against the visitor's and the address's hourly allowance."""
+    address_key = hashlib.sha256(email.encode()).hexdigest()[:32]  # never in the clear
+    return allow("newsletter-subscribe", SUBSCRIBES_PER_CLIENT, SUBSCRIBE_WINDOW_SECONDS) and allow(
+        "newsletter-subscribe-address",
+        SUBSCRIBES_PER_ADDRESS,
+        SUBSCRIBE_WINDOW_SECONDS,
+        address_key,
+    )
+
+
+def request_subscription(email: str) -> None:
+    """Store the address as pending and email it a confirmation link (none if already confirmed).
+
+    The visitor sees the same answer either way, so the form tells nobody who is subscribed.
+    """
+    with serialized_write(NEWSLETTER_LOCK) as session:
+        subscriber = session.scalar(select(Subscriber).where(Subscriber.email == email))
+        if subscriber is None:
+            subscriber = Subscriber(email=email, key=secrets.token_urlsafe(24), status="pending")
+            session.add(subscriber)
+        elif subscriber.status == "confirmed":
+            return
+        subscriber.status = "pending"
+        subscriber.confirmation_sent_at = utcnow()
+        subscriber.unsubscribed_at = None
+        queue_email(
+            "newsletter-confirm",
+            email,
+            f"Please confirm: new articles from {current_app.config['SITE_NAME']}",
+            "newsletter_confirm",
+            confirm_url=absolute_url(
+                "newsletter.confirm", token=sign(CONFIRM_PURPOSE, subscriber.key)
+            ),
+            confirm_days=CONFIRM_DAYS,
+        )
+
+
+def subscriber_from_link(purpose: str, token: str) -> Subscriber:
+    """The subscriber a signed link names, or InvalidLink (forged, expired, or erased since)."""
+    max_age = CONFIRM_DAYS * 86400 if purpose == CONFIRM_PURPOSE else None
+    key = unsign(purpose, token, max_age)
+    subscriber = db.session.scalar(select(Subscriber).where(Subscriber.key == str(key)))
+    if subscriber is None:
+        raise InvalidLink("This link is no longer valid.")
+    return subscriber
+
+
+def confirm(token: str) -> Subscriber:
+    """Confirm the address the link was sent to (a second click changes nothing)."""
+
+    def confirmed(subscriber: Subscriber) -> None:
+        if subscriber.status != "confirmed":
+            subscriber.status = "confirmed"
+            subscriber.confirmed_at = utcnow()
+            subscriber.unsubscribed_at = None
+
+    return _change_by_link(CONFIRM_PURPOSE, token, confirmed)
+
+
+def unsubscribe(token: str) -> Subscriber:
+    """No further newsletter for this address, at once: its queued copies are withdrawn too."""
+
+    def unsubscribed(subscriber: Subscriber) -> None:
+        if subscriber.status != "unsubscribed":
+            subscriber.status = "unsubscribed"
+            subscriber.unsubscribed_at = utcnow()
+        withdraw_queued_newsletters(subscriber.id)
+
+    return _change_by_link(UNSUBSCRIBE_PURPOSE, token, unsubscribed)
+
+
+def _change_by_link(purpose: str, token: str, change: Callable[[Subscriber], None]) -> Subscriber:
+    """Apply `change` to the subscriber a signed link names, in one newsletter transaction."""
+    subscriber_id = subscriber_from_link(purpose, token).id
+    with serialized_write(NEWSLETTER_LOCK) as session:
+        subscriber = session.get(Subscriber, subscriber_id)
+        if subscriber is None:  # removed between the look-up and the lock
+            raise InvalidLink("This link is no longer valid.")
+        change(subscriber)
+    return subscriber
+
+
+def withdraw_queued_newsletters(subscriber_id: int) -> None:
+    """Delete this subscriber's newsletter emails that no sender has picked up yet.
+
+    Runs inside the caller's transaction. One a sender has already claimed may still go out.
+    """
+    queued = select(NewsletterDelivery.outbox_message_id).where(
+        NewsletterDelivery.subscriber_id == subscriber_id,
+        NewsletterDelivery.outbox_message_id.is_not(None),
+    )
+    db.session.execute(
+        delete(OutboxMessage).where(
+            OutboxMessage.id.in_(queued), OutboxMessage.status.in_(("pending", "sending"))
+        )
+    )
+
+
+def remove_subscriber(subscriber_id: int) -> str | None:
+    """Delete a subscriber and their queued newsletters (the studio's remove); their email."""
+    with serialized_write(NEWSLETTER_LOCK) as session:
+        subscriber = session.get(Subscriber, subscriber_id)
+        if subscriber is None:
+            return None
+        email = subscriber.email
+        withdraw_queued_newsletters(subscriber_id)
+        session.delete(subscriber)
+    return email
+
+
+def forget_unconfirmed() -> int:
+    """Delete addresses never confirmed within CONFIRM_DAYS of the last confirmation email."""
+    cutoff = utcnow() - timedelta(days=CONFIRM_DAYS)
+    with serialized_write(NEWSLETTER_LOCK) as session:
+        result = session.execute(
+            delete(Subscriber).where(
+                Subscriber.status == "pending", Subscriber.confirmation_sent_at < cutoff
+            )
+        )
+    return result.rowcount or 0
+
+
+def unsubscribe_url(subscriber_key: str) -> str:
+    """The one-click unsubscribe address for a subscriber (in the header and the footer)."""
+    return absolute_url("newsletter.unsubscribe", token=sign(UNSUBSCRIBE_PURPOSE, subscriber_key))
