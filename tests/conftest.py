@@ -17,7 +17,7 @@ from flask.testing import FlaskClient, FlaskCliRunner
 
 from blueprints.shared.extensions import db
 from blueprints.shared.seed import seed_demo_content
-from tests.support import (
+from harness import (
     Database,
     SmtpServer,
     build_migrated_database,
@@ -28,9 +28,6 @@ from tests.support import (
 )
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
-
-# The contact tests' `site` and `web` fixtures, shared by test_contact and test_booking.
-pytest_plugins = ["tests.contact_support"]
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

@@ -15,9 +15,8 @@ from sqlalchemy import select
 from blueprints.blog.models import Post
 from blueprints.contact.models import Booking, Enquiry
 from blueprints.shared.extensions import db
+from harness import LiveServer, SmtpServer, attachment_named, stored
 from tests.browser.conftest import EXPECTED_CLIENT_ERROR
-from tests.contact_support import attachment_named, stored
-from tests.support import LiveServer, SmtpServer
 
 pytestmark = pytest.mark.browser
 
