@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 
 from blueprints.contact.links import booking_for_token
 from blueprints.contact.models import Booking, Enquiry
-from blueprints.contact.slots import free_slots, load_availability, slot_value
+from blueprints.contact.slots import free_slots, load_availability, settings, slot_value
 from blueprints.shared.clock import utcnow
 from blueprints.shared.extensions import db
 from blueprints.shared.models import OutboxMessage
@@ -38,6 +38,20 @@ def free_starts(app: Flask, now: datetime | None = None) -> list[datetime]:
         starts = free_slots(load_availability(), now or utcnow())
         db.session.remove()
     return starts
+
+
+def changeable_starts(app: Flask) -> list[datetime]:
+    """Free slot starts a booking could still be moved from or cancelled online.
+
+    Bookings need 12 hours' notice but close to online changes 24 hours before, so the first
+    free slot is often inside the cut-off (from late evening until the coach's next hours, and
+    all weekend); these are beyond it, with an hour to spare for the time the test itself takes.
+    """
+    now = utcnow()
+    with app.app_context():
+        cut_off = timedelta(hours=settings().cancel_cutoff_hours)
+        db.session.remove()
+    return [start for start in free_starts(app, now) if start - now >= cut_off + timedelta(hours=1)]
 
 
 def first_free_slot(app: Flask) -> str:
