@@ -83,6 +83,11 @@ def at(*names: str) -> Callable[[T], T]:
 
 # Every instant: a module whose tests all depend on the clock says `pytestmark = CLOCK_MATRIX`.
 CLOCK_MATRIX = clock_marks(*INSTANTS)
+# ... and a single test says `@at_every_instant`.
+at_every_instant = at(*INSTANTS)
+# Fewer, for modules where only the date and a day's edges matter (each instant re-runs them all):
+# late evening UTC, inside the cut-off, the weekend and both clock changes.
+CLOCK_SAMPLE = clock_marks("tue-05:58", "tue-21:58", "sat-12:00", "spring-00:58", "autumn-01:30")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
