@@ -18,6 +18,10 @@ from blueprints.shared.clock import utcnow
 from blueprints.shared.extensions import db
 from blueprints.shared.markdown import expand_drill_embeds
 from tests.blog.conftest import add_post
+from tests.conftest import clock_marks
+
+# Rows here are stamped relative to "now": the tests state theirs (late evening UTC).
+pytestmark = clock_marks("tue-21:58")
 
 ARTICLE_TITLES = re.compile(r'<h[23]><a href="/blog/([a-z0-9-]+)">')
 

@@ -18,6 +18,10 @@ from blueprints.programs.models import Program
 from blueprints.shared.clock import utcnow
 from blueprints.shared.extensions import db
 from tests.blog.conftest import add_post
+from tests.conftest import clock_marks
+
+# Rows here are stamped relative to "now": the tests state theirs (late evening UTC).
+pytestmark = clock_marks("tue-21:58")
 
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 BASE = "http://localhost"

@@ -25,6 +25,10 @@ from blueprints.blog.search import (
 from blueprints.shared.clock import utcnow
 from blueprints.shared.extensions import db
 from tests.blog.conftest import add_post
+from tests.conftest import clock_marks
+
+# Rows here are stamped relative to "now": the tests state theirs (late evening UTC).
+pytestmark = clock_marks("tue-21:58")
 
 RESULT_LINKS = re.compile(r'<h2><a href="/blog/([a-z0-9-]+)">')
 

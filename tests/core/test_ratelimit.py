@@ -13,6 +13,10 @@ from blueprints.shared.extensions import db
 from blueprints.shared.models import RateEvent
 from blueprints.shared.ratelimit import allow
 from harness import make_app, shutdown_app
+from tests.conftest import clock_marks
+
+# Rows here are stamped relative to "now": the tests state theirs (late evening UTC).
+pytestmark = clock_marks("tue-21:58")
 
 
 def _allowed(app: Flask, times: int, address: str = "203.0.113.7") -> list[bool]:

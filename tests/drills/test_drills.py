@@ -20,6 +20,7 @@ from blueprints.drills.models import Drill
 from blueprints.shared.clock import utcnow
 from blueprints.shared.extensions import db
 from blueprints.shared.markdown import expand_drill_embeds
+from tests.conftest import at
 from tests.drills.conftest import HTMX, add_drill, card_slugs, cards, drill_count, expected_slugs
 
 
@@ -405,6 +406,7 @@ def _post(slug: str, status: str, published_at, body: str) -> Post:  # type: ign
     return post
 
 
+@at("tue-21:58")  # articles scheduled relative to now
 def test_drill_page_lists_only_public_articles_that_embed_it(
     seeded_app: Flask, seeded_client: FlaskClient
 ) -> None:

@@ -17,7 +17,12 @@ from blueprints.shared.clock import utcnow
 from blueprints.shared.extensions import db
 from blueprints.shared.outbox import deliver_due
 from harness import SmtpServer, shutdown_app
+from tests.conftest import CLOCK_SAMPLE
 from tests.studio.conftest import add_enquiry, studio_app
+
+# Days off are dates in the coach's zone and bookings sit hours or days from now: every test
+# runs at a sample of instants (late evening UTC, the weekend, both clock changes).
+pytestmark = CLOCK_SAMPLE
 
 
 @pytest.fixture

@@ -20,6 +20,7 @@ from blueprints.shared.outbox import queue_email
 from blueprints.studio.models import ErasureLog
 from harness import shutdown_app
 from harness.coach import COACH_EMAIL
+from tests.conftest import clock_marks
 from tests.studio.conftest import (
     add_comment,
     add_enquiry,
@@ -28,6 +29,9 @@ from tests.studio.conftest import (
     add_signup,
     studio_app,
 )
+
+# Rows here are stamped relative to "now": the tests state theirs (late evening UTC).
+pytestmark = clock_marks("tue-21:58")
 
 PERSON = "Jo.Rivers@Example.com"
 OTHER = "kim@example.com"
