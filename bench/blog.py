@@ -22,7 +22,7 @@ from blueprints.blog.search import MAX_RESULTS, _fts_matches, _ilike_matches, se
 from blueprints.shared.clock import utcnow
 from blueprints.shared.extensions import db
 from blueprints.shared.seed import seed_demo_content
-from tests.support import build_migrated_database, make_app, shutdown_app
+from harness import build_migrated_database, make_app, shutdown_app
 
 SYNTHETIC_ARTICLES = 600
 WORDS_PER_ARTICLE = 800

@@ -18,8 +18,8 @@ from blueprints.shared.clock import utcnow
 from blueprints.shared.extensions import db
 from blueprints.shared.outbox import deliver_due, queue_email
 from blueprints.shared.seed import seed_demo_content
-from tests.contact_support import booking_data, enquiry_data
-from tests.support import SmtpServer, build_migrated_database, make_app, shutdown_app
+from harness import SmtpServer, build_migrated_database, make_app, shutdown_app
+from harness.forms import booking_data, enquiry_data
 
 
 def _median_ms(action: Callable[[], object], repeat: int) -> float:

@@ -26,7 +26,7 @@ from sqlalchemy import event, insert, text
 from blueprints.drills.filters import DrillFilters, filter_conditions
 from blueprints.drills.models import DIRECTIONS, EQUIPMENT, LEVELS, Drill, DrillEquipment
 from blueprints.shared.extensions import db
-from tests.support import build_migrated_database, make_app, shutdown_app
+from harness import build_migrated_database, make_app, shutdown_app
 
 SIZES = (100, 10_000)
 ROUNDS = 300

@@ -9,32 +9,8 @@ python -m bench.load_enquiries --scenario kill-worker --sender cron
 from __future__ import annotations
 
 import argparse
-from dataclasses import replace
 
-from bench.enquiry_load import RELAXED, Outcome, Plan, median_ms, p95_ms, run
-
-SCENARIOS = ("load", "smtp-down", "kill-worker")
-# Fault runs make retries and stale claims due in seconds rather than minutes, so that the
-# time to deliver everything afterwards is measured in seconds (production: 30 s and 300 s).
-FAULT_MAIL = {"retry_first_seconds": 0.5, "claim_lease_seconds": 10.0}
-
-
-def plan_for(
-    scenario: str,
-    enquiries: int = 1000,
-    clients: int = 20,
-    outage: str = "refused",
-    background_sender: bool = True,
-) -> Plan:
-    """The run a scenario name stands for."""
-    load = Plan(enquiries=enquiries, clients=clients, background_sender=background_sender)
-    if scenario == "load":
-        return load
-    if scenario == "smtp-down":
-        return replace(load, smtp_outage=outage, **FAULT_MAIL)
-    if scenario == "kill-worker":
-        return replace(load, kill_worker_after=enquiries // 3, **FAULT_MAIL)
-    raise ValueError(f"unknown scenario {scenario!r}")
+from harness.enquiry_load import RELAXED, SCENARIOS, Outcome, Plan, median_ms, p95_ms, plan_for, run
 
 
 def describe(scenario: str, plan: Plan) -> str:

@@ -24,13 +24,13 @@ from typing import Any
 
 from aiosmtpd.controller import Controller
 
-from bench.enquiry_clients import Traffic, drive_clients
-from bench.enquiry_load import RELAXED
 from bench.mail_before import old_deliver_due
-from bench.servers import Gunicorn, production_env, seeded_database
 from blueprints.shared.extensions import db
 from blueprints.shared.outbox import Email, deliver_due, queue_emails_bulk
-from tests.support import free_port, make_app, shutdown_app
+from harness import free_port, make_app, shutdown_app
+from harness.enquiry_clients import Traffic, drive_clients
+from harness.enquiry_load import RELAXED
+from harness.servers import Gunicorn, production_env, seeded_database
 
 EMAILS = 400
 RUN_SECONDS = 20.0  # a run stops here; its rate is what arrived by then

@@ -21,8 +21,8 @@ from blueprints.me.models import Client, DrillLog, Plan, PlanDrill, SessionLog
 from blueprints.shared.clock import utcnow
 from blueprints.shared.extensions import db
 from blueprints.shared.seed import seed_demo_content
-from tests.me.me_support import add_signup, consent, count_statements, sign_in
-from tests.support import build_migrated_database, make_app, shutdown_app
+from harness import build_migrated_database, make_app, shutdown_app
+from harness.me import add_signup, consent, count_statements, sign_in
 
 RUNS = 60
 SESSIONS, DRILLS, FIRST = 300, 8, 10

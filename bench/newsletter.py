@@ -23,11 +23,11 @@ from collections import Counter
 from pathlib import Path
 from urllib.parse import urlencode
 
-from bench.servers import Gunicorn, production_env
 from blueprints.shared.extensions import db
-from tests.newsletter_support import SITE_URL, add_confirmed, article_form
-from tests.studio_support import COACH_EMAIL, COACH_PASSWORD, create_coach, csrf_token_from
-from tests.support import SmtpServer, build_migrated_database, make_app
+from harness import SmtpServer, build_migrated_database, make_app
+from harness.coach import COACH_EMAIL, COACH_PASSWORD, create_coach, csrf_token_from
+from harness.newsletter import SITE_URL, add_confirmed, article_form
+from harness.servers import Gunicorn, production_env
 
 SUBSCRIBERS = 5_000
 PLAIN_PUBLISHES = 5

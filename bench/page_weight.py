@@ -15,8 +15,8 @@ from playwright.sync_api import sync_playwright
 
 from blueprints.shared.extensions import db
 from blueprints.shared.seed import seed_demo_content
-from tests.browser.conftest import CHROMIUM_ARGS, chromium_path
-from tests.support import LiveServer, build_migrated_database, make_app, shutdown_app
+from harness import LiveServer, build_migrated_database, make_app, shutdown_app
+from harness.chromium import CHROMIUM_ARGS, chromium_path
 
 BUDGET_BYTES = 35 * 1024
 MAX_REQUESTS = 6

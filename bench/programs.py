@@ -20,7 +20,7 @@ from blueprints.programs.models import Program
 from blueprints.shared.extensions import db
 from blueprints.shared.seed import seed_demo_content
 from blueprints.shared.spam import new_form_token
-from tests.support import LiveServer, build_migrated_database, make_app, shutdown_app
+from harness import LiveServer, build_migrated_database, make_app, shutdown_app
 
 SLUG = "back-basics-group-course"
 PAGE_RUNS = 200

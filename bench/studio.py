@@ -19,8 +19,8 @@ from blueprints.shared.clock import utcnow
 from blueprints.shared.extensions import db
 from blueprints.shared.models import OutboxMessage
 from blueprints.shared.seed import seed_demo_content
-from tests.studio_support import coach_client
-from tests.support import build_migrated_database, make_app, shutdown_app
+from harness import build_migrated_database, make_app, shutdown_app
+from harness.coach import coach_client
 
 RUNS = 60
 ENQUIRIES, BOOKED, SIGNUPS, COMMENTS, EMAILS = 5_000, 1_000, 3_000, 2_000, 20_000

@@ -10,7 +10,7 @@ import statistics
 import urllib.request
 
 from bench.http_load import hammer
-from bench.servers import Gunicorn, production_env, seeded_database
+from harness.servers import Gunicorn, production_env, seeded_database
 
 ROUNDS = 5
 SECONDS_PER_ROUND = 3.0

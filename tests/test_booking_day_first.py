@@ -27,15 +27,9 @@ from blueprints.contact.models import Booking
 from blueprints.contact.slots import slot_value
 from blueprints.shared.extensions import db
 from blueprints.shared.outbox import deliver_due
-from tests.contact_support import (
-    VISITOR,
-    attachment_named,
-    booking_data,
-    free_starts,
-    seeded_app_with,
-    stored,
-)
-from tests.support import SmtpServer, shutdown_app
+from harness import SmtpServer, attachment_named, shutdown_app, stored
+from harness.forms import VISITOR, booking_data
+from tests.contact.conftest import free_starts, seeded_app_with
 
 NOW = datetime(2026, 3, 4, 12, 0, tzinfo=UTC)
 NEW_YORK = ZoneInfo("America/New_York")

@@ -23,8 +23,8 @@ from blueprints.programs.seed import program_values
 from blueprints.shared.clock import utcnow
 from blueprints.shared.content import ContentError, parse_content, read_content_folder
 from blueprints.shared.extensions import db
-from tests.studio_support import coach_client
-from tests.support import make_app, shutdown_app
+from harness import make_app, shutdown_app
+from harness.coach import coach_client
 
 CONTENT = Path(__file__).resolve().parent.parent / "content"
 READERS = {"articles": article_values, "drills": drill_values, "programs": program_values}

@@ -9,22 +9,27 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from blueprints.drills.demo import DRILLS
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from blueprints.drills.demonstration import demonstration_file, demonstration_for, render_svg
+from blueprints.drills.embeds import expand_drill_embeds
 from blueprints.drills.models import Drill
 from blueprints.drills.motion import MotionError, parse_motion
 from blueprints.drills.motion_files import CONTENT_DRILLS, motion_text_for
 from blueprints.drills.posing import FOREARM, SHIN, THIGH, UPPER_ARM, pose_skeleton, sample_poses
 from blueprints.drills.seed import seed_drills
+from blueprints.shared.content import read_content_folder
 from blueprints.shared.extensions import db
-from blueprints.shared.markdown import expand_drill_embeds
-from tests.studio_support import coach_client, studio_app
-from tests.support import shutdown_app
+from harness import shutdown_app
+from harness.coach import coach_client
+from tests.studio.conftest import studio_app
 
+DRILLS = [
+    {"slug": f.slug, "direction": f.front["direction"]}
+    for f in read_content_folder(Path(__file__).resolve().parents[1] / "content" / "drills")
+]
 SLUGS = [item["slug"] for item in DRILLS]
 DIRECTION = {item["slug"]: item["direction"] for item in DRILLS}
 ANIMATED_MAX_BYTES = 8 * 1024  # "a few KB": the biggest demo drill is about 7.5 KB, 2 KB gzipped

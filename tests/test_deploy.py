@@ -22,7 +22,7 @@ import pytest
 from click.testing import CliRunner
 
 from blueprints.shared.deploy_check import check_deploy_command
-from tests.support import SmtpServer, build_migrated_database, free_port
+from harness import SmtpServer, build_migrated_database, free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 FLASK = Path(sys.executable).parent / "flask"

@@ -17,8 +17,7 @@ from blueprints.shared.clock import utcnow
 from blueprints.shared.extensions import db
 from blueprints.shared.models import OutboxMessage
 from blueprints.shared.outbox import Email, deliver_due, queue_emails_bulk
-from tests.contact_support import stored
-from tests.support import SmtpRecorder, free_port, make_app, shutdown_app
+from harness import SmtpRecorder, free_port, make_app, shutdown_app, stored
 
 BOUNCES = "nobody@bounce.example"
 

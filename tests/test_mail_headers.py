@@ -17,10 +17,11 @@ from flask import Flask
 
 from blueprints.shared.extensions import db
 from blueprints.shared.outbox import Email, deliver_due, queue_email, queue_emails_bulk
-from tests.blog_factories import add_post, form_started_token
-from tests.contact_support import VISITOR, enquiry_data, seeded_app_with
-from tests.programs_support import make_program, signup_form
-from tests.support import SmtpRecorder, free_port, shutdown_app
+from harness import SmtpRecorder, free_port, shutdown_app
+from harness.forms import VISITOR, enquiry_data
+from tests.blog.conftest import add_post, form_started_token
+from tests.contact.conftest import seeded_app_with
+from tests.programs.conftest import make_program, signup_form
 
 COACH = "maya@studio.example"
 EVIL = "a@evil.example"

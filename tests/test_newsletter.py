@@ -21,7 +21,9 @@ from blueprints.shared.clock import utc_to_coach_local, utcnow
 from blueprints.shared.extensions import db
 from blueprints.shared.models import OutboxMessage
 from blueprints.shared.outbox import deliver_due
-from tests.newsletter_support import (
+from harness import SmtpServer, make_app, shutdown_app, wait_until
+from harness.coach import coach_client
+from harness.newsletter import (
     HTMX,
     SITE_URL,
     add_confirmed,
@@ -35,8 +37,6 @@ from tests.newsletter_support import (
     subscribe_data,
     subscriber_states,
 )
-from tests.studio_support import coach_client
-from tests.support import SmtpServer, make_app, shutdown_app, wait_until
 
 
 def stop(app: Flask) -> None:

@@ -23,9 +23,9 @@ from sqlalchemy import func, select
 from blueprints.newsletter.models import NewsletterDelivery, NewsletterSend
 from blueprints.shared.extensions import db
 from blueprints.shared.models import OutboxMessage
-from tests.newsletter_support import SITE_URL, add_confirmed
-from tests.studio_support import coach_client
-from tests.support import Database, SmtpServer, database_uri, make_app, shutdown_app, wait_until
+from harness import Database, SmtpServer, database_uri, make_app, shutdown_app, wait_until
+from harness.coach import coach_client
+from harness.newsletter import SITE_URL, add_confirmed
 from tests.test_newsletter import publish, queue
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -26,18 +26,14 @@ from blueprints.shared.extensions import db
 from blueprints.shared.models import OutboxMessage
 from blueprints.shared.outbox import queue_email
 from blueprints.studio.uploads import image_as_jpeg
-from tests.contact_support import VISITOR, enquiry_data
-from tests.programs_support import make_program, signup_form
-from tests.studio_support import (
-    add_enquiry,
-    add_post,
-    add_program,
-    add_signup,
-    coach_client,
-    studio_app,
-)
-from tests.support import shutdown_app
-from tests.test_studio_erase import text_cells_containing
+from harness import shutdown_app
+from harness.coach import coach_client
+from harness.forms import VISITOR, enquiry_data
+from harness.me import add_signup
+from tests.blog.conftest import add_post
+from tests.programs.conftest import make_program, signup_form
+from tests.studio.conftest import add_enquiry, add_program, studio_app
+from tests.studio.test_studio_erase import text_cells_containing
 
 PROMOTED = "waiting.person@example.org"
 
@@ -169,7 +165,7 @@ def test_a_jpeg_comment_does_not_survive_the_cover_re_encoding() -> None:
 
 
 def test_one_form_stamp_serves_only_a_few_submissions(database_file: Path) -> None:
-    from tests.contact_support import seeded_app_with
+    from tests.contact.conftest import seeded_app_with
 
     app = seeded_app_with(database_file, CONTACT_RATE_LIMIT=100)
     try:

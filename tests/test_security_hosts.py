@@ -10,8 +10,8 @@ from flask import Flask
 
 from blueprints.shared.config import DEV_SITE_URL
 from blueprints.shared.outbox import deliver_due
-from tests.blog_factories import add_post
-from tests.support import SmtpServer, make_app, shutdown_app
+from harness import SmtpServer, make_app, shutdown_app
+from tests.blog.conftest import add_post
 
 SITE = "https://strongspine.example"
 ATTACKER = "http://attacker.example"
@@ -48,7 +48,7 @@ def test_a_forged_host_never_reaches_a_page_or_what_others_are_served(
 def test_a_comment_posted_with_a_forged_host_emails_links_on_site_url(
     database_file: Any, smtp_server: SmtpServer
 ) -> None:
-    from tests.test_blog_comments import comment_form
+    from tests.blog.test_blog_comments import comment_form
 
     app = make_app(database_file, SITE_URL=SITE, **smtp_server.mail_config())
     try:

@@ -8,7 +8,7 @@ import time_machine
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.studio_support import COACH_EMAIL, COACH_PASSWORD, create_coach
+from harness.coach import COACH_EMAIL, COACH_PASSWORD, create_coach
 
 START = datetime(2026, 3, 2, 9, 0)
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from flask import Flask, request
 
-from tests.support import make_app, shutdown_app
+from harness import make_app, shutdown_app
 
 
 def with_whoami(app: Flask) -> Flask:

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from blueprints.shared import sessions
 from blueprints.shared.extensions import db
 from blueprints.shared.models import UserSession
-from tests.studio_support import COACH_EMAIL, create_coach, log_in
+from harness.coach import COACH_EMAIL, create_coach, log_in
 
 START = datetime(2026, 3, 2, 9, 0)
 
@@ -84,7 +84,7 @@ def test_the_cookie_holds_a_token_and_the_table_only_its_hash(
 
 
 def test_a_session_ends_after_its_lifetime_and_when_idle(database_file) -> None:  # type: ignore[no-untyped-def]
-    from tests.support import make_app, shutdown_app
+    from harness import make_app, shutdown_app
 
     app = make_app(database_file, SESSION_LIFETIME_HOURS=10.0, SESSION_IDLE_HOURS=2.0)
     try:

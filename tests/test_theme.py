@@ -12,7 +12,7 @@ from flask.testing import FlaskClient
 from blueprints.shared.extensions import db
 from blueprints.shared.seed import seed_demo_content
 from blueprints.shared.validators import same_site_path
-from tests.support import make_app, shutdown_app
+from harness import make_app, shutdown_app
 
 DRILL = "/drills/jefferson-curl"
 

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,31 +12,12 @@ from playwright.sync_api import Browser, ConsoleMessage, Page, Playwright, sync_
 
 from blueprints.shared.extensions import db
 from blueprints.shared.seed import seed_demo_content
-from tests.support import LiveServer, SmtpServer, make_app, shutdown_app
+from harness import LiveServer, SmtpServer, make_app, shutdown_app
+from harness.chromium import CHROMIUM_ARGS, chromium_path
 
 EXPECTED_CLIENT_ERROR = re.compile(
     r"Failed to load resource: the server responded with a status of 4\d\d"
 )
-
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-quic",
-    "--no-first-run",
-]
-
-
-def chromium_path() -> str:
-    """The Chromium the test command made sure of (never a Playwright download)."""
-    candidates = [os.environ.get("CHROMIUM_PATH"), "/usr/bin/chromium", shutil.which("chromium")]
-    for candidate in candidates:
-        if candidate and Path(candidate).exists():
-            return candidate
-    raise RuntimeError("No Chromium found: run `make test`, which installs or explains it.")
 
 
 @pytest.fixture(scope="session")

@@ -10,10 +10,9 @@ from flask import Flask
 from playwright.sync_api import Page, expect
 
 from blueprints.contact.models import Booking, Enquiry
+from harness import LiveServer, stored
+from harness.coach import COACH_EMAIL, COACH_PASSWORD, create_coach
 from tests.browser.conftest import log_in_to_studio, wait_for_htmx_to_settle
-from tests.contact_support import stored
-from tests.studio_support import COACH_EMAIL, COACH_PASSWORD, create_coach
-from tests.support import LiveServer
 
 pytestmark = pytest.mark.browser
 

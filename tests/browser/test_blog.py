@@ -12,7 +12,7 @@ from sqlalchemy import select
 from blueprints.blog.models import Comment
 from blueprints.drills.models import Drill
 from blueprints.shared.extensions import db
-from tests.support import LiveServer, SmtpServer, wait_until
+from harness import LiveServer, SmtpServer, wait_until
 
 pytestmark = pytest.mark.browser
 

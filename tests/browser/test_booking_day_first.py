@@ -20,11 +20,10 @@ from icalendar import Calendar
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, expect
 
 from blueprints.contact.models import Booking
+from harness import LiveServer, SmtpServer, attachment_named, stored
 from tests.browser.conftest import EXPECTED_CLIENT_ERROR, wait_for_htmx_to_settle
 from tests.browser.test_a11y import AxeAudit, Keyboard
 from tests.browser.test_booking import fill_intake, wait_like_a_person
-from tests.contact_support import attachment_named, stored
-from tests.support import LiveServer, SmtpServer
 
 pytestmark = pytest.mark.browser
 

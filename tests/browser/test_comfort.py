@@ -13,10 +13,10 @@ from flask import Flask, render_template_string
 from playwright.sync_api import Browser, Page, expect
 
 from blueprints.shared.extensions import db
-from tests.blog_factories import add_post
+from harness import LiveServer
+from harness.coach import COACH_EMAIL, COACH_PASSWORD, create_coach
+from tests.blog.conftest import add_post
 from tests.browser.conftest import log_in_to_studio, wait_for_htmx_to_settle
-from tests.studio_support import COACH_EMAIL, COACH_PASSWORD, create_coach
-from tests.support import LiveServer
 
 pytestmark = pytest.mark.browser
 

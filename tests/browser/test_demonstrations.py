@@ -5,23 +5,28 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from blueprints.drills.demo import DRILLS
 from playwright.sync_api import Browser, Page, expect
 
 from blueprints.drills.motion_files import motion_text_for
+from blueprints.shared.content import read_content_folder
+from harness import LiveServer
+from harness.coach import COACH_EMAIL, COACH_PASSWORD, create_coach
 from tests.browser.conftest import (
     log_in_to_studio,
     record_csp_violations,
     wait_for_htmx_to_settle,
 )
-from tests.studio_support import COACH_EMAIL, COACH_PASSWORD, create_coach
-from tests.support import LiveServer
 
 pytestmark = pytest.mark.browser
 
+DRILLS = [
+    {"slug": f.slug, "direction": f.front["direction"]}
+    for f in read_content_folder(Path(__file__).resolve().parents[2] / "content" / "drills")
+]
 SLUGS = [item["slug"] for item in DRILLS]
 ARTICLE_WITH_DRILL = "/blog/lying-still-wont-settle-your-back"
 

@@ -14,12 +14,12 @@ import time_machine
 from flask import Flask
 from playwright.sync_api import Locator, Page, expect
 
+from harness import LiveServer, SmtpServer
+from harness.coach import COACH_EMAIL, COACH_PASSWORD, create_coach
+from harness.me import CLIENT_EMAIL, START, add_signup, session_count, sign_in_link
 from tests.browser.conftest import log_in_to_studio, record_csp_violations
 from tests.browser.test_a11y import AxeAudit
 from tests.browser.test_programs import fill_signup_form
-from tests.me.me_support import CLIENT_EMAIL, START, add_signup, session_count, sign_in_link
-from tests.studio_support import COACH_EMAIL, COACH_PASSWORD, create_coach
-from tests.support import LiveServer, SmtpServer
 
 pytestmark = pytest.mark.browser
 

@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.support import LiveServer
+from harness import LiveServer
 
 pytestmark = pytest.mark.browser
 

@@ -11,10 +11,10 @@ from sqlalchemy import select
 
 from blueprints.newsletter.models import Subscriber
 from blueprints.shared.extensions import db
+from harness import LiveServer, SmtpServer
+from harness.coach import COACH_EMAIL, COACH_PASSWORD, create_coach
 from tests.browser.conftest import log_in_to_studio
 from tests.browser.test_a11y import AxeAudit
-from tests.studio_support import COACH_EMAIL, COACH_PASSWORD, create_coach
-from tests.support import LiveServer, SmtpServer
 
 pytestmark = pytest.mark.browser
 

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from blueprints.programs.models import Program, Signup
 from blueprints.shared.extensions import db
-from tests.support import LiveServer, SmtpServer
+from harness import LiveServer, SmtpServer
 
 pytestmark = pytest.mark.browser
 

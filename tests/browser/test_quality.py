@@ -9,7 +9,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, Request
 
-from tests.support import LiveServer
+from harness import LiveServer
 
 pytestmark = pytest.mark.browser
 

@@ -8,8 +8,8 @@ import pytest
 from flask import Flask
 from playwright.sync_api import Page, expect
 
-from tests.studio_support import COACH_EMAIL, COACH_PASSWORD, create_coach
-from tests.support import LiveServer
+from harness import LiveServer
+from harness.coach import COACH_EMAIL, COACH_PASSWORD, create_coach
 
 pytestmark = pytest.mark.browser
 

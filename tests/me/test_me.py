@@ -18,7 +18,8 @@ from blueprints.me.models import Client, DrillLog, Plan, PlanDrill, SessionLog
 from blueprints.shared.extensions import db
 from blueprints.shared.models import OutboxMessage
 from blueprints.studio.erase import erase_person
-from tests.me.me_support import (
+from harness.coach import create_coach, log_in
+from harness.me import (
     CLIENT_EMAIL,
     START,
     add_signup,
@@ -31,7 +32,7 @@ from tests.me.me_support import (
     sign_in_link,
     the_client,
 )
-from tests.studio_support import add_enquiry, create_coach, log_in
+from tests.studio.conftest import add_enquiry
 
 CURL = "Jefferson curl"
 

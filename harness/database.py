@@ -1,0 +1,107 @@
+"""The migrated test database: a SQLite file by default, or the PostgreSQL database named by
+TEST_DATABASE_URL (tests/with_postgres.sh starts one); `database_file` fixtures hold a Path or
+that URL. `make_app` builds the site on one, as tests and benchmarks both run it.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from sqlalchemy import create_engine, select, text
+from sqlalchemy.pool import NullPool
+
+from app import create_app
+from blueprints.shared.extensions import db
+
+# A SQLite file, or the URL of a PostgreSQL database.
+Database = Path | str
+
+# Tables the migrations fill that a clean database keeps (content_version is reset to its row).
+KEPT_TABLES = ("alembic_version", "content_version")
+
+
+def database_uri(database: Database) -> str:
+    """The SQLAlchemy URL of a test database."""
+    return database if isinstance(database, str) else f"sqlite:///{database}"
+
+
+def base_test_config(database_file: Database) -> dict[str, Any]:
+    """What every test app shares: testing on, a real database, mail off unless asked."""
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key",
+        "SQLALCHEMY_DATABASE_URI": database_uri(database_file),
+        "WTF_CSRF_ENABLED": False,
+        "MAIL_SERVER": "",
+        "MAIL_BACKGROUND_SENDER": False,
+        "MAIL_TIMEOUT": 2.0,
+        "SPAM_MIN_SECONDS": 0.0,
+        "SERVER_NAME": None,
+        "SITE_URL": "http://localhost",
+    }
+
+
+def build_migrated_database(target: Database) -> None:
+    """Create a database by running every migration, as `make run` does."""
+    from flask_migrate import upgrade
+
+    app = create_app(base_test_config(target))
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+    if isinstance(target, Path):
+        for suffix in ("-wal", "-shm"):
+            Path(f"{target}{suffix}").unlink(missing_ok=True)
+
+
+def copy_database(template: Path, target: Path) -> None:
+    """A fresh copy of the migrated template for one test."""
+    shutil.copyfile(template, target)
+
+
+def clean_postgres_database(url: str) -> None:
+    """Empty every table the migrations made, as if they had just run.
+
+    Connections an earlier test left open would hold locks that TRUNCATE waits for; they belong
+    to apps that are gone, so they are ended first.
+    """
+    engine = create_engine(url, poolclass=NullPool)
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+        )
+        tables = connection.scalars(
+            text("SELECT tablename FROM pg_tables WHERE schemaname = current_schema()")
+        ).all()
+        emptied = ", ".join(f'"{name}"' for name in sorted(tables) if name not in KEPT_TABLES)
+        connection.execute(text(f"TRUNCATE {emptied} RESTART IDENTITY CASCADE"))
+        connection.execute(text("DELETE FROM content_version"))
+        connection.execute(text("INSERT INTO content_version (id, version) VALUES (1, 0)"))
+    engine.dispose()
+
+
+def make_app(database_file: Database, **overrides: Any) -> Flask:
+    """A test app on `database_file`, with `overrides` applied to the config."""
+    return create_app({**base_test_config(database_file), **overrides})
+
+
+def shutdown_app(app: Flask) -> None:
+    """Stop the app's background sender and close its connections."""
+    app.extensions["outbox_sender"].stop()
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+def stored(app: Flask, model: type[Any]) -> list[Any]:
+    """Every row of `model`, in the order written, detached for reading after the test."""
+    with app.app_context():
+        rows = db.session.scalars(select(model).order_by(model.id)).all()
+        db.session.expunge_all()
+    return list(rows)

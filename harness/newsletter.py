@@ -1,0 +1,123 @@
+"""Helpers for the newsletter tests: the form, links out of delivered mail, subscriber rows."""
+
+from __future__ import annotations
+
+import re
+import secrets
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import func, select
+
+from blueprints.newsletter.models import Subscriber
+from blueprints.shared.clock import utcnow
+from blueprints.shared.extensions import db
+from blueprints.shared.spam import new_form_token
+from harness import ReceivedMail
+
+SITE_URL = "https://strongspine.example"
+HTMX = {"HX-Request": "true"}
+
+
+def subscribe_data(app: Flask, email: str, **overrides: str) -> dict[str, str]:
+    """What the subscribe form posts (the field names carry the form's prefix)."""
+    with app.test_request_context():
+        stamp = new_form_token()
+    data = {"newsletter-email": email, "newsletter-website": "", "newsletter-form_started": stamp}
+    data.update(overrides)
+    return data
+
+
+def plain_text(mail: ReceivedMail) -> str:
+    """The plain-text part of a delivered email."""
+    return mail.message.get_body(preferencelist=("plain",)).get_content()
+
+
+def html_text(mail: ReceivedMail) -> str:
+    """The HTML part of a delivered email."""
+    return mail.message.get_body(preferencelist=("html",)).get_content()
+
+
+def site_path(url: str) -> str:
+    """A link on SITE_URL as a path the test client can request."""
+    assert url.startswith(SITE_URL + "/"), url
+    parts = urlsplit(url)
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+def link_in(mail: ReceivedMail, prefix: str) -> str:
+    """The first SITE_URL link in the plain text whose path starts with `prefix`."""
+    match = re.search(re.escape(SITE_URL + prefix) + r"\S+", plain_text(mail))
+    assert match, plain_text(mail)
+    return match.group(0)
+
+
+def https_unsubscribe(mail: ReceivedMail) -> str:
+    """The https address in the List-Unsubscribe header."""
+    header = str(mail.message["List-Unsubscribe"])
+    match = re.search(r"<(https://[^>]+)>", header)
+    assert match, header
+    return match.group(1)
+
+
+def confirm_by_mail(client: FlaskClient, mail: ReceivedMail) -> Any:
+    """Follow the confirmation link and press its button, as the reader does."""
+    path = site_path(link_in(mail, "/newsletter/confirm/"))
+    page = client.get(path)
+    assert page.status_code == 200 and "Yes, email me new articles" in page.get_data(as_text=True)
+    return client.post(path)
+
+
+def add_confirmed(app: Flask, count: int, start: int = 0) -> list[str]:
+    """`count` confirmed subscribers straight into the table; returns their addresses."""
+    emails = [f"reader{n:05d}@example.net" for n in range(start, start + count)]
+    with app.app_context():
+        now = utcnow()
+        db.session.add_all(
+            Subscriber(
+                email=email,
+                key=secrets.token_urlsafe(24),
+                status="confirmed",
+                confirmed_at=now,
+            )
+            for email in emails
+        )
+        db.session.commit()
+        db.session.remove()
+    return emails
+
+
+def subscriber_states(app: Flask) -> dict[str, str]:
+    """Address -> state, for every stored subscriber."""
+    with app.app_context():
+        rows = db.session.execute(select(Subscriber.email, Subscriber.status)).all()
+        db.session.remove()
+    return dict(rows)  # type: ignore[arg-type]
+
+
+def count_rows(app: Flask, model: type) -> int:
+    """How many rows `model`'s table holds."""
+    with app.app_context():
+        total = db.session.scalar(select(func.count()).select_from(model)) or 0
+        db.session.remove()
+    return total
+
+
+def article_form(title: str, publication: str = "published", email: bool = True, **extra: str):  # type: ignore[no-untyped-def]
+    """What the studio's article editor posts."""
+    data = {
+        "title": title,
+        "slug": "",
+        "summary": f"What {title.lower()} means for a stiff back, in two minutes.",
+        "body_md": "Move a little, often, in every direction.",
+        "tags": "",
+        "cover_alt": "",
+        "publication": publication,
+        "publish_at": "",
+    }
+    if email:
+        data["email_subscribers"] = "y"
+    data.update(extra)
+    return data

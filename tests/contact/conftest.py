@@ -1,0 +1,98 @@
+"""Helpers for the contact and booking tests: form data, free slots, the app's stored rows."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import func, select
+
+from blueprints.contact.links import booking_for_token
+from blueprints.contact.models import Booking, Enquiry
+from blueprints.contact.slots import free_slots, load_availability, settings, slot_value
+from blueprints.shared.clock import utcnow
+from blueprints.shared.extensions import db
+from blueprints.shared.models import OutboxMessage
+from blueprints.shared.seed import seed_demo_content
+from harness import make_app, shutdown_app
+
+
+def seeded_app_with(database_file: Path, **config: Any) -> Flask:
+    """The demo site on `database_file` with `config` applied."""
+    app = make_app(database_file, **config)
+    with app.app_context():
+        seed_demo_content()
+        db.session.remove()
+    return app
+
+
+def free_starts(app: Flask, now: datetime | None = None) -> list[datetime]:
+    """The free slot starts (UTC) the site offers now."""
+    with app.app_context():
+        starts = free_slots(load_availability(), now or utcnow())
+        db.session.remove()
+    return starts
+
+
+def changeable_starts(app: Flask) -> list[datetime]:
+    """Free slot starts a booking could still be moved from or cancelled online.
+
+    Bookings need 12 hours' notice but close to online changes 24 hours before, so the first
+    free slot is often inside the cut-off (from late evening until the coach's next hours, and
+    all weekend); these are beyond it, with an hour to spare for the time the test itself takes.
+    """
+    now = utcnow()
+    with app.app_context():
+        cut_off = timedelta(hours=settings().cancel_cutoff_hours)
+        db.session.remove()
+    return [start for start in free_starts(app, now) if start - now >= cut_off + timedelta(hours=1)]
+
+
+def first_free_slot(app: Flask) -> str:
+    """The form value of the earliest free slot."""
+    return slot_value(free_starts(app)[0])
+
+
+def counts(app: Flask) -> dict[str, int]:
+    """How many enquiries, bookings and outbox rows are stored."""
+    with app.app_context():
+        result = {
+            name: db.session.scalar(select(func.count()).select_from(model)) or 0
+            for name, model in [
+                ("enquiries", Enquiry),
+                ("bookings", Booking),
+                ("emails", OutboxMessage),
+            ]
+        }
+        db.session.remove()
+    return result
+
+
+def booking_linked_from(app: Flask, text: str) -> int:
+    """The id of the booking the first signed booking link in `text` opens."""
+    match = re.search(r"/contact/booking/([A-Za-z0-9_.-]+)", text)
+    assert match, "no booking link"
+    with app.app_context():
+        booking_id = booking_for_token(match.group(1)).id
+        db.session.remove()
+    return booking_id
+
+
+@pytest.fixture
+def site(database_file: Path) -> Iterator[Flask]:
+    """The demo site, its coach at maya@studio.example, mail recorded but not sent."""
+    application = seeded_app_with(database_file, COACH_EMAIL="maya@studio.example")
+    yield application
+    shutdown_app(application)
+
+
+@pytest.fixture
+def web(site: Flask) -> FlaskClient:
+    """A visitor's client for `site`."""
+    return site.test_client()

@@ -1,0 +1,94 @@
+"""The one htmx helper: only real htmx requests get partials, and caches are told so."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from blueprints.shared.htmx import is_htmx_request
+
+
+@pytest.mark.parametrize(
+    ("headers", "expected"),
+    [
+        ({}, False),
+        ({"HX-Request": "true"}, True),
+        ({"HX-Request": "true", "HX-Boosted": "true"}, False),
+        ({"HX-Request": "true", "HX-History-Restore-Request": "true"}, False),
+        ({"HX-Request": "false"}, False),
+    ],
+)
+def test_is_htmx_request(app: Flask, headers: dict[str, str], expected: bool) -> None:
+    with app.test_request_context("/", headers=headers):
+        assert is_htmx_request() is expected
+
+
+def test_page_or_partial_switches_and_varies(client: FlaskClient) -> None:
+    partial = client.get("/no-such-page", headers={"HX-Request": "true"})
+    page = client.get("/no-such-page")
+    assert "<html" not in partial.get_data(as_text=True)
+    assert "<html" in page.get_data(as_text=True)
+    for response in (partial, page):
+        assert "HX-Request" in response.vary
+        assert response.status_code == 404
+
+
+def test_a_response_that_never_asked_does_not_vary(app: Flask) -> None:
+    with app.test_request_context("/"):
+        response = app.make_response("plain")
+        response = app.process_response(response)
+    assert "HX-Request" not in response.vary
+
+
+LINK = re.compile(r'(?:href|hx-get)="(/[^"#]*)"')
+
+
+def crawl(client: FlaskClient, start: list[str], limit: int = 400) -> set[str]:
+    """Every same-site GET address reachable from `start` by links and hx-get attributes."""
+    seen: set[str] = set()
+    queue = list(start)
+    while queue and len(seen) < limit:
+        url = html.unescape(queue.pop(0))
+        if url in seen or url.startswith(("/static/", "/studio/logout")):
+            continue
+        seen.add(url)
+        response = client.get(url)
+        if response.mimetype == "text/html":
+            queue.extend(LINK.findall(response.get_data(as_text=True)))
+    return seen
+
+
+def test_every_route_that_answers_htmx_differently_says_so(seeded_app: Flask) -> None:
+    """Crawl the public site and the studio; wherever htmx gets another answer, both vary."""
+    from harness import coach_client
+
+    client = coach_client(seeded_app)
+    urls = crawl(client, ["/", "/studio/", "/drills/?direction=rotation", "/blog/search?q=back"])
+    differing = []
+    for url in sorted(urls):
+        plain = client.get(url)
+        htmx = client.get(url, headers={"HX-Request": "true"})
+        whole_page = (b"<html" in plain.get_data(), b"<html" in htmx.get_data())
+        if whole_page[0] != whole_page[1] or plain.status_code != htmx.status_code:
+            differing.append(url)
+            assert "HX-Request" in plain.vary, url
+            assert "HX-Request" in htmx.vary, url
+    assert len(urls) > 60  # the crawl reached the site, not just the home page
+    assert any(url.startswith("/drills/?") for url in differing)
+    assert any(url.startswith("/studio/") for url in differing)
+    assert any(url.startswith("/blog/search") for url in differing), differing
+
+
+def test_every_page_carries_the_csrf_token_for_htmx(database_file) -> None:  # type: ignore[no-untyped-def]
+    from harness import make_app, shutdown_app
+
+    app = make_app(database_file, WTF_CSRF_ENABLED=True)
+    try:
+        html = app.test_client().get("/").get_data(as_text=True)
+        assert 'hx-headers=\'{"X-CSRFToken": "' in html
+    finally:
+        shutdown_app(app)

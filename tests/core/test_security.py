@@ -1,0 +1,87 @@
+"""Headers that protect visitors, on every kind of response, and compression."""
+
+from __future__ import annotations
+
+import gzip
+import re
+
+import pytest
+from flask.testing import FlaskClient
+
+
+def _assert_protective_headers(headers) -> None:  # type: ignore[no-untyped-def]
+    csp = headers["Content-Security-Policy"]
+    script_src = next(p for p in csp.split(";") if p.strip().startswith("script-src"))
+    assert "'unsafe-inline'" not in script_src and "'unsafe-eval'" not in script_src
+    assert "'unsafe-inline'" not in csp
+    assert "frame-ancestors 'none'" in csp
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
+
+
+@pytest.mark.parametrize(
+    ("path", "headers", "status"),
+    [
+        ("/", {}, 200),
+        ("/drills/", {"HX-Request": "true"}, 200),
+        ("/missing", {}, 404),
+        ("/missing", {"HX-Request": "true"}, 404),
+        ("/robots.txt", {}, 200),
+    ],
+)
+def test_security_headers_on_pages_partials_and_errors(
+    seeded_client: FlaskClient, path: str, headers: dict[str, str], status: int
+) -> None:
+    response = seeded_client.get(path, headers=headers)
+    assert response.status_code == status
+    _assert_protective_headers(response.headers)
+    assert "Strict-Transport-Security" not in response.headers  # plain HTTP: no HSTS
+
+
+def test_hsts_only_over_https(client: FlaskClient) -> None:
+    response = client.get("/", base_url="https://coach.example")
+    assert response.headers["Strict-Transport-Security"].startswith("max-age=31536000")
+
+
+def test_session_cookie_is_httponly_and_samesite(client: FlaskClient) -> None:
+    client.get("/")  # the CSRF token for htmx puts a session cookie
+    cookie = client.get_cookie("session")
+    assert cookie is not None
+    assert cookie.http_only
+    assert cookie.same_site == "Lax"
+
+
+def test_text_is_gzipped_when_the_browser_accepts_it(seeded_client: FlaskClient) -> None:
+    plain = seeded_client.get("/")
+    zipped = seeded_client.get("/", headers={"Accept-Encoding": "gzip, br"})
+    assert zipped.headers["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in zipped.vary
+    # The same page, but for the subscribe form's "shown at" stamp, which is fresh per visit.
+    stamp = re.compile(rb'(name="newsletter-form_started" type="hidden" value=")[^"]+')
+    assert stamp.sub(rb"\1", gzip.decompress(zipped.data)) == stamp.sub(rb"\1", plain.data)
+    assert len(zipped.data) < len(plain.data) / 2
+    assert "Content-Encoding" not in plain.headers
+
+
+def test_versioned_static_files_are_compressed_and_immutable(client: FlaskClient) -> None:
+    html = client.get("/").get_data(as_text=True)
+    url = html.split('src="')[1].split('"')[0]
+    assert url.startswith("/static/js/htmx.min.js?v=")
+    with client.get(url, headers={"Accept-Encoding": "gzip"}) as response:
+        assert response.headers["Content-Encoding"] == "gzip"
+        assert response.cache_control.max_age == 31536000
+        assert response.cache_control.immutable
+        assert not response.cache_control.no_cache
+        assert len(gzip.decompress(response.data)) > len(response.data)
+
+
+def test_trusted_hosts_reject_other_hosts(database_file) -> None:  # type: ignore[no-untyped-def]
+    from harness import make_app, shutdown_app
+
+    app = make_app(database_file, TRUSTED_HOSTS=["coach.example"])
+    try:
+        client = app.test_client()
+        assert client.get("/", base_url="http://coach.example").status_code == 200
+        assert client.get("/", base_url="http://evil.example").status_code == 400
+    finally:
+        shutdown_app(app)
