@@ -124,7 +124,7 @@ def test_a_new_article_file_becomes_a_sanitised_published_article(
 ) -> None:
     _seed(runner)
     (content / "articles" / "carrying-shopping.md").write_text(NEW_ARTICLE, encoding="utf-8")
-    (content / "drills" / "standing-side-reach.motion.toml").write_text("not = [markdown")
+    (content / "drills" / "coach-notes.txt").write_text("not = [markdown")  # not a .md: ignored
     before = utcnow()
     assert "Seeded: 1 articles." in _seed(runner)
     after = utcnow()

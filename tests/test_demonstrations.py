@@ -22,6 +22,7 @@ from blueprints.drills.posing import FOREARM, SHIN, THIGH, UPPER_ARM, pose_skele
 from blueprints.drills.seed import seed_drills
 from blueprints.shared.content import read_content_folder
 from blueprints.shared.extensions import db
+from blueprints.shared.seed import SeedRun
 from harness import shutdown_app
 from harness.coach import coach_client
 from tests.studio.conftest import studio_app
@@ -165,7 +166,8 @@ def test_the_seed_stores_each_drills_motion_file_and_fills_one_missing(seeded_ap
         assert drill is not None
         drill.motion = ""  # as in a database from before demonstrations
         db.session.commit()
-        assert seed_drills() == 0
+        folder = Path(seeded_app.config["CONTENT_FOLDER"])
+        assert seed_drills(SeedRun(folder=folder, update=False)) == 0
         db.session.commit()
         assert drill.motion == motion_text_for("cat-cow")
         db.session.remove()

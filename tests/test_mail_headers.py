@@ -131,7 +131,9 @@ def test_an_encoded_word_in_a_contact_name_adds_no_header(
     [to_coach] = raw_smtp.raw_to(COACH)
     assert_not_injected(to_coach, VISITOR, "disc bulge")
     [to_visitor] = raw_smtp.raw_to(VISITOR)
-    assert_not_injected(to_visitor, COACH, "disc bulge")
+    assert_not_injected(
+        to_visitor, COACH, "Thank you for writing"
+    )  # the auto-reply repeats nothing
 
 
 def post_comment(app: Flask, name: str, body: str, headers: dict[str, str] | None = None) -> Any:
@@ -300,4 +302,4 @@ def test_bulk_queue_writes_every_row_in_the_callers_transaction(
     assert len(raw_smtp.raw) == 120
     raw = raw_smtp.raw_to("reader7@example.org")[0]
     assert dict(header_lines(raw))["list-unsubscribe"] == b"<https://strongspine.example/u/7>"
-    assert b"Reader 7" in raw
+    assert b"Subject: Letter for reader 7\r\n" in raw

@@ -109,7 +109,7 @@ def _site_url(config: dict[str, Any]) -> list[Problem]:
 
 
 def _proxies(config: dict[str, Any]) -> list[Problem]:
-    x_for, x_proto = config.get("PROXY_FIX_X_FOR", 0), config.get("PROXY_FIX_X_PROTO", 0)
+    x_for, x_proto = config["PROXY_FIX_X_FOR"], config["PROXY_FIX_X_PROTO"]
     if not x_for or not x_proto:
         return [
             Problem(

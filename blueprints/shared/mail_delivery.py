@@ -272,7 +272,7 @@ def _connect(config: Any) -> smtplib.SMTP:
     """
     server, port, timeout = (
         config["MAIL_SERVER"],
-        config.get("MAIL_PORT", 25),
+        config["MAIL_PORT"],
         config["MAIL_TIMEOUT"],
     )
     host: smtplib.SMTP

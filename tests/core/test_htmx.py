@@ -64,7 +64,7 @@ def crawl(client: FlaskClient, start: list[str], limit: int = 400) -> set[str]:
 
 def test_every_route_that_answers_htmx_differently_says_so(seeded_app: Flask) -> None:
     """Crawl the public site and the studio; wherever htmx gets another answer, both vary."""
-    from harness import coach_client
+    from harness.coach import coach_client
 
     client = coach_client(seeded_app)
     urls = crawl(client, ["/", "/studio/", "/drills/?direction=rotation", "/blog/search?q=back"])

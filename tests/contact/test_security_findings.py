@@ -29,10 +29,8 @@ from blueprints.studio.uploads import image_as_jpeg
 from harness import shutdown_app
 from harness.coach import coach_client
 from harness.forms import VISITOR, enquiry_data
-from harness.me import add_signup
-from tests.blog.conftest import add_post
 from tests.programs.conftest import make_program, signup_form
-from tests.studio.conftest import add_enquiry, add_program, studio_app
+from tests.studio.conftest import add_enquiry, add_post, add_program, add_signup, studio_app
 from tests.studio.test_studio_erase import text_cells_containing
 
 PROMOTED = "waiting.person@example.org"
