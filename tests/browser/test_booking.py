@@ -167,7 +167,11 @@ def test_without_javascript_a_visitor_books_in_their_zone_and_cancels(
     expect(page).to_have_url(re.compile(r"tz=Asia%2FTokyo"))
     expect(page.locator(".zone-note")).to_contain_text("Times are shown in Asia/Tokyo time")
     # A time beyond the 24-hour cut-off, so that it can still be cancelled online.
-    value = slot_value(changeable_starts(live_app)[0])
+    start = changeable_starts(live_app)[0]
+    value = slot_value(start)
+    tokyo_day = start.replace(tzinfo=UTC).astimezone(ZoneInfo("Asia/Tokyo")).date()
+    # Day first: follow the week strip's link to that day (a plain link without JavaScript).
+    page.goto(f"{live_server.url}/contact/?topic=consultation&tz=Asia/Tokyo&day={tokyo_day}")
     option = page.locator("label.slot-option").filter(has=page.locator(f'input[value="{value}"]'))
     shown = book_time(page, option, "Kenji Sato", "kenji@example.org", "In person")
 
