@@ -10,8 +10,8 @@ from flask import Flask, Response, abort, make_response, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter, Map
 
-# The largest id a database integer column holds (PostgreSQL bigint, SQLite INTEGER).
-LARGEST_ID = 2**63 - 1
+# The largest id our integer key columns hold on every database (PostgreSQL INTEGER).
+LARGEST_ID = 2**31 - 1
 
 
 class DatabaseIdConverter(IntegerConverter):
