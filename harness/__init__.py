@@ -16,7 +16,7 @@ from harness.database import (
     stored,
 )
 from harness.mail import ReceivedMail, SmtpRecorder, SmtpServer, attachment_named
-from harness.servers import LiveServer, free_port, wait_until
+from harness.servers import LiveServer, child_environment, free_port, wait_until
 
 __all__ = [
     "KEPT_TABLES",
@@ -28,6 +28,7 @@ __all__ = [
     "attachment_named",
     "base_test_config",
     "build_migrated_database",
+    "child_environment",
     "clean_postgres_database",
     "copy_database",
     "database_uri",

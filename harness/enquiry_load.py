@@ -32,7 +32,7 @@ from blueprints.shared.extensions import db
 from blueprints.shared.models import OutboxMessage
 from harness import SmtpServer, build_migrated_database, make_app, shutdown_app
 from harness.enquiry_clients import SUCCESS, Answer, Traffic, drive_clients, visitor
-from harness.servers import ROOT, Gunicorn, production_env
+from harness.servers import ROOT, Gunicorn, child_environment, production_env
 
 # Every client comes from 127.0.0.1 and posts the moment it has the form, so the per-address
 # limit and the spam timer are relaxed for these runs (through configuration, as a deployer would).
@@ -258,7 +258,7 @@ class LoadRun:
         """`flask send-mail --loop` running beside the site, as a deployment would run it."""
         helper = subprocess.Popen(  # noqa: S603 - fixed arguments
             [_flask(), "--app", "app", "send-mail", "--loop", "--interval", "0.5"],
-            cwd=ROOT, env={**os.environ, **self.env},
+            cwd=ROOT, env=child_environment(**self.env),
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )  # fmt: skip
         try:
@@ -346,7 +346,7 @@ def send_mail_once(env: dict[str, str]) -> str:
     """Run `flask send-mail` once, as cron would; its report line."""
     done = subprocess.run(  # noqa: S603 - fixed arguments
         [_flask(), "--app", "app", "send-mail"],
-        cwd=ROOT, env={**os.environ, **env}, capture_output=True, text=True, timeout=60,
+        cwd=ROOT, env=child_environment(**env), capture_output=True, text=True, timeout=60,
     )  # fmt: skip
     return (done.stdout.strip().splitlines() or [done.stderr.strip()])[-1]
 

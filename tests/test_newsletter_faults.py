@@ -8,7 +8,6 @@ one email again after the claim lease, with the same Message-ID. Nothing else is
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import sys
@@ -23,7 +22,15 @@ from sqlalchemy import func, select
 from blueprints.newsletter.models import NewsletterDelivery, NewsletterSend
 from blueprints.shared.extensions import db
 from blueprints.shared.models import OutboxMessage
-from harness import Database, SmtpServer, database_uri, make_app, shutdown_app, wait_until
+from harness import (
+    Database,
+    SmtpServer,
+    child_environment,
+    database_uri,
+    make_app,
+    shutdown_app,
+    wait_until,
+)
 from harness.coach import coach_client
 from harness.newsletter import SITE_URL, add_confirmed
 from tests.test_newsletter import publish, queue
@@ -35,17 +42,16 @@ def flask_process(
     database: Database, smtp: SmtpServer, log: Path, *args: str
 ) -> subprocess.Popen[bytes]:
     """`flask <args>` in its own process on the test's database and SMTP server; output to `log`."""
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_uri(database),
-        "SECRET_KEY": "test-secret-key",
-        "SITE_URL": SITE_URL,
-        "MAIL_SERVER": "127.0.0.1",
-        "MAIL_PORT": str(smtp.port),
-        "MAIL_TIMEOUT": "5",
-        "MAIL_CLAIM_LEASE_SECONDS": "1",
-        "MAIL_BACKGROUND_SENDER": "0",
-    }
+    env = child_environment(
+        DATABASE_URL=database_uri(database),
+        SECRET_KEY="test-secret-key",
+        SITE_URL=SITE_URL,
+        MAIL_SERVER="127.0.0.1",
+        MAIL_PORT=str(smtp.port),
+        MAIL_TIMEOUT="5",
+        MAIL_CLAIM_LEASE_SECONDS="1",
+        MAIL_BACKGROUND_SENDER="0",
+    )
     with log.open("ab") as output:  # the child keeps its own copy of the descriptor
         return subprocess.Popen(
             [sys.executable, "-m", "flask", "--app", "app", *args],
