@@ -12,7 +12,7 @@ def init_app(app: Flask) -> None:
     from blueprints.newsletter import routes  # noqa: F401 - attaches views to bp
     from blueprints.newsletter.cli import send_newsletters_command
     from blueprints.newsletter.forms import subscribe_form
-    from blueprints.newsletter.sending import BackgroundQueuer
+    from blueprints.newsletter.sending import start_queuer
     from blueprints.shared.extensions import csrf
 
     app.register_blueprint(bp, url_prefix="/newsletter")
@@ -20,5 +20,5 @@ def init_app(app: Flask) -> None:
     # token in the URL is what authorises it.
     csrf.exempt(routes.unsubscribe)
     app.jinja_env.globals["newsletter_subscribe_form"] = lambda: subscribe_form(fresh=True)
-    app.extensions["newsletter_queuer"] = BackgroundQueuer(app)
+    app.extensions["newsletter_queuer"] = start_queuer(app)
     app.cli.add_command(send_newsletters_command)

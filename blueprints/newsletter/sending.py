@@ -13,7 +13,6 @@ once (at most the one in flight when a sender dies may go twice, with the same M
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -24,6 +23,7 @@ from blueprints.blog.models import Post
 from blueprints.blog.queries import is_public
 from blueprints.newsletter.models import NewsletterDelivery, NewsletterSend, Subscriber
 from blueprints.newsletter.subscriptions import NEWSLETTER_LOCK, unsubscribe_url
+from blueprints.shared.background import BackgroundWorker
 from blueprints.shared.clock import utcnow
 from blueprints.shared.database import serialized_write
 from blueprints.shared.extensions import db
@@ -192,48 +192,14 @@ def last_send() -> SendSummary | None:
     return send_summary(send) if send is not None else None
 
 
-class BackgroundQueuer:
-    """One daemon thread per process that queues due sends when woken, and every so often."""
-
-    def __init__(self, app: Flask, poll_seconds: float = POLL_SECONDS) -> None:
-        self.app = app
-        self.poll_seconds = poll_seconds
-        self._wake = threading.Event()
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
-        self._lock = threading.Lock()
-
-    def wake(self) -> None:
-        """Ask for a pass soon; starts the thread on first use."""
-        with self._lock:
-            if self._thread is None or not self._thread.is_alive():
-                self._stop.clear()
-                self._thread = threading.Thread(
-                    target=self._run, name="newsletter-queuer", daemon=True
-                )
-                self._thread.start()
-        self._wake.set()
-
-    def stop(self, timeout: float = 10.0) -> None:
-        """Stop the thread (tests and shutdown)."""
-        self._stop.set()
-        self._wake.set()
-        if self._thread is not None:
-            self._thread.join(timeout)
-
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            self._wake.wait(self.poll_seconds)
-            self._wake.clear()
-            if self._stop.is_set():
-                break
-            with self.app.app_context():
-                try:
-                    queue_due_sends(keep_going=lambda: not self._stop.is_set())
-                except Exception:
-                    log.exception("newsletter queueing pass failed")
-                finally:
-                    db.session.remove()
+def start_queuer(app: Flask) -> BackgroundWorker:
+    """The thread that queues due sends when woken after a commit, and every so often."""
+    return BackgroundWorker(
+        app,
+        "newsletter-queuer",
+        lambda keep_going: queue_due_sends(keep_going=keep_going),
+        POLL_SECONDS,
+    )
 
 
 def wake_newsletter_queuer() -> None:

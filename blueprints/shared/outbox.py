@@ -48,9 +48,8 @@ from __future__ import annotations
 
 import logging
 import re
-import threading
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -61,6 +60,7 @@ from markupsafe import Markup, escape
 from sqlalchemy import event, insert
 from sqlalchemy.orm import Session
 
+from blueprints.shared.background import BackgroundWorker
 from blueprints.shared.clock import utcnow
 from blueprints.shared.extensions import db
 from blueprints.shared.mail_delivery import MAX_ATTEMPTS as MAX_ATTEMPTS
@@ -204,52 +204,16 @@ def _render_optional(template: str, context: dict[str, Any]) -> str | None:
         return None
 
 
-class BackgroundSender:
-    """One daemon thread per process that drains the outbox when woken, and every so often."""
-
-    def __init__(self, app: Flask, poll_seconds: float = POLL_SECONDS) -> None:
-        self.app = app
-        self.poll_seconds = poll_seconds
-        self._wake = threading.Event()
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
-        self._lock = threading.Lock()
-
-    def wake(self) -> None:
-        """Ask for a delivery pass soon; starts the thread on first use."""
-        with self._lock:
-            if self._thread is None or not self._thread.is_alive():
-                self._stop.clear()
-                self._thread = threading.Thread(target=self._run, name="outbox-sender", daemon=True)
-                self._thread.start()
-        self._wake.set()
-
-    def stop(self, timeout: float = 5.0) -> None:
-        """Stop the thread (tests and shutdown)."""
-        self._stop.set()
-        self._wake.set()
-        if self._thread is not None:
-            self._thread.join(timeout)
-
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            self._wake.wait(self.poll_seconds)
-            self._wake.clear()
-            if self._stop.is_set():
-                break
-            with self.app.app_context():
-                try:
-                    while deliver_due().sent:
-                        pass
-                except Exception:
-                    log.exception("outbox delivery pass failed")
-                finally:
-                    db.session.remove()
+def _deliver_until_nothing_is_due(keep_going: Callable[[], bool]) -> None:
+    while keep_going() and deliver_due().sent:
+        pass
 
 
 def init_app(app: Flask) -> None:
     """Attach the background sender and wake it after every commit that queued mail."""
-    app.extensions["outbox_sender"] = BackgroundSender(app)
+    app.extensions["outbox_sender"] = BackgroundWorker(
+        app, "outbox-sender", _deliver_until_nothing_is_due, POLL_SECONDS
+    )
     for name, listener in (
         ("after_commit", _wake_sender_after_commit),
         ("after_rollback", _forget_wake_after_rollback),
