@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Make sure Debian's nginx (and openssl) are there for tests/test_deploy.py, which runs the
+# Make sure Debian's nginx (and openssl) are there for tests/core/test_deploy.py, which runs the
 # deploy/ nginx site in front of gunicorn on loopback.
 set -euo pipefail
 if command -v nginx >/dev/null || [[ -x /usr/sbin/nginx ]]; then

@@ -5,7 +5,7 @@ every insert, edit and delete by triggers, so code that writes posts never has t
 On PostgreSQL the search falls back to plain queries and this migration does nothing.
 
 Note for later migrations: a batch_alter_table on "post" recreates the table on SQLite and drops
-these triggers; recreate them afterwards (tests/test_blog_search.py checks they exist).
+these triggers; recreate them afterwards (tests/blog/test_blog_search.py checks they exist).
 
 Revision ID: 0a3a471f1678
 Revises: 85e652fbfeff

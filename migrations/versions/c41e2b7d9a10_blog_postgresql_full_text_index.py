@@ -2,7 +2,7 @@
 
 PostgreSQL only: a GIN index over the weighted document blueprints/blog/search.py searches
 (title A, summary B, body C, English stemming). The expression must stay identical to
-PG_DOCUMENT there, or the planner will not use the index (tests/test_blog_search.py checks).
+PG_DOCUMENT there, or the planner will not use the index (tests/blog/test_blog_search.py checks).
 On SQLite the FTS5 index of 0a3a471f1678 does this job and this migration does nothing.
 
 Revision ID: c41e2b7d9a10

@@ -9,7 +9,7 @@ import pytest
 
 from blueprints.shared.config import config_from_environment
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 CONFIG_SOURCE = (ROOT / "blueprints" / "shared" / "config.py").read_text()
 ENV_NAMES = sorted(set(re.findall(r'env(?:_bool)?\("([A-Z_]+)"', CONFIG_SOURCE)))
 

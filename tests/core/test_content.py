@@ -26,7 +26,7 @@ from blueprints.shared.extensions import db
 from harness import make_app, shutdown_app
 from harness.coach import coach_client
 
-CONTENT = Path(__file__).resolve().parent.parent / "content"
+CONTENT = Path(__file__).resolve().parents[2] / "content"
 READERS = {"articles": article_values, "drills": drill_values, "programs": program_values}
 
 NEW_ARTICLE = """\

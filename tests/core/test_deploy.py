@@ -24,7 +24,7 @@ from click.testing import CliRunner
 from blueprints.shared.deploy_check import check_deploy_command
 from harness import SmtpServer, build_migrated_database, free_port
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 FLASK = Path(sys.executable).parent / "flask"
 
 # Every variable check-deploy reads that a developer's shell might set.

@@ -29,7 +29,7 @@ from tests.studio.conftest import studio_app
 
 DRILLS = [
     {"slug": f.slug, "direction": f.front["direction"]}
-    for f in read_content_folder(Path(__file__).resolve().parents[1] / "content" / "drills")
+    for f in read_content_folder(Path(__file__).resolve().parents[2] / "content" / "drills")
 ]
 SLUGS = [item["slug"] for item in DRILLS]
 DIRECTION = {item["slug"]: item["direction"] for item in DRILLS}

@@ -33,9 +33,9 @@ from harness import (
 )
 from harness.coach import coach_client
 from harness.newsletter import SITE_URL, add_confirmed
-from tests.test_newsletter import publish, queue
+from tests.newsletter.test_newsletter import publish, queue
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def flask_process(
