@@ -27,7 +27,7 @@ ACCEPTED_CONTENT_TYPES = {"text/vtt", "text/plain", "application/octet-stream", 
 
 TIMESTAMP = r"(?:(\d{2,}):)?([0-5]\d):([0-5]\d)\.(\d{3})"
 TIMING_LINE = re.compile(rf"({TIMESTAMP})[ \t]+-->[ \t]+({TIMESTAMP})(?:[ \t]+(.*))?")
-SIGNATURE = re.compile(r"\ufeff?WEBVTT(?:[ \t].*)?")
+SIGNATURE = re.compile(r"WEBVTT(?:[ \t].*)?")
 SETTING = re.compile(r"(vertical|line|position|size|align|region):(\S+)")
 SETTING_VALUES = {
     "vertical": re.compile(r"rl|lr"),
