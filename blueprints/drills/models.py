@@ -59,6 +59,8 @@ class Drill(db.Model):
     video_file: Mapped[str] = mapped_column(String(300), default="")
     poster_file: Mapped[str] = mapped_column(String(300), default="")
     captions_file: Mapped[str] = mapped_column(String(300), default="")
+    # The BCP 47 tag of the captions' language (the <track>'s srclang and label).
+    captions_lang: Mapped[str] = mapped_column(String(35), default="en", server_default="en")
     duration_seconds: Mapped[int | None]
     # The built-in demonstration: keyframes as TOML (see blueprints/drills/motion.py).
     motion: Mapped[str] = mapped_column(Text, default="", server_default="")

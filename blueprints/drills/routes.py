@@ -6,6 +6,7 @@ from flask import Response, abort, current_app, render_template, request, send_f
 from sqlalchemy import select
 
 from blueprints.drills import bp
+from blueprints.drills.captions import language_label
 from blueprints.drills.demonstration import demonstration_file, demonstration_for
 from blueprints.drills.filters import DrillFilters, direction_counts, drills_matching
 from blueprints.drills.models import DIRECTIONS, EQUIPMENT, LEVELS, Drill
@@ -92,6 +93,14 @@ def video(slug: str) -> Response:
 
 @bp.get("/<slug>/captions")
 def captions(slug: str) -> Response:
-    """The drill's uploaded WebVTT captions."""
+    """The drill's uploaded WebVTT captions, as text/vtt (a <track> needs that type)."""
     drill = db.first_or_404(select(Drill).where(Drill.slug == slug))
-    return _uploaded(drill.captions_file)
+    response = _uploaded(drill.captions_file)
+    response.mimetype = "text/vtt"  # with charset=utf-8: the upload was checked to be UTF-8
+    return response
+
+
+@bp.app_template_global()
+def captions_label(tag: str) -> str:
+    """The name of the captions' language, as the player's captions menu shows it."""
+    return language_label(tag)

@@ -87,6 +87,8 @@ def config_from_environment(instance_path: str) -> dict[str, Any]:
         "REMINDER_HOURS": float(env("REMINDER_HOURS", "24")),
         # Largest drill video the studio accepts (the request limit is raised for that route).
         "VIDEO_UPLOAD_MAX_BYTES": int(env("VIDEO_UPLOAD_MAX_BYTES", str(100 * 1024 * 1024))),
+        # Largest WebVTT captions file for an uploaded drill video (an hour of speech is ~100 KB).
+        "CAPTIONS_MAX_BYTES": int(env("CAPTIONS_MAX_BYTES", str(512 * 1024))),
         # Each process reads the shared content version at most this often.
         "PAGE_CACHE_VERSION_SECONDS": float(env("PAGE_CACHE_VERSION_SECONDS", "1")),
         "SEND_FILE_MAX_AGE_DEFAULT": 0,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from sqlalchemy import func, select
@@ -18,7 +20,13 @@ from blueprints.studio import bp
 from blueprints.studio.editor_forms import DrillForm, uploaded
 from blueprints.studio.forms import form_status
 from blueprints.studio.slugs import SlugTaken, free_slug, slug_taken, slugify
-from blueprints.studio.uploads import remove_upload, store_bytes, store_file, video_max_bytes
+from blueprints.studio.uploads import (
+    captions_max_bytes,
+    remove_upload,
+    store_bytes,
+    store_file,
+    video_max_bytes,
+)
 
 SLUG_TAKEN = "Another drill already uses this address; choose a different one."
 
@@ -58,7 +66,7 @@ def drills_edit(drill_id: int) -> ResponseReturnValue:
         form = DrillForm(obj=drill)
         form.equipment.data = drill.equipment_names
     else:  # only what was posted: a field missing from the request never falls back to the row
-        form = DrillForm()
+        form = DrillForm(has_video=bool(drill.video_file))
         if form.validate() and _save_drill(form, drill_id) is not None:
             return redirect(url_for("studio.drills_edit", drill_id=drill_id))
     return _render_editor(form, drill)
@@ -71,6 +79,7 @@ def _render_editor(form: DrillForm, drill: Drill | None) -> ResponseReturnValue:
         form=form,
         drill=drill,
         video_mb=video_max_bytes() // 2**20,
+        captions_kb=captions_max_bytes() // 1024,
         **preview,
     ), form_status(form)
 
@@ -108,29 +117,38 @@ def _motion_preview(text: str, direction: str | None, name: str, steps: str = ""
     return {"motion_demo": demo, "motion_error": error, "motion_drill": about}
 
 
+def _media_files(drill: Drill) -> set[str]:
+    return {drill.video_file, drill.poster_file, drill.captions_file} - {""}
+
+
 def _save_drill(form: DrillForm, drill_id: int | None) -> Drill | None:
-    """Write the form into a new or existing drill; None (with a slug error) on a clash."""
-    video_upload = uploaded(form.video_file)
-    new_video = store_file(video_upload, ".mp4") if video_upload else None
-    new_poster = store_bytes(form.poster_jpeg, ".jpg") if form.poster_jpeg else None
-    fresh_files = [name for name in (new_video, new_poster) if name]
+    """Write the form into a new or existing drill; None (with a slug error) on a clash.
+
+    The new files are written first and removed again if the row is not saved, so a drill
+    never points at a missing file and no stray file stays behind.
+    """
+    fresh = NewMedia()
     try:
+        if video_upload := uploaded(form.video_file):
+            fresh.video = store_file(video_upload, ".mp4")
+        if form.poster_jpeg:
+            fresh.poster = store_bytes(form.poster_jpeg, ".jpg")
+        if form.captions_text is not None:
+            fresh.captions = store_bytes(form.captions_text.encode(), ".vtt")
         with serialized_write("studio-content") as session:
             drill = session.get(Drill, drill_id) if drill_id else Drill()
-            old_files = {drill.video_file, drill.poster_file}
+            old_files = _media_files(drill)
             _apply_fields(form, drill)
-            _apply_media(form, drill, new_video, new_poster)
+            _apply_media(form, drill, fresh)
             session.add(drill)
     except SlugTaken:
         form.slug.errors.append(SLUG_TAKEN)
-        for name in fresh_files:
-            remove_upload(name)
+        fresh.remove()
         return None
     except BaseException:
-        for name in fresh_files:
-            remove_upload(name)
+        fresh.remove()
         raise
-    for name in old_files - {drill.video_file, drill.poster_file}:
+    for name in old_files - _media_files(drill):
         remove_upload(name)
     flash(f"Saved \u201c{drill.name}\u201d.", "success")
     return drill
@@ -162,21 +180,38 @@ def _apply_fields(form: DrillForm, drill: Drill) -> None:
     drill.equipment = [kept.get(name) or DrillEquipment(name=name) for name in form.equipment.data]
 
 
-def _apply_media(
-    form: DrillForm, drill: Drill, new_video: str | None, new_poster: str | None
-) -> None:
-    if new_video:  # an upload replaces a link
-        drill.video_file, drill.video_url = new_video, ""
+@dataclass
+class NewMedia:
+    """The files written for one save, by the names they were stored under."""
+
+    video: str = ""
+    poster: str = ""
+    captions: str = ""
+
+    def remove(self) -> None:
+        """Delete them again: the save did not happen."""
+        for name in (self.video, self.poster, self.captions):
+            remove_upload(name)
+
+
+def _apply_media(form: DrillForm, drill: Drill, fresh: NewMedia) -> None:
+    if fresh.video:  # an upload replaces a link
+        drill.video_file, drill.video_url = fresh.video, ""
     elif form.video_embed:  # a link replaces an upload
         drill.video_url, drill.video_file = form.video_embed, ""
     else:
         drill.video_url = ""
         if form.remove_video.data:
             drill.video_file = ""
-    if new_poster:
-        drill.poster_file = new_poster
+    if fresh.poster:
+        drill.poster_file = fresh.poster
     elif form.remove_poster.data:
         drill.poster_file = ""
+    if fresh.captions:  # a new file replaces the old one
+        drill.captions_file = fresh.captions
+    elif form.remove_captions.data or not drill.video_file:  # captions go with their video
+        drill.captions_file = ""
+    drill.captions_lang = form.captions_language
 
 
 @bp.route("/drills/<int:drill_id>/delete", methods=["GET", "POST"])
@@ -199,7 +234,7 @@ def drills_delete(drill_id: int) -> ResponseReturnValue:
             action=url_for("studio.drills_delete", drill_id=drill_id),
             back=url_for("studio.drills_edit", drill_id=drill_id),
         )
-    files, name = (drill.video_file, drill.poster_file), drill.name
+    files, name = _media_files(drill), drill.name
     db.session.delete(drill)
     db.session.commit()
     for stored in files:

@@ -29,14 +29,23 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from blueprints.drills.captions import DEFAULT_LANGUAGE, MAX_TAG_CHARS, language_tag
 from blueprints.drills.models import DIRECTIONS, EQUIPMENT, LEVELS
 from blueprints.drills.motion import MAX_CHARS as MOTION_MAX_CHARS
 from blueprints.drills.motion import MotionError, parse_motion
 from blueprints.shared.clock import coach_local_to_utc, utcnow
 from blueprints.studio.forms import MultiCheckboxField, choices
 from blueprints.studio.slugs import SLUG_PATTERN
-from blueprints.studio.uploads import UploadRejected, check_mp4, image_as_jpeg
+from blueprints.studio.uploads import (
+    UploadRejected,
+    captions_max_bytes,
+    check_mp4,
+    image_as_jpeg,
+    poster_as_jpeg,
+    read_small,
+)
 from blueprints.studio.video_links import UnsupportedVideoLink, embed_url
+from blueprints.studio.webvtt import CaptionsRejected, check_webvtt
 
 SLUG_MESSAGE = "Use lowercase letters, digits and single hyphens, like back-to-basics."
 MAX_TAGS = 12
@@ -160,6 +169,11 @@ class DrillForm(FlaskForm):
         "Video length in seconds",
         validators=[Optional(), NumberRange(1, 3600, "Use 1 to 3600 seconds.")],
     )
+    captions = FileField("Captions for the uploaded video (WebVTT)")
+    captions_lang = StringField(
+        "Language of the captions", default=DEFAULT_LANGUAGE, validators=[Length(max=MAX_TAG_CHARS)]
+    )
+    remove_captions = BooleanField("Remove the captions")
     poster = FileField("Poster image (shown before the video plays)")
     remove_poster = BooleanField("Remove the poster image")
     motion = TextAreaField(
@@ -169,10 +183,13 @@ class DrillForm(FlaskForm):
         ],
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, has_video: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.has_video = has_video  # the drill already has an uploaded video
         self.video_embed = ""
         self.poster_jpeg: bytes | None = None
+        self.captions_text: str | None = None
+        self.captions_language = DEFAULT_LANGUAGE
 
     def validate_equipment(self, field: MultiCheckboxField) -> None:
         """At least one choice; "no equipment" goes alone."""
@@ -208,13 +225,48 @@ class DrillForm(FlaskForm):
                 raise ValidationError(str(error)) from error
 
     def validate_poster(self, field: FileField) -> None:
-        """A real image, re-encoded now."""
+        """A PNG, JPEG or WebP image by its bytes, re-encoded now."""
         upload = uploaded(field)
         if upload is not None:
             try:
-                self.poster_jpeg = image_as_jpeg(upload)
+                self.poster_jpeg = poster_as_jpeg(upload)
             except UploadRejected as error:
                 raise ValidationError(str(error)) from error
+
+    def validate_captions(self, field: FileField) -> None:
+        """A real WebVTT file within the size limit, kept as the text to store."""
+        upload = uploaded(field)
+        if upload is not None:
+            limit = captions_max_bytes()
+            try:
+                self.captions_text, _ = check_webvtt(
+                    read_small(upload, limit), upload.mimetype or "", limit
+                )
+            except CaptionsRejected as error:
+                raise ValidationError(str(error)) from error
+
+    def validate_captions_lang(self, field: StringField) -> None:
+        """A BCP 47 language tag such as en, sv or en-GB (empty means English)."""
+        tag = language_tag(field.data) if (field.data or "").strip() else DEFAULT_LANGUAGE
+        if tag is None:
+            raise ValidationError("Use a language tag such as en, sv or en-GB.")
+        self.captions_language = tag
+
+    def keeps_uploaded_video(self) -> bool:
+        """Whether the drill will have an uploaded video once this form is saved."""
+        if uploaded(self.video_file) is not None:
+            return True  # an upload replaces a link
+        return self.has_video and not self.video_embed and not self.remove_video.data
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        """Field rules, then: captions go with an uploaded video."""
+        valid = super().validate(extra_validators)
+        if self.captions_text is not None and not self.keeps_uploaded_video():
+            self.captions.errors.append(
+                "Captions go with an uploaded video: upload the MP4 video with them."
+            )
+            return False
+        return valid
 
 
 class ProgramForm(FlaskForm):

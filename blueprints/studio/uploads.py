@@ -1,4 +1,7 @@
-"""Checking and storing uploads: images re-encoded by Pillow, MP4 checked by its bytes."""
+"""Checking and storing uploads: images re-encoded by Pillow, MP4 checked by its bytes.
+
+Captions (WebVTT) are checked in webvtt.py; this module reads and stores them like the rest.
+"""
 
 from __future__ import annotations
 
@@ -80,6 +83,44 @@ def _encode_jpeg(image: Image.Image, max_width: int) -> bytes:
     return buffer.getvalue()
 
 
+def _size(upload: FileStorage) -> int:
+    stream = upload.stream
+    stream.seek(0, io.SEEK_END)
+    size = stream.tell()
+    stream.seek(0)
+    return size
+
+
+def poster_as_jpeg(upload: FileStorage) -> bytes:
+    """A PNG, JPEG or WebP poster (by its bytes, within IMAGE_MAX_BYTES) re-encoded as JPEG."""
+    head = upload.stream.read(12)
+    upload.stream.seek(0)
+    # by the first bytes: PNG, JPEG, or WebP (a RIFF file whose form type is WEBP)
+    if not (
+        head.startswith((b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff"))
+        or (head[:4] == b"RIFF" and head[8:12] == b"WEBP")
+    ):
+        raise UploadRejected("Upload the poster as a PNG, JPEG or WebP image.")
+    if _size(upload) > IMAGE_MAX_BYTES:
+        raise UploadRejected(
+            f"That image is larger than {IMAGE_MAX_BYTES // (1024 * 1024)} MB; use a smaller one."
+        )
+    return image_as_jpeg(upload)
+
+
+def captions_max_bytes() -> int:
+    """The largest captions file accepted (config CAPTIONS_MAX_BYTES)."""
+    return int(current_app.config["CAPTIONS_MAX_BYTES"])
+
+
+def read_small(upload: FileStorage, limit: int) -> bytes:
+    """The upload's bytes, at most `limit` + 1 of them (enough to tell it is too large)."""
+    upload.stream.seek(0)
+    data = upload.stream.read(limit + 1)
+    upload.stream.seek(0)
+    return data
+
+
 def video_max_bytes() -> int:
     """The largest video upload accepted (config VIDEO_UPLOAD_MAX_BYTES, default 100 MB)."""
     return int(current_app.config["VIDEO_UPLOAD_MAX_BYTES"])
@@ -87,11 +128,8 @@ def video_max_bytes() -> int:
 
 def check_mp4(upload: FileStorage) -> None:
     """Raise UploadRejected unless `upload` starts like an MP4 file and is within the size limit."""
-    stream = upload.stream
-    head = stream.read(12)
-    stream.seek(0, io.SEEK_END)
-    size = stream.tell()
-    stream.seek(0)
+    head = upload.stream.read(12)
+    size = _size(upload)
     if len(head) < 12 or head[4:8] != b"ftyp" or head[8:12] not in MP4_BRANDS:
         raise UploadRejected("Upload an MP4 video (H.264), or paste a YouTube or Vimeo link.")
     limit = video_max_bytes()
@@ -131,8 +169,8 @@ def _upload_limits() -> dict[str, int]:
     return {
         "studio.articles_new": IMAGE_MAX_BYTES,
         "studio.articles_edit": IMAGE_MAX_BYTES,
-        "studio.drills_new": video_max_bytes() + IMAGE_MAX_BYTES,
-        "studio.drills_edit": video_max_bytes() + IMAGE_MAX_BYTES,
+        "studio.drills_new": video_max_bytes() + IMAGE_MAX_BYTES + captions_max_bytes(),
+        "studio.drills_edit": video_max_bytes() + IMAGE_MAX_BYTES + captions_max_bytes(),
     }
 
 
