@@ -17,6 +17,7 @@ from blueprints.shared import (
     pagecache,
     security,
     spam,
+    static_files,
     templating,
     theme,
 )
@@ -44,6 +45,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     compression.init_app(app)
     security.init_app(app)
     templating.init_app(app)
+    static_files.init_app(app)
     htmx.init_app(app)
     pagecache.init_app(app)
     spam.init_app(app)

@@ -1,10 +1,11 @@
-"""gzip for text responses, so a first visit stays small on a phone connection."""
+"""Brotli or gzip for text responses, so a first visit stays small on a phone connection."""
 
 from __future__ import annotations
 
 import gzip
 from functools import lru_cache
 
+import brotli
 from flask import Flask, Response, request
 
 COMPRESSIBLE = {
@@ -22,6 +23,12 @@ COMPRESSIBLE = {
     "text/csv",
 }
 MIN_SIZE = 500
+# Brotli's densest setting costs ~0.15 s for htmx, paid once per process for a versioned static
+# file (about 10% smaller than gzip); a page is made per request, so it gets a quick setting
+# that still beats gzip's default (~1.5 ms for an article).
+BROTLI_STATIC_QUALITY = 11
+BROTLI_PAGE_QUALITY = 5
+GZIP_LEVEL = 6
 
 
 def init_app(app: Flask) -> None:
@@ -29,15 +36,23 @@ def init_app(app: Flask) -> None:
     app.after_request(_compress)
 
 
+def compress(data: bytes, encoding: str, immutable: bool = False) -> bytes:
+    """`data` in `encoding` ("br" or "gzip"); an immutable file is packed as tightly as can be."""
+    if encoding == "br":
+        quality = BROTLI_STATIC_QUALITY if immutable else BROTLI_PAGE_QUALITY
+        return brotli.compress(data, quality=quality)
+    return gzip.compress(data, compresslevel=GZIP_LEVEL, mtime=0)
+
+
 @lru_cache(maxsize=256)
-def _gzip_cached(data: bytes) -> bytes:
-    return gzip.compress(data, compresslevel=6, mtime=0)
+def _compress_cached(data: bytes, encoding: str) -> bytes:
+    return compress(data, encoding, immutable=True)
 
 
 def _compress(response: Response) -> Response:
-    accepted = request.headers.get("Accept-Encoding", "")
+    encoding = request.accept_encodings.best_match(["br", "gzip"])
     if (
-        "gzip" not in accepted.lower()
+        encoding is None
         or response.status_code < 200
         or response.status_code in (204, 206, 304)
         or response.mimetype not in COMPRESSIBLE
@@ -51,12 +66,11 @@ def _compress(response: Response) -> Response:
     if len(data) < MIN_SIZE:
         return response
     # Versioned static files are immutable: compress each once per process.
-    compressed = (
-        _gzip_cached(data)
-        if request.endpoint == "static" and request.args.get("v")
-        else gzip.compress(data, compresslevel=6, mtime=0)
-    )
+    if request.endpoint == "static" and request.args.get("v"):
+        compressed = _compress_cached(data, encoding)
+    else:
+        compressed = compress(data, encoding)
     response.set_data(compressed)
-    response.headers["Content-Encoding"] = "gzip"
+    response.headers["Content-Encoding"] = encoding
     response.vary.add("Accept-Encoding")
     return response

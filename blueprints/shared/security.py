@@ -45,6 +45,11 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "frame-ancestors 'none'",
     ]
 )
+# A static file (stylesheet, script, SVG) runs nothing of its own, so its policy lets it do
+# nothing should it be opened as a document: stricter than the pages' and far shorter. The
+# frame, referrer and permissions headers act on documents only; a first view fetches three
+# static files, and over HTTP/1.1 their headers travel uncompressed (~2 KB of the 35 KB budget).
+STATIC_FILE_SECURITY_POLICY = "default-src 'none'; frame-ancestors 'none'"
 
 
 def init_app(app: Flask) -> None:
@@ -85,13 +90,16 @@ def _refuse_nul_in_path() -> None:
 
 def _add_security_headers(response: Response) -> Response:
     headers = response.headers
-    headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
     headers.setdefault("X-Content-Type-Options", "nosniff")
+    if request.is_secure:
+        headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+    if request.endpoint == "static":
+        headers.setdefault("Content-Security-Policy", STATIC_FILE_SECURITY_POLICY)
+        return response
+    headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
     headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
     headers.setdefault("X-Frame-Options", "DENY")
     headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-    if request.is_secure:
-        headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
     return response
 
 

@@ -13,11 +13,11 @@ from harness import LiveServer
 
 pytestmark = pytest.mark.browser
 
-# Issue 18 asks for 35 KB; after this round's merges the article's first view is 37.9 KB (the
-# drill cards' demonstrations, the newsletter form and the theme switch). 40 KB holds the line
-# against further growth until the article page is slimmed again (see the issue's note).
-PAGE_BUDGET_BYTES = 40 * 1024
+# Issues 13 and 18: a first view within 35 KB on the wire, images aside, in at most 6 requests
+# (a drill page with its demonstration included), in both themes.
+PAGE_BUDGET_BYTES = 35 * 1024
 MAX_REQUESTS = 6
+DRILL_PAGE = "/drills/jefferson-curl"  # the longest demonstration of the demo drills
 MAIN_PAGES = ["/", "/blog/", "/drills/", "/programs/", "/contact/", "/privacy"]
 
 
@@ -52,28 +52,37 @@ def _first_article_path(page: Page, live_server: LiveServer) -> str:
     return href
 
 
-@pytest.mark.parametrize("path", ["/", "ARTICLE", "/drills/", "/contact/"])
+@pytest.mark.parametrize("theme", ["light", "dark"])
+@pytest.mark.parametrize("path", ["/", "ARTICLE", "/drills/", DRILL_PAGE, "/contact/"])
 def test_first_view_is_light_and_stays_on_this_host(
     page: Page,
     browser,
     live_server: LiveServer,
-    path: str,  # type: ignore[no-untyped-def]
+    path: str,
+    theme: str,  # type: ignore[no-untyped-def]
 ) -> None:
     if path == "ARTICLE":
         path = _first_article_path(page, live_server)
-    context = browser.new_context()  # empty cache: a first view
+    # An empty cache (a first view), in the system's dark scheme or with the switch's choice.
+    context = browser.new_context(color_scheme=theme)
+    if theme == "dark":
+        context.add_cookies([{"name": "theme", "value": "dark", "url": live_server.url}])
     fresh = context.new_page()
     transfers = _record_transfers(fresh)
     all_hosts: set[str] = set()
     fresh.on("request", lambda request: all_hosts.add(urlsplit(request.url).netloc))
     fresh.goto(live_server.url + path, wait_until="networkidle")
+    painted_theme = fresh.evaluate("document.documentElement.dataset.theme")
+    if path == DRILL_PAGE:  # the demonstration is in the page, ready to play
+        assert fresh.locator("[data-demo] .demo-animated svg animate").count() > 0
     context.close()
 
+    assert painted_theme == ("dark" if theme == "dark" else "system")
     counted = [t for t in transfers if t.resource_type not in ("image", "media")]
     total = sum(t.bytes_on_wire for t in counted)
     assert all_hosts == {urlsplit(live_server.url).netloc}, all_hosts
     assert len(counted) <= MAX_REQUESTS, [t.url for t in counted]
-    assert total < PAGE_BUDGET_BYTES, [(t.url, t.bytes_on_wire) for t in counted]
+    assert total <= PAGE_BUDGET_BYTES, [(t.url, t.bytes_on_wire) for t in counted]
     assert all(t.bytes_on_wire > 0 for t in counted)
 
 
