@@ -21,15 +21,26 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import exists, func, or_, select
+from sqlalchemy import Subquery, exists, func, or_, select
 from sqlalchemy.orm import InstrumentedAttribute, load_only, selectinload
 from sqlalchemy.sql.elements import ColumnElement
 from werkzeug.datastructures import MultiDict
 
-from blueprints.drills.models import DIRECTIONS, EQUIPMENT, LEVELS, Drill, DrillEquipment
+from blueprints.drills.models import (
+    DIRECTIONS,
+    EQUIPMENT,
+    LEVELS,
+    Drill,
+    DrillEquipment,
+    direction_rank,
+    progression_key,
+)
 from blueprints.shared.extensions import db
 
 PAGE_SIZE = 12
+# How many drills of one direction come before the next direction's turn (see drills_matching):
+# a quarter of a page, so page one has room for the easiest few of all four directions.
+PER_DIRECTION_IN_A_ROUND = PAGE_SIZE // len(DIRECTIONS)
 MAX_QUERY_LENGTH = 100
 MAX_PAGE_DIGITS = 6  # a page number longer than this is not a page number
 NOTE_VALUE_LENGTH = 40  # how much of an unknown value we repeat back
@@ -209,9 +220,30 @@ def _contains(column: InstrumentedAttribute[str], pattern: str) -> ColumnElement
     return column.ilike(pattern, escape="\\")
 
 
-def drills_matching(filters: DrillFilters) -> DrillPage:
-    """The page of drills `filters` asks for, in progression order, with the total.
+def library_order(conditions: Sequence[ColumnElement[bool]]) -> Subquery:
+    """The matching drills' ids with the keys of the library order (see `drills_matching`)."""
+    step_in_direction = func.row_number().over(
+        partition_by=Drill.direction, order_by=progression_key()
+    )
+    return (
+        select(
+            Drill.id.label("id"),
+            direction_rank().label("direction_rank"),
+            step_in_direction.label("step"),
+        )
+        .where(*conditions)
+        .subquery("ordered")
+    )
 
+
+def drills_matching(filters: DrillFilters) -> DrillPage:
+    """The page of drills `filters` asks for, in library order, with the total.
+
+    Library order: each direction's matching drills are numbered easiest first (level, then the
+    coach's position, then id), and taken PER_DIRECTION_IN_A_ROUND at a time from each direction
+    in turn (extension, flexion, side flexion, rotation). So every direction that has a match
+    shows on page one however many drills another direction holds, each direction still reads
+    easiest first, and pages are slices of one fixed order (no drill twice, none skipped).
     Two queries plus one for the equipment of the whole page (selectinload), however many
     drills match. A page past the end falls back to page 1 (the template says so).
     """
@@ -219,11 +251,16 @@ def drills_matching(filters: DrillFilters) -> DrillPage:
     total = db.session.scalar(select(func.count()).select_from(Drill).where(*conditions)) or 0
     page_count = max(1, math.ceil(total / PAGE_SIZE))
     page = filters.page if filters.page <= page_count else 1
+    ordered = library_order(conditions)
     drills = db.session.scalars(
         select(Drill)
-        .where(*conditions)
+        .join(ordered, ordered.c.id == Drill.id)
         .options(*CARD_LOADING)
-        .order_by(Drill.direction, Drill.position, Drill.id)
+        .order_by(
+            (ordered.c.step - 1) // PER_DIRECTION_IN_A_ROUND,
+            ordered.c.direction_rank,
+            ordered.c.step,
+        )
         .limit(PAGE_SIZE)
         .offset((page - 1) * PAGE_SIZE)
     ).all()

@@ -4,8 +4,18 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, func
+from sqlalchemy import (
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    case,
+    func,
+)
 from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
+from sqlalchemy.sql.elements import ColumnElement
 
 from blueprints.shared.clock import utcnow
 from blueprints.shared.extensions import db
@@ -98,3 +108,14 @@ class DrillEquipment(db.Model):
     name: Mapped[str] = mapped_column(String(40))
 
     drill: Mapped[Drill] = relationship(back_populates="equipment")
+
+
+def direction_rank() -> ColumnElement[int]:
+    """A drill's direction as its place in DIRECTIONS (extension first, rotation last)."""
+    return case({key: rank for rank, key in enumerate(DIRECTIONS)}, value=Drill.direction)
+
+
+def progression_key() -> tuple[ColumnElement, ...]:
+    """Easiest first within a direction: level, then the coach's position, then the oldest."""
+    level_rank = case({key: rank for rank, key in enumerate(LEVELS)}, value=Drill.level)
+    return (level_rank, Drill.position, Drill.id)
