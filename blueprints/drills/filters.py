@@ -7,9 +7,9 @@ How a query string is read (the rules the tests hold us to):
   if they list kit for loading them later.
 - An unknown value for one of those is dropped and reported back as a visible note, so an old
   shared link still shows the library instead of an error.
-- `q` (words that must all appear in the name or summary) and `page` may appear once. Two of
-  either, or a `q` longer than MAX_QUERY_LENGTH, is a 400 with a message: there is no sensible
-  guess at what was meant.
+- `q` (words that must all appear in the drill's text, searched as the site's search page does:
+  blueprints/drills/search.py) and `page` may appear once. Two of either, or a `q` longer than
+  MAX_QUERY_LENGTH, is a 400 with a message: there is no sensible guess at what was meant.
 - A `page` that is not a whole number from 1 is ignored (page 1, with a note); so is a page past
   the end of the results (see `drills_matching`).
 """
@@ -21,8 +21,8 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import Subquery, exists, func, or_, select
-from sqlalchemy.orm import InstrumentedAttribute, load_only, selectinload
+from sqlalchemy import Subquery, exists, func, select
+from sqlalchemy.orm import load_only, selectinload
 from sqlalchemy.sql.elements import ColumnElement
 from werkzeug.datastructures import MultiDict
 
@@ -35,13 +35,14 @@ from blueprints.drills.models import (
     direction_rank,
     progression_key,
 )
+from blueprints.drills.search import drill_text_matches
 from blueprints.shared.extensions import db
+from blueprints.shared.fulltext import MAX_QUERY_LENGTH, query_error
 
 PAGE_SIZE = 12
 # How many drills of one direction come before the next direction's turn (see drills_matching):
 # a quarter of a page, so page one has room for the easiest few of all four directions.
 PER_DIRECTION_IN_A_ROUND = PAGE_SIZE // len(DIRECTIONS)
-MAX_QUERY_LENGTH = 100
 MAX_PAGE_DIGITS = 6  # a page number longer than this is not a page number
 NOTE_VALUE_LENGTH = 40  # how much of an unknown value we repeat back
 NOTE_VALUE_COUNT = 3
@@ -73,8 +74,8 @@ class DrillFilters:
         errors: dict[str, str] = {}
         chosen = {name: _known_values(name, args.getlist(name), notes) for name in CHOICES}
         q = _single(args, "q", "search", errors)
-        if len(q) > MAX_QUERY_LENGTH:
-            errors["q"] = f"Please keep the search to {MAX_QUERY_LENGTH} characters or fewer."
+        if too_long := query_error(q):
+            errors["q"] = too_long
             q = q[:MAX_QUERY_LENGTH]
         page = _page_number(_single(args, "page", "page number", errors), notes)
         return cls(
@@ -188,11 +189,6 @@ CARD_LOADING = (
 )  # fmt: skip
 
 
-def _like_pattern(word: str) -> str:
-    escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
 def filter_conditions(filters: DrillFilters) -> list[ColumnElement[bool]]:
     """The WHERE clauses for `filters` (an empty list matches every drill)."""
     conditions: list[ColumnElement[bool]] = []
@@ -207,17 +203,9 @@ def filter_conditions(filters: DrillFilters) -> list[ColumnElement[bool]]:
                 DrillEquipment.name.in_(filters.equipment),
             )
         )
-    for word in filters.q.split():
-        pattern = _like_pattern(word)
-        conditions.append(or_(_contains(Drill.name, pattern), _contains(Drill.summary, pattern)))
+    if filters.q:
+        conditions.append(drill_text_matches(filters.q))
     return conditions
-
-
-def _contains(column: InstrumentedAttribute[str], pattern: str) -> ColumnElement[bool]:
-    # SQLite's LIKE already ignores (ASCII) case; ilike() would add lower() to every row there.
-    if db.session.get_bind().dialect.name == "sqlite":
-        return column.like(pattern, escape="\\")
-    return column.ilike(pattern, escape="\\")
 
 
 def library_order(conditions: Sequence[ColumnElement[bool]]) -> Subquery:

@@ -234,7 +234,7 @@ def test_history_restore_and_boosted_requests_get_the_whole_page(
 
 def test_the_form_is_a_real_get_form_that_htmx_enhances(seeded_client: FlaskClient) -> None:
     html = seeded_client.get("/drills/").get_data(as_text=True)
-    form = re.search(r"<form [^>]*>", html, re.S)
+    form = re.search(r"<form id=\"drill-filters\"[^>]*>", html, re.S)
     assert form
     tag = form.group(0)
     for attribute in (
