@@ -125,7 +125,7 @@ class Library:
 
 def _recorder(statements: list[str]):  # type: ignore[no-untyped-def]
     def record(_conn, _cursor, statement: str, *_args) -> None:  # type: ignore[no-untyped-def]
-        if statement.lstrip().upper().startswith("SELECT"):  # not BEGIN/COMMIT
+        if statement.lstrip().upper().startswith(("SELECT", "WITH")):  # not BEGIN/COMMIT
             statements.append(statement)
 
     return record

@@ -21,7 +21,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import Subquery, exists, func, select
+from sqlalchemy import Subquery, exists, func, select, union_all
 from sqlalchemy.orm import load_only, selectinload
 from sqlalchemy.sql.elements import ColumnElement
 from werkzeug.datastructures import MultiDict
@@ -33,7 +33,7 @@ from blueprints.drills.models import (
     Drill,
     DrillEquipment,
     direction_rank,
-    progression_key,
+    level_rank,
 )
 from blueprints.drills.search import drill_text_matches
 from blueprints.shared.extensions import db
@@ -208,20 +208,38 @@ def filter_conditions(filters: DrillFilters) -> list[ColumnElement[bool]]:
     return conditions
 
 
-def library_order(conditions: Sequence[ColumnElement[bool]]) -> Subquery:
-    """The matching drills' ids with the keys of the library order (see `drills_matching`)."""
-    step_in_direction = func.row_number().over(
-        partition_by=Drill.direction, order_by=progression_key()
+def library_order(
+    filters: DrillFilters, conditions: Sequence[ColumnElement[bool]], page: int
+) -> Subquery:
+    """The drills that can be on pages 1..`page`, each with the keys of the library order.
+
+    Each direction's drills are numbered easiest first ("step": level, then the coach's
+    position, then id). A drill at step s has at least s - 1 drills before it in the library, so
+    pages 1..page only hold drills whose step is at most page * PAGE_SIZE: among the first that
+    many of each direction and level (read in index order, LIMIT), not the whole library. Steps
+    counted among those are the true steps up to that bound; anything past it sorts after
+    (the bound is a whole number of rounds), so the order of pages 1..page is exact.
+    """
+    enough = page * PAGE_SIZE
+    branches = [
+        select(Drill.id, Drill.direction, Drill.level, Drill.position)
+        .where(Drill.direction == direction, Drill.level == level, *conditions)
+        .order_by(Drill.position, Drill.id)
+        .limit(enough)
+        .subquery()
+        for direction in filters.directions or DIRECTIONS
+        for level in filters.levels or LEVELS
+    ]
+    candidates = union_all(*(select(*branch.c) for branch in branches)).subquery("candidates")
+    step = func.row_number().over(
+        partition_by=candidates.c.direction,
+        order_by=(level_rank(candidates.c.level), candidates.c.position, candidates.c.id),
     )
-    return (
-        select(
-            Drill.id.label("id"),
-            direction_rank().label("direction_rank"),
-            step_in_direction.label("step"),
-        )
-        .where(*conditions)
-        .subquery("ordered")
-    )
+    return select(
+        candidates.c.id,
+        direction_rank(candidates.c.direction).label("direction_rank"),
+        step.label("step"),
+    ).subquery("ordered")
 
 
 def drills_matching(filters: DrillFilters) -> DrillPage:
@@ -233,13 +251,14 @@ def drills_matching(filters: DrillFilters) -> DrillPage:
     shows on page one however many drills another direction holds, each direction still reads
     easiest first, and pages are slices of one fixed order (no drill twice, none skipped).
     Two queries plus one for the equipment of the whole page (selectinload), however many
-    drills match. A page past the end falls back to page 1 (the template says so).
+    drills match; the ordering only sorts the drills pages 1..page can hold (`library_order`).
+    A page past the end falls back to page 1 (the template says so).
     """
     conditions = filter_conditions(filters)
     total = db.session.scalar(select(func.count()).select_from(Drill).where(*conditions)) or 0
     page_count = max(1, math.ceil(total / PAGE_SIZE))
     page = filters.page if filters.page <= page_count else 1
-    ordered = library_order(conditions)
+    ordered = library_order(filters, conditions, page)
     drills = db.session.scalars(
         select(Drill)
         .join(ordered, ordered.c.id == Drill.id)

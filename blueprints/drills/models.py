@@ -110,12 +110,11 @@ class DrillEquipment(db.Model):
     drill: Mapped[Drill] = relationship(back_populates="equipment")
 
 
-def direction_rank() -> ColumnElement[int]:
+def direction_rank(direction: ColumnElement[str] = Drill.direction) -> ColumnElement[int]:
     """A drill's direction as its place in DIRECTIONS (extension first, rotation last)."""
-    return case({key: rank for rank, key in enumerate(DIRECTIONS)}, value=Drill.direction)
+    return case({key: rank for rank, key in enumerate(DIRECTIONS)}, value=direction)
 
 
-def progression_key() -> tuple[ColumnElement, ...]:
-    """Easiest first within a direction: level, then the coach's position, then the oldest."""
-    level_rank = case({key: rank for rank, key in enumerate(LEVELS)}, value=Drill.level)
-    return (level_rank, Drill.position, Drill.id)
+def level_rank(level: ColumnElement[str] = Drill.level) -> ColumnElement[int]:
+    """A drill's level as its place in LEVELS (beginner first, advanced last)."""
+    return case({key: rank for rank, key in enumerate(LEVELS)}, value=level)

@@ -31,12 +31,13 @@ TEXT_COLUMNS = (
     Drill.progression,
 )
 
-# The name counts most, then the summary, then the rest (as the articles' title, summary, body).
 FTS_IDS = "SELECT rowid FROM drill_search WHERE drill_search MATCH :match"
-FTS_RANKED = text(
-    "SELECT rowid AS drill_id, bm25(drill_search, 8.0, 4.0, 1.0, 1.0, 1.0, 1.0) AS score"
-    " FROM drill_search WHERE drill_search MATCH :match ORDER BY score LIMIT :limit"
-).columns(drill_id=Integer, score=Float)
+# Best first, in tiers: every word in the name, then in the summary, then anywhere; oldest first
+# within a tier. Each tier reads only as many index entries as it shows (LIMIT, no sort), so the
+# cost does not grow with the number of matches: bm25() would score every one of them, and a
+# word every drill uses would cost a pass over the library.
+FTS_TIERS = ("{name} : ", "{summary} : ", "")
+FTS_TIER = text(f"{FTS_IDS} LIMIT :limit").columns(rowid=Integer)
 FTS_COUNT = text("SELECT count(*) FROM drill_search WHERE drill_search MATCH :match")
 
 # PostgreSQL: the document exactly as the migration's GIN index spells it (the planner uses the
@@ -79,7 +80,9 @@ def drill_text_matches(query: str) -> ColumnElement[bool]:
     dialect = db.session.get_bind().dialect.name
     if dialect == "sqlite":
         match = fts_match_expression(terms)
-        return Drill.id.in_(text(FTS_IDS).bindparams(match=match).columns(rowid=Integer))
+        # A CTE: the index is read once per statement however many times the clause is used.
+        found = text(FTS_IDS).bindparams(match=match).columns(rowid=Integer).cte("text_matches")
+        return Drill.id.in_(select(found.c.rowid))
     if dialect == "postgresql":
         return text(PG_MATCH).bindparams(match=tsquery_expression(terms))
     return and_(*(_anywhere(term) for term in terms))
@@ -92,9 +95,9 @@ def matching_drills(query: str, limit: int = MAX_RESULTS) -> DrillHits:
         return DrillHits(drills=[], total=0)
     dialect = db.session.get_bind().dialect.name
     if dialect == "sqlite":
-        return _ranked(FTS_RANKED, FTS_COUNT, fts_match_expression(terms), limit)
+        return _fts_tiers(fts_match_expression(terms), limit)
     if dialect == "postgresql":
-        return _ranked(PG_RANKED, PG_COUNT, tsquery_expression(terms), limit)
+        return _postgres_ranked(tsquery_expression(terms), limit)
     condition = and_(*(_anywhere(term) for term in terms))
     total = db.session.scalar(select(func.count()).select_from(Drill).where(condition)) or 0
     drills = db.session.scalars(
@@ -103,15 +106,32 @@ def matching_drills(query: str, limit: int = MAX_RESULTS) -> DrillHits:
     return DrillHits(drills=drills, total=total)
 
 
-def _ranked(ranked, count, match: str, limit: int) -> DrillHits:  # type: ignore[no-untyped-def]
-    # Rank inside the index first and keep only the best few ids; then load those rows.
-    ids = db.session.scalars(ranked, {"match": match, "limit": limit}).all()
+def _fts_tiers(match: str, limit: int) -> DrillHits:
+    ids: list[int] = []
+    for column in FTS_TIERS:
+        if len(ids) == limit:
+            break
+        tier = db.session.scalars(
+            FTS_TIER, {"match": f"{column}({match})", "limit": limit + len(ids)}
+        )
+        ids += [drill_id for drill_id in tier if drill_id not in ids][: limit - len(ids)]
+    total = db.session.scalar(FTS_COUNT, {"match": match}) or 0 if ids else 0
+    return DrillHits(drills=_drills_in_order(ids), total=total)
+
+
+def _postgres_ranked(match: str, limit: int) -> DrillHits:
+    ids = db.session.scalars(PG_RANKED, {"match": match, "limit": limit}).all()
+    total = db.session.scalar(PG_COUNT, {"match": match}) or 0 if ids else 0
+    return DrillHits(drills=_drills_in_order(ids), total=total)
+
+
+def _drills_in_order(ids: Sequence[int]) -> list[Drill]:
+    """The drills `ids`, loaded for a result list, in that order."""
     if not ids:
-        return DrillHits(drills=[], total=0)
-    total = db.session.scalar(count, {"match": match}) or 0
+        return []
     rows = db.session.scalars(select(Drill).where(Drill.id.in_(ids)).options(RESULT_LOADING))
     by_id = {drill.id: drill for drill in rows}
-    return DrillHits(drills=[by_id[drill_id] for drill_id in ids], total=total)
+    return [by_id[drill_id] for drill_id in ids]
 
 
 def _anywhere(term: str) -> ColumnElement[bool]:

@@ -255,7 +255,7 @@ def count_selects(app: Flask, client: FlaskClient, url: str) -> tuple[int, str]:
     statements: list[str] = []
 
     def record(_conn, _cursor, statement, *_args) -> None:  # type: ignore[no-untyped-def]
-        if statement.lstrip().upper().startswith("SELECT"):
+        if statement.lstrip().upper().startswith(("SELECT", "WITH")):
             statements.append(statement)
 
     with app.app_context():

@@ -3,6 +3,7 @@ and every direction on the first page however the drills are spread over them.""
 
 from __future__ import annotations
 
+import random
 import re
 
 from flask import Flask
@@ -91,3 +92,25 @@ def test_a_filtered_library_keeps_the_same_order(
     want = expected_slugs(seeded_app, directions=["extension", "side_flexion"], equipment=["none"])
     assert [card.slug for card in shown] == want[:12]
     assert directions_in_order_of_first_showing(shown) == ["extension", "side_flexion"]
+
+
+def test_every_page_of_a_mixed_library_follows_the_one_order(
+    app: Flask, client: FlaskClient
+) -> None:
+    """Levels against positions, uneven directions, ties: each page is the oracle's slice."""
+    rng = random.Random(13)
+    weights = {"extension": 6, "flexion": 1, "side_flexion": 3, "rotation": 2}
+    for number in range(70):
+        add_drill(
+            app,
+            f"mixed-{number:02d}",
+            direction=rng.choices(ORDER, weights=[weights[d] for d in ORDER])[0],
+            level=rng.choice(EASIEST_FIRST),
+            position=rng.randint(1, 5),
+        )
+    for url, oracle in (
+        ("/drills/", {}),
+        ("/drills/?level=advanced&level=beginner", {"levels": ["beginner", "advanced"]}),
+    ):
+        seen = [card.slug for page in whole_library(client, url) for card in page]
+        assert seen == expected_slugs(app, **oracle)
