@@ -21,7 +21,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import Subquery, exists, func, select, union_all
+from sqlalchemy import Select, Subquery, exists, func, select, union_all
 from sqlalchemy.orm import load_only, selectinload
 from sqlalchemy.sql.elements import ColumnElement
 from werkzeug.datastructures import MultiDict
@@ -258,8 +258,16 @@ def drills_matching(filters: DrillFilters) -> DrillPage:
     total = db.session.scalar(select(func.count()).select_from(Drill).where(*conditions)) or 0
     page_count = max(1, math.ceil(total / PAGE_SIZE))
     page = filters.page if filters.page <= page_count else 1
+    drills = db.session.scalars(page_of_drills(filters, conditions, page)).all()
+    return DrillPage(drills=drills, total=total, page=page, page_count=page_count)
+
+
+def page_of_drills(
+    filters: DrillFilters, conditions: Sequence[ColumnElement[bool]], page: int
+) -> Select[tuple[Drill]]:
+    """The SELECT for one page of cards in library order (bench/drill_filter.py shows its plan)."""
     ordered = library_order(filters, conditions, page)
-    drills = db.session.scalars(
+    return (
         select(Drill)
         .join(ordered, ordered.c.id == Drill.id)
         .options(*CARD_LOADING)
@@ -270,8 +278,7 @@ def drills_matching(filters: DrillFilters) -> DrillPage:
         )
         .limit(PAGE_SIZE)
         .offset((page - 1) * PAGE_SIZE)
-    ).all()
-    return DrillPage(drills=drills, total=total, page=page, page_count=page_count)
+    )
 
 
 def direction_counts() -> dict[str, int]:

@@ -9,6 +9,7 @@ import pytest
 from playwright.sync_api import Page, Request, expect
 
 from harness import LiveServer
+from tests.browser.test_a11y import AxeAudit
 
 pytestmark = pytest.mark.browser
 
@@ -66,3 +67,21 @@ def test_without_javascript_the_header_box_is_a_plain_form(
     expect(drills.get_by_role("link", name="Overhead side bend")).to_be_visible()
     drills.get_by_role("link", name="Overhead side bend").click()
     expect(page).to_have_url(live_server.url + "/drills/overhead-side-bend")
+
+
+def test_the_header_search_and_its_results_stay_accessible(
+    page: Page, live_server: LiveServer
+) -> None:
+    audit = AxeAudit(page)
+    page.goto(live_server.url + "/")
+    audit.check("the header box on the home page")
+    page.get_by_role("searchbox", name=BOX).press_sequentially("side", delay=40)
+    expect(page).to_have_url(live_server.url + "/search?q=side")
+    audit.check("grouped results")
+    page.get_by_role("searchbox", name=BOX).fill("zzqx")
+    expect(page.locator("main").get_by_role("status")).to_contain_text("zzqx")
+    audit.check("no results")
+    page.goto(live_server.url + "/search?q=" + "x" * 101)
+    expect(page.locator("#search-error")).to_be_visible()
+    audit.check("a search too long, the message beside the field")
+    audit.assert_clean()
