@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Flask
 
-from blueprints import blog, contact, drills, me, newsletter, programs, site, studio
+from blueprints import blog, contact, drills, me, newsletter, programs, search, site, studio
 from blueprints.shared import (
     cli,
     compression,
@@ -24,7 +24,7 @@ from blueprints.shared import (
 from blueprints.shared.config import load_config
 from blueprints.shared.extensions import csrf, db, mail, migrate
 
-FEATURES = (site, blog, drills, programs, contact, newsletter, studio, me)
+FEATURES = (site, blog, drills, search, programs, contact, newsletter, studio, me)
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:

@@ -8,6 +8,7 @@ import sys
 # Each module has a main() that runs its benchmark and prints its figures.
 BENCHMARKS = [
     "bench.drill_filter",
+    "bench.search",
     "bench.blog",
     "bench.programs",
     "bench.contact",

@@ -23,7 +23,7 @@ from pathlib import Path
 from flask import Flask
 from sqlalchemy import event, insert, text
 
-from blueprints.drills.filters import DrillFilters, filter_conditions
+from blueprints.drills.filters import DrillFilters, filter_conditions, page_of_drills
 from blueprints.drills.models import DIRECTIONS, EQUIPMENT, LEVELS, Drill, DrillEquipment
 from blueprints.shared.extensions import db
 from harness import build_migrated_database, make_app, shutdown_app
@@ -125,7 +125,7 @@ class Library:
 
 def _recorder(statements: list[str]):  # type: ignore[no-untyped-def]
     def record(_conn, _cursor, statement: str, *_args) -> None:  # type: ignore[no-untyped-def]
-        if statement.lstrip().upper().startswith("SELECT"):  # not BEGIN/COMMIT
+        if statement.lstrip().upper().startswith(("SELECT", "WITH")):  # not BEGIN/COMMIT
             statements.append(statement)
 
     return record
@@ -156,12 +156,7 @@ def _query_plan(library: Library) -> list[str]:
         from flask import request
 
         filters = DrillFilters.from_args(request.args)
-        query = (
-            db.select(Drill.id)
-            .where(*filter_conditions(filters))
-            .order_by(Drill.direction, Drill.position, Drill.id)
-            .limit(12)
-        )
+        query = page_of_drills(filters, filter_conditions(filters), 1)
         compiled = query.compile(db.engine, compile_kwargs={"literal_binds": True})
         rows = db.session.execute(text(f"EXPLAIN QUERY PLAN {compiled}")).all()
         db.session.remove()

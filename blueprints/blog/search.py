@@ -1,4 +1,6 @@
-"""Search over the articles' titles, summaries and bodies.
+"""Search over the articles' titles, summaries and bodies (the site's search page and /blog/search).
+
+The visitor's words become query text only through blueprints/shared/fulltext.py.
 
 SQLite: the FTS5 index `post_search`, which the migration's triggers keep in step with every
 save and delete. PostgreSQL: its own full-text search over the same columns, through a GIN
@@ -17,9 +19,23 @@ from sqlalchemy import Float, Integer, and_, bindparam, or_, select, text
 from blueprints.blog.models import Post
 from blueprints.blog.queries import is_public, public_posts
 from blueprints.shared.extensions import db
+from blueprints.shared.fulltext import (
+    MAX_QUERY_LENGTH,
+    fts_match_expression,
+    search_terms,
+    tsquery_expression,
+)
 
-MAX_QUERY_LENGTH = 200
-MAX_TERMS = 8
+__all__ = [
+    "MAX_QUERY_LENGTH",
+    "MAX_RESULTS",
+    "SearchHit",
+    "fts_match_expression",
+    "matching_posts",
+    "search_terms",
+    "tsquery_expression",
+]
+
 # snippet() costs about half a millisecond per article: show the best few, not every match.
 MAX_RESULTS = 20
 # Control characters nobody types, so the excerpt can be escaped before the highlights go in.
@@ -68,26 +84,6 @@ class SearchHit:
 
     post: Post
     excerpt: Markup
-
-
-def search_terms(query: str) -> list[str]:
-    """The words of a visitor's query, lower-cased; punctuation and operators are dropped."""
-    return re.findall(r"\w+", query[:MAX_QUERY_LENGTH].lower())[:MAX_TERMS]
-
-
-def fts_match_expression(terms: list[str]) -> str:
-    """An FTS5 query: every word must match, the last one as a prefix (people are typing)."""
-    quoted = [f'"{term}"' for term in terms]
-    quoted[-1] += "*"
-    return " ".join(quoted)
-
-
-def tsquery_expression(terms: list[str]) -> str:
-    """A PostgreSQL to_tsquery text: every word must match, the last one as a prefix."""
-    # search_terms() yields word characters only, so quoting each one cannot be broken out of.
-    quoted = [f"'{term}'" for term in terms]
-    quoted[-1] += ":*"
-    return " & ".join(quoted)
 
 
 def matching_posts(query: str, limit: int = MAX_RESULTS) -> list[SearchHit]:

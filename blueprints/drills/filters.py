@@ -7,9 +7,9 @@ How a query string is read (the rules the tests hold us to):
   if they list kit for loading them later.
 - An unknown value for one of those is dropped and reported back as a visible note, so an old
   shared link still shows the library instead of an error.
-- `q` (words that must all appear in the name or summary) and `page` may appear once. Two of
-  either, or a `q` longer than MAX_QUERY_LENGTH, is a 400 with a message: there is no sensible
-  guess at what was meant.
+- `q` (words that must all appear in the drill's text, searched as the site's search page does:
+  blueprints/drills/search.py) and `page` may appear once. Two of either, or a `q` longer than
+  MAX_QUERY_LENGTH, is a 400 with a message: there is no sensible guess at what was meant.
 - A `page` that is not a whole number from 1 is ignored (page 1, with a note); so is a page past
   the end of the results (see `drills_matching`).
 """
@@ -21,16 +21,28 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import exists, func, or_, select
-from sqlalchemy.orm import InstrumentedAttribute, load_only, selectinload
+from sqlalchemy import Select, Subquery, exists, func, select, union_all
+from sqlalchemy.orm import load_only, selectinload
 from sqlalchemy.sql.elements import ColumnElement
 from werkzeug.datastructures import MultiDict
 
-from blueprints.drills.models import DIRECTIONS, EQUIPMENT, LEVELS, Drill, DrillEquipment
+from blueprints.drills.models import (
+    DIRECTIONS,
+    EQUIPMENT,
+    LEVELS,
+    Drill,
+    DrillEquipment,
+    direction_rank,
+    level_rank,
+)
+from blueprints.drills.search import drill_text_matches
 from blueprints.shared.extensions import db
+from blueprints.shared.fulltext import MAX_QUERY_LENGTH, query_error
 
 PAGE_SIZE = 12
-MAX_QUERY_LENGTH = 100
+# How many drills of one direction come before the next direction's turn (see drills_matching):
+# a quarter of a page, so page one has room for the easiest few of all four directions.
+PER_DIRECTION_IN_A_ROUND = PAGE_SIZE // len(DIRECTIONS)
 MAX_PAGE_DIGITS = 6  # a page number longer than this is not a page number
 NOTE_VALUE_LENGTH = 40  # how much of an unknown value we repeat back
 NOTE_VALUE_COUNT = 3
@@ -62,8 +74,8 @@ class DrillFilters:
         errors: dict[str, str] = {}
         chosen = {name: _known_values(name, args.getlist(name), notes) for name in CHOICES}
         q = _single(args, "q", "search", errors)
-        if len(q) > MAX_QUERY_LENGTH:
-            errors["q"] = f"Please keep the search to {MAX_QUERY_LENGTH} characters or fewer."
+        if too_long := query_error(q):
+            errors["q"] = too_long
             q = q[:MAX_QUERY_LENGTH]
         page = _page_number(_single(args, "page", "page number", errors), notes)
         return cls(
@@ -177,11 +189,6 @@ CARD_LOADING = (
 )  # fmt: skip
 
 
-def _like_pattern(word: str) -> str:
-    escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
 def filter_conditions(filters: DrillFilters) -> list[ColumnElement[bool]]:
     """The WHERE clauses for `filters` (an empty list matches every drill)."""
     conditions: list[ColumnElement[bool]] = []
@@ -196,38 +203,82 @@ def filter_conditions(filters: DrillFilters) -> list[ColumnElement[bool]]:
                 DrillEquipment.name.in_(filters.equipment),
             )
         )
-    for word in filters.q.split():
-        pattern = _like_pattern(word)
-        conditions.append(or_(_contains(Drill.name, pattern), _contains(Drill.summary, pattern)))
+    if filters.q:
+        conditions.append(drill_text_matches(filters.q))
     return conditions
 
 
-def _contains(column: InstrumentedAttribute[str], pattern: str) -> ColumnElement[bool]:
-    # SQLite's LIKE already ignores (ASCII) case; ilike() would add lower() to every row there.
-    if db.session.get_bind().dialect.name == "sqlite":
-        return column.like(pattern, escape="\\")
-    return column.ilike(pattern, escape="\\")
+def library_order(
+    filters: DrillFilters, conditions: Sequence[ColumnElement[bool]], page: int
+) -> Subquery:
+    """The drills that can be on pages 1..`page`, each with the keys of the library order.
+
+    Each direction's drills are numbered easiest first ("step": level, then the coach's
+    position, then id). A drill at step s has at least s - 1 drills before it in the library, so
+    pages 1..page only hold drills whose step is at most page * PAGE_SIZE: among the first that
+    many of each direction and level (read in index order, LIMIT), not the whole library. Steps
+    counted among those are the true steps up to that bound; anything past it sorts after
+    (the bound is a whole number of rounds), so the order of pages 1..page is exact.
+    """
+    enough = page * PAGE_SIZE
+    branches = [
+        select(Drill.id, Drill.direction, Drill.level, Drill.position)
+        .where(Drill.direction == direction, Drill.level == level, *conditions)
+        .order_by(Drill.position, Drill.id)
+        .limit(enough)
+        .subquery()
+        for direction in filters.directions or DIRECTIONS
+        for level in filters.levels or LEVELS
+    ]
+    candidates = union_all(*(select(*branch.c) for branch in branches)).subquery("candidates")
+    step = func.row_number().over(
+        partition_by=candidates.c.direction,
+        order_by=(level_rank(candidates.c.level), candidates.c.position, candidates.c.id),
+    )
+    return select(
+        candidates.c.id,
+        direction_rank(candidates.c.direction).label("direction_rank"),
+        step.label("step"),
+    ).subquery("ordered")
 
 
 def drills_matching(filters: DrillFilters) -> DrillPage:
-    """The page of drills `filters` asks for, in progression order, with the total.
+    """The page of drills `filters` asks for, in library order, with the total.
 
+    Library order: each direction's matching drills are numbered easiest first (level, then the
+    coach's position, then id), and taken PER_DIRECTION_IN_A_ROUND at a time from each direction
+    in turn (extension, flexion, side flexion, rotation). So every direction that has a match
+    shows on page one however many drills another direction holds, each direction still reads
+    easiest first, and pages are slices of one fixed order (no drill twice, none skipped).
     Two queries plus one for the equipment of the whole page (selectinload), however many
-    drills match. A page past the end falls back to page 1 (the template says so).
+    drills match; the ordering only sorts the drills pages 1..page can hold (`library_order`).
+    A page past the end falls back to page 1 (the template says so).
     """
     conditions = filter_conditions(filters)
     total = db.session.scalar(select(func.count()).select_from(Drill).where(*conditions)) or 0
     page_count = max(1, math.ceil(total / PAGE_SIZE))
     page = filters.page if filters.page <= page_count else 1
-    drills = db.session.scalars(
+    drills = db.session.scalars(page_of_drills(filters, conditions, page)).all()
+    return DrillPage(drills=drills, total=total, page=page, page_count=page_count)
+
+
+def page_of_drills(
+    filters: DrillFilters, conditions: Sequence[ColumnElement[bool]], page: int
+) -> Select[tuple[Drill]]:
+    """The SELECT for one page of cards in library order (bench/drill_filter.py shows its plan)."""
+    ordered = library_order(filters, conditions, page)
+    return (
         select(Drill)
-        .where(*conditions)
+        .join(ordered, ordered.c.id == Drill.id)
         .options(*CARD_LOADING)
-        .order_by(Drill.direction, Drill.position, Drill.id)
+        .order_by(
+            (ordered.c.step - 1) // PER_DIRECTION_IN_A_ROUND,
+            ordered.c.direction_rank,
+            ordered.c.step,
+        )
         .limit(PAGE_SIZE)
         .offset((page - 1) * PAGE_SIZE)
-    ).all()
-    return DrillPage(drills=drills, total=total, page=page, page_count=page_count)
+    )
 
 
 def direction_counts() -> dict[str, int]:

@@ -4,8 +4,18 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, func
+from sqlalchemy import (
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    case,
+    func,
+)
 from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
+from sqlalchemy.sql.elements import ColumnElement
 
 from blueprints.shared.clock import utcnow
 from blueprints.shared.extensions import db
@@ -100,3 +110,13 @@ class DrillEquipment(db.Model):
     name: Mapped[str] = mapped_column(String(40))
 
     drill: Mapped[Drill] = relationship(back_populates="equipment")
+
+
+def direction_rank(direction: ColumnElement[str] = Drill.direction) -> ColumnElement[int]:
+    """A drill's direction as its place in DIRECTIONS (extension first, rotation last)."""
+    return case({key: rank for rank, key in enumerate(DIRECTIONS)}, value=direction)
+
+
+def level_rank(level: ColumnElement[str] = Drill.level) -> ColumnElement[int]:
+    """A drill's level as its place in LEVELS (beginner first, advanced last)."""
+    return case({key: rank for rank, key in enumerate(LEVELS)}, value=level)

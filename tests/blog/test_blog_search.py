@@ -260,7 +260,8 @@ def test_search_form_works_without_javascript_and_pushes_its_url_with_htmx(
     client: FlaskClient,
 ) -> None:
     page = client.get("/blog/").get_data(as_text=True)
-    form = page[page.index('<form class="search-form"') : page.index("</form>")]
+    start = page.index('<form class="search-form"')
+    form = page[start : page.index("</form>", start)]
     assert 'method="get" action="/blog/search"' in form
     assert 'hx-get="/blog/search"' in form and 'hx-push-url="true"' in form
     assert 'hx-target="#listing"' in form and 'id="listing"' in page

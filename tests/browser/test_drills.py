@@ -87,7 +87,9 @@ def test_more_appends_in_place_and_typing_searches_once_after_a_pause(
     expect(page).to_have_url(live_server.url + "/drills/")
 
     page.on("request", on_request)
-    page.get_by_label("Search names and descriptions").press_sequentially("russian", delay=40)
+    page.get_by_label("Search names, descriptions and steps").press_sequentially(
+        "russian", delay=40
+    )
     expect(page).to_have_url(live_server.url + "/drills/?q=russian")
     expect(page.locator("#drill-count")).to_have_text("1 drill matches.")
     expect_cards(page, ["seated-russian-twist"])

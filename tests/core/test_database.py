@@ -68,8 +68,8 @@ def _outside_models_ignored(obj, name, type_, reflected, compare_to) -> bool:  #
     if not reflected or compare_to is not None:
         return True
     if type_ == "table":
-        return not name.startswith("post_search")
-    return not (type_ == "index" and name == "ix_post_search")
+        return not name.startswith(("post_search", "drill_search"))
+    return not (type_ == "index" and name in ("ix_post_search", "ix_drill_search"))
 
 
 @pytest.mark.sqlite_only

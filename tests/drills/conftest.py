@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from flask import Flask
 from sqlalchemy import func, select
 
-from blueprints.drills.models import Drill, DrillEquipment
+from blueprints.drills.models import DIRECTIONS, LEVELS, Drill, DrillEquipment
 from blueprints.shared.extensions import db
 
 CARD = re.compile(
@@ -57,12 +57,40 @@ def expected_slugs(
             if (not directions or drill.direction in directions)
             and (not levels or drill.level in levels)
             and (not equipment or equipment & set(drill.equipment_names))
-            and all(word in drill.name.lower() or word in drill.summary.lower() for word in words)
+            and (not words or words_match(drill, words))
         ]
-        keep.sort(key=lambda drill: (drill.direction, drill.position, drill.id))
-        slugs = [drill.slug for drill in keep]
+        slugs = [drill.slug for drill in library_order(keep)]
         db.session.remove()
     return slugs
+
+
+def words_match(drill: Drill, words: list[str]) -> bool:
+    """The search, simplified (no stemming; tests pick words where the two agree): every word is
+    a whole word of the drill's searched text, the last one the start of a word."""
+    searched = (
+        drill.name,
+        drill.summary,
+        drill.steps,
+        drill.cues,
+        drill.mistakes,
+        drill.progression,
+    )
+    tokens = set(re.findall(r"[^\W_]+", " ".join(searched).lower()))
+    *whole, last = words
+    return all(word in tokens for word in whole) and any(t.startswith(last) for t in tokens)
+
+
+def library_order(drills: list[Drill], per_round: int = 3) -> list[Drill]:
+    """The library's order, spelled out: each direction easiest first (level, position, id),
+    then `per_round` from each direction in turn, extension, flexion, side flexion, rotation."""
+    keyed = []
+    for rank, direction in enumerate(DIRECTIONS):
+        mine = sorted(
+            (drill for drill in drills if drill.direction == direction),
+            key=lambda drill: (list(LEVELS).index(drill.level), drill.position, drill.id),
+        )
+        keyed += [((step // per_round, rank, step), drill) for step, drill in enumerate(mine)]
+    return [drill for _, drill in sorted(keyed, key=lambda pair: pair[0])]
 
 
 def add_drill(

@@ -1,0 +1,139 @@
+"""Search over the drills' names, summaries, steps, cues, mistakes and progressions.
+
+The same approach as the articles (blueprints/blog/search.py): SQLite's FTS5 index
+`drill_search`, which the migration's triggers keep in step with every save and delete;
+PostgreSQL's own full-text search through the GIN index `ix_drill_search` on the weighted
+document below (the database updates it on every write). Any other database: every word must
+appear somewhere, via LIKE. The visitor's words become query text only through
+blueprints/shared/fulltext.py. Used by the site's search page and the library's `q` filter.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import Float, Integer, and_, false, func, or_, select, text
+from sqlalchemy.orm import load_only
+from sqlalchemy.sql.elements import ColumnElement
+
+from blueprints.drills.models import Drill
+from blueprints.shared.extensions import db
+from blueprints.shared.fulltext import fts_match_expression, search_terms, tsquery_expression
+
+MAX_RESULTS = 10
+TEXT_COLUMNS = (
+    Drill.name,
+    Drill.summary,
+    Drill.steps,
+    Drill.cues,
+    Drill.mistakes,
+    Drill.progression,
+)
+
+FTS_IDS = "SELECT rowid FROM drill_search WHERE drill_search MATCH :match"
+# Best first, in tiers: every word in the name, then in the summary, then anywhere; oldest first
+# within a tier. Each tier reads only as many index entries as it shows (LIMIT, no sort), so the
+# cost does not grow with the number of matches: bm25() would score every one of them, and a
+# word every drill uses would cost a pass over the library.
+FTS_TIERS = ("{name} : ", "{summary} : ", "")
+FTS_TIER = text(f"{FTS_IDS} LIMIT :limit").columns(rowid=Integer)
+FTS_COUNT = text("SELECT count(*) FROM drill_search WHERE drill_search MATCH :match")
+
+# PostgreSQL: the document exactly as the migration's GIN index spells it (the planner uses the
+# index only for an identical expression, so it is SQL text, never parameters).
+PG_DOCUMENT = (
+    "setweight(to_tsvector('english', coalesce(name, '')), 'A')"
+    " || setweight(to_tsvector('english', coalesce(summary, '')), 'B')"
+    " || setweight(to_tsvector('english', coalesce(steps, '') || ' ' || coalesce(cues, '')"
+    " || ' ' || coalesce(mistakes, '') || ' ' || coalesce(progression, '')), 'C')"
+)
+PG_MATCH = f"{PG_DOCUMENT} @@ to_tsquery('english', :match)"
+# Weights for D, C, B, A: the rest, summary and name in FTS5's 1:4:8 proportion.
+PG_SCORE = f"ts_rank('{{0.1, 0.125, 0.5, 1.0}}', {PG_DOCUMENT}, to_tsquery('english', :match))"
+# Only constants are spliced in; the visitor's words are the bound parameter :match.
+PG_RANKED = text(
+    f"SELECT id AS drill_id, {PG_SCORE} AS score FROM drill WHERE {PG_MATCH}"  # noqa: S608
+    " ORDER BY score DESC, id LIMIT :limit"
+).columns(drill_id=Integer, score=Float)
+PG_COUNT = text(f"SELECT count(*) FROM drill WHERE {PG_MATCH}")  # noqa: S608
+
+# What a search result shows: the name, direction and level, the summary.
+RESULT_LOADING = load_only(
+    Drill.id, Drill.slug, Drill.name, Drill.direction, Drill.level, Drill.summary, raiseload=True
+)
+
+
+@dataclass(frozen=True)
+class DrillHits:
+    """The best few drills for a query, best first, and how many match in all."""
+
+    drills: Sequence[Drill]
+    total: int
+
+
+def drill_text_matches(query: str) -> ColumnElement[bool]:
+    """A WHERE clause: the drill holds every word of `query` (nothing matches without words)."""
+    terms = search_terms(query)
+    if not terms:
+        return false()
+    dialect = db.session.get_bind().dialect.name
+    if dialect == "sqlite":
+        match = fts_match_expression(terms)
+        # A CTE: the index is read once per statement however many times the clause is used.
+        found = text(FTS_IDS).bindparams(match=match).columns(rowid=Integer).cte("text_matches")
+        return Drill.id.in_(select(found.c.rowid))
+    if dialect == "postgresql":
+        return text(PG_MATCH).bindparams(match=tsquery_expression(terms))
+    return and_(*(_anywhere(term) for term in terms))
+
+
+def matching_drills(query: str, limit: int = MAX_RESULTS) -> DrillHits:
+    """The drills holding every word of `query`, best first (the name counts most)."""
+    terms = search_terms(query)
+    if not terms:
+        return DrillHits(drills=[], total=0)
+    dialect = db.session.get_bind().dialect.name
+    if dialect == "sqlite":
+        return _fts_tiers(fts_match_expression(terms), limit)
+    if dialect == "postgresql":
+        return _postgres_ranked(tsquery_expression(terms), limit)
+    condition = and_(*(_anywhere(term) for term in terms))
+    total = db.session.scalar(select(func.count()).select_from(Drill).where(condition)) or 0
+    drills = db.session.scalars(
+        select(Drill).where(condition).options(RESULT_LOADING).order_by(Drill.id).limit(limit)
+    ).all()
+    return DrillHits(drills=drills, total=total)
+
+
+def _fts_tiers(match: str, limit: int) -> DrillHits:
+    ids: list[int] = []
+    for column in FTS_TIERS:
+        if len(ids) == limit:
+            break
+        tier = db.session.scalars(
+            FTS_TIER, {"match": f"{column}({match})", "limit": limit + len(ids)}
+        )
+        ids += [drill_id for drill_id in tier if drill_id not in ids][: limit - len(ids)]
+    total = db.session.scalar(FTS_COUNT, {"match": match}) or 0 if ids else 0
+    return DrillHits(drills=_drills_in_order(ids), total=total)
+
+
+def _postgres_ranked(match: str, limit: int) -> DrillHits:
+    ids = db.session.scalars(PG_RANKED, {"match": match, "limit": limit}).all()
+    total = db.session.scalar(PG_COUNT, {"match": match}) or 0 if ids else 0
+    return DrillHits(drills=_drills_in_order(ids), total=total)
+
+
+def _drills_in_order(ids: Sequence[int]) -> list[Drill]:
+    """The drills `ids`, loaded for a result list, in that order."""
+    if not ids:
+        return []
+    rows = db.session.scalars(select(Drill).where(Drill.id.in_(ids)).options(RESULT_LOADING))
+    by_id = {drill.id: drill for drill in rows}
+    return [by_id[drill_id] for drill_id in ids]
+
+
+def _anywhere(term: str) -> ColumnElement[bool]:
+    literal = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return or_(*(column.ilike(f"%{literal}%", escape="\\") for column in TEXT_COLUMNS))

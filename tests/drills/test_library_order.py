@@ -1,0 +1,116 @@
+"""The library's order: directions in the order the spine is taught, easiest first within each,
+and every direction on the first page however the drills are spread over them."""
+
+from __future__ import annotations
+
+import random
+import re
+
+from flask import Flask
+from flask.testing import FlaskClient
+
+from blueprints.drills.models import DIRECTIONS, LEVELS
+from tests.drills.conftest import HTMX, Card, add_drill, cards, expected_slugs
+
+ORDER = list(DIRECTIONS)  # extension, flexion, side_flexion, rotation
+EASIEST_FIRST = list(LEVELS)  # beginner, intermediate, advanced
+
+
+def whole_library(client: FlaskClient, url: str = "/drills/") -> list[list[Card]]:
+    """Every page of the library, following the plain "More drills" links as a no-JS visitor."""
+    pages: list[list[Card]] = []
+    while url:
+        html = client.get(url).get_data(as_text=True)
+        pages.append(cards(html))
+        more = re.search(r'<a class="button button-quiet" href="([^"]+)"[^>]*>More drills', html)
+        url = more.group(1).replace("&amp;", "&") if more else ""
+        assert len(pages) < 50, "the pages never end"
+    return pages
+
+
+def directions_in_order_of_first_showing(page: list[Card]) -> list[str]:
+    """The directions a page shows, in the order they first appear."""
+    return list(dict.fromkeys(card.direction for card in page))
+
+
+def assert_easiest_first_within_each_direction(seen: list[Card]) -> None:
+    for direction in ORDER:
+        levels = [EASIEST_FIRST.index(c.level) for c in seen if c.direction == direction]
+        assert levels == sorted(levels), f"{direction} is not easiest first: {levels}"
+
+
+def test_the_first_page_of_the_demo_library_shows_every_direction_in_order(
+    seeded_client: FlaskClient,
+) -> None:
+    first = cards(seeded_client.get("/drills/").get_data(as_text=True))
+    assert len(first) == 12
+    assert directions_in_order_of_first_showing(first) == ORDER
+    # Grouped on the page: the easiest three of each direction, extension to rotation.
+    assert [card.direction for card in first] == [d for d in ORDER for _ in range(3)]
+    assert all(card.level != "advanced" for card in first)
+    pages = whole_library(seeded_client)
+    assert_easiest_first_within_each_direction([card for page in pages for card in page])
+
+
+def test_every_direction_stays_on_page_one_when_one_direction_has_many_drills(
+    seeded_app: Flask, seeded_client: FlaskClient
+) -> None:
+    # Forty easy extension drills, all easier than (or as easy as) anything else in the library.
+    for number in range(40):
+        add_drill(seeded_app, f"easy-extension-{number:02d}", direction="extension", position=0)
+    pages = whole_library(seeded_client)
+    assert directions_in_order_of_first_showing(pages[0]) == ORDER
+    seen = [card for page in pages for card in page]
+    # Paging is one fixed order: every drill exactly once, as the plain-Python oracle orders it.
+    assert [card.slug for card in seen] == expected_slugs(seeded_app)
+    assert len(seen) == len(set(card.slug for card in seen)) == 56
+    assert_easiest_first_within_each_direction(seen)
+    # Once the others run out, the rest of the big direction follows, easiest first.
+    assert {card.direction for card in pages[-1]} == {"extension"}
+
+
+def test_a_direction_with_a_single_drill_still_opens_the_library(
+    app: Flask, client: FlaskClient
+) -> None:
+    # No demo content: twenty flexion drills and one hard rotation drill, added last.
+    for number in range(20):
+        add_drill(app, f"curl-{number:02d}", direction="flexion", position=number)
+    add_drill(app, "lonely-twist", direction="rotation", level="advanced", position=99)
+    first = cards(client.get("/drills/").get_data(as_text=True))
+    assert first[0].direction == "flexion"
+    assert "lonely-twist" in [card.slug for card in first]
+    assert_easiest_first_within_each_direction(
+        [card for page in whole_library(client) for card in page]
+    )
+
+
+def test_a_filtered_library_keeps_the_same_order(
+    seeded_app: Flask, seeded_client: FlaskClient
+) -> None:
+    url = "/drills/?direction=side_flexion&direction=extension&equipment=none"
+    shown = cards(seeded_client.get(url, headers=HTMX).get_data(as_text=True))
+    want = expected_slugs(seeded_app, directions=["extension", "side_flexion"], equipment=["none"])
+    assert [card.slug for card in shown] == want[:12]
+    assert directions_in_order_of_first_showing(shown) == ["extension", "side_flexion"]
+
+
+def test_every_page_of_a_mixed_library_follows_the_one_order(
+    app: Flask, client: FlaskClient
+) -> None:
+    """Levels against positions, uneven directions, ties: each page is the oracle's slice."""
+    rng = random.Random(13)
+    weights = {"extension": 6, "flexion": 1, "side_flexion": 3, "rotation": 2}
+    for number in range(70):
+        add_drill(
+            app,
+            f"mixed-{number:02d}",
+            direction=rng.choices(ORDER, weights=[weights[d] for d in ORDER])[0],
+            level=rng.choice(EASIEST_FIRST),
+            position=rng.randint(1, 5),
+        )
+    for url, oracle in (
+        ("/drills/", {}),
+        ("/drills/?level=advanced&level=beginner", {"levels": ["beginner", "advanced"]}),
+    ):
+        seen = [card.slug for page in whole_library(client, url) for card in page]
+        assert seen == expected_slugs(app, **oracle)
