@@ -14,7 +14,7 @@ Note for later migrations: a batch_alter_table on "drill" recreates the table on
 these triggers; recreate them afterwards (tests/drills/test_drill_search.py checks they exist).
 
 Revision ID: 9c4b7e2a1d58
-Revises: 3f1c9a7e2b40
+Revises: 9c4e1a2f7d60
 Create Date: 2026-12-01 10:40:00.000000
 
 """
@@ -23,7 +23,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '9c4b7e2a1d58'
-down_revision = '3f1c9a7e2b40'
+down_revision = '9c4e1a2f7d60'
 branch_labels = None
 depends_on = None
 
