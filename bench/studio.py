@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import gc
 import os
+import statistics
 import tempfile
 import time
 import tracemalloc
@@ -253,10 +254,20 @@ def _time_pages(app: Flask, client: FlaskClient) -> None:
         ("live preview, 3 drill cards (htmx)", lambda: client.post(
             "/studio/articles/preview", data={"body_md": ARTICLE}, headers={"HX-Request": "true"})),
     ]  # fmt: skip
-    for label, call in targeted:
+    for _label, call in targeted:
         for _ in range(3):
             call()  # warm: templates compiled, statements cached
-        print(against_target(f"{label} (test client)", [_timed(call) for _ in range(RUNS)]))
+    # Round-robin, so that every page meets the same moments of a shared machine's load.
+    wall: dict[str, list[float]] = {label: [] for label, _ in targeted}
+    cpu: dict[str, list[float]] = {label: [] for label, _ in targeted}
+    for _ in range(RUNS):
+        for label, call in targeted:
+            started_cpu = time.thread_time()
+            wall[label].append(_timed(call))
+            cpu[label].append((time.thread_time() - started_cpu) * 1000)
+    for label, _ in targeted:
+        print(against_target(f"{label} (test client)", wall[label]))
+        print(f"{'':<48}CPU of this thread: median {statistics.median(cpu[label]):6.2f} ms")
     for label, call in others:
         call()
         print(_summary(f"{label} (test client)", [_timed(call) for _ in range(RUNS)]))
