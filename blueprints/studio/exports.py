@@ -24,6 +24,7 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # A formula character at the start of the cell, or of any piece a spreadsheet might split the
 # cell into (it may take ; | or a tab for the separator, and ignore the quotes): `x;@SUM(A1)`.
 FORMULA_AFTER_SEPARATOR = re.compile(r"(^|[;,|\t\r\n])(\s*)(?=[=+\-@])")
+FORMULA_CHARACTERS = frozenset("=+-@")
 Row = Sequence[object]
 
 
@@ -31,9 +32,13 @@ def spreadsheet_safe(value: object) -> str:
     """The cell as text; wherever a spreadsheet could start a formula, a quote goes first."""
     if value is None:
         return ""
-    text = coach_time(value, "%Y-%m-%d %H:%M") if isinstance(value, datetime) else str(value)
+    if isinstance(value, datetime):  # "2026-12-01 21:58": no separator, starts with a digit
+        return coach_time(value, "%Y-%m-%d %H:%M")
+    text = str(value)
     if text.startswith(("\t", "\r")):
         text = "'" + text
+    if not FORMULA_CHARACTERS.intersection(text):
+        return text  # nothing a spreadsheet could run (and no regex over every plain cell)
     return FORMULA_AFTER_SEPARATOR.sub(r"\1\2'", text)
 
 
