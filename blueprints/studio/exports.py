@@ -57,11 +57,6 @@ def csv_chunks(header: Row, rows: Iterable[Row], rows_per_chunk: int = 500) -> I
         yield buffer.getvalue()
 
 
-def csv_text(header: Row, rows: Iterable[Row]) -> str:
-    """The whole CSV document as one string."""
-    return "".join(csv_chunks(header, rows))
-
-
 def rows_by_key(query: Select[Any], key: Sequence[Any], batch_size: int = 1000) -> Iterator[Row]:
     """Every row of `query` in `key` order, read `batch_size` rows at a time.
 

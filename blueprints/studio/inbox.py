@@ -43,7 +43,7 @@ def inbox() -> ResponseReturnValue:
         form=form,
         enquiries=page.rows,
         next_key=page.next_key,
-        first_page=not request.args.get("after"),
+        first_page=page.first,
         topics=TOPICS,
     )
 
@@ -98,7 +98,7 @@ def inbox_comments() -> str:
         counts={state: counts.get(state, 0) for state in COMMENT_STATUSES},
         comments=page.rows,
         next_key=page.next_key,
-        first_page=not request.args.get("after"),
+        first_page=page.first,
     )
 
 

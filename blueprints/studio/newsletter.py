@@ -49,7 +49,7 @@ def newsletter() -> ResponseReturnValue:
         states=SUBSCRIBER_STATES,
         subscribers=page.rows,
         next_key=page.next_key,
-        first_page=not request.args.get("after"),
+        first_page=page.first,
         sends=[send_summary(send) for send in sends],
     )
 

@@ -42,7 +42,7 @@ def outbox() -> ResponseReturnValue:
         form=form,
         messages=page.rows,
         next_key=page.next_key,
-        first_page=not request.args.get("after"),
+        first_page=page.first,
         total=total,
     )
 

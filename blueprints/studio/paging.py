@@ -25,10 +25,12 @@ Column = InstrumentedAttribute[Any]
 
 @dataclass(frozen=True)
 class Page(Generic[T]):
-    """One page of rows, and the key the next page starts after (None on the last page)."""
+    """One page of rows, the key the next page starts after (None on the last page), and
+    whether this is the list's start (no key, or one that was not a key)."""
 
     rows: list[T]
     next_key: str | None
+    first: bool
 
 
 def key_of(row: object, order: Column, ident: Column) -> str:
@@ -77,5 +79,5 @@ def page_by_key(
     ordering = (order.desc(), ident.desc()) if descending else (order.asc(), ident.asc())
     rows = list(db.session.scalars(query.order_by(*ordering).limit(size + 1)))
     if len(rows) <= size:
-        return Page(rows, None)
-    return Page(rows[:size], key_of(rows[size - 1], order, ident))
+        return Page(rows, None, start is None)
+    return Page(rows[:size], key_of(rows[size - 1], order, ident), start is None)

@@ -201,7 +201,7 @@ def programs_signups(program_id: int) -> str:
         sections[status] = SignupSection(
             rows=page.rows,
             count=counts.get(status, 0),
-            first_url=url_for("studio.programs_signups", **here) if after else None,
+            first_url=None if page.first else url_for("studio.programs_signups", **here),
             next_url=url_for("studio.programs_signups", **here, **{param: page.next_key})
             if page.next_key
             else None,

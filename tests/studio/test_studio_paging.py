@@ -119,6 +119,22 @@ def _places(first: int, count: int, at: datetime | None) -> None:
     )  # fmt: skip
 
 
+def _waiting(first: int, count: int, at: datetime | None) -> None:
+    program_id = db.session.scalar(select(Program.id).limit(1))
+    if program_id is None:
+        program = add_program(capacity=0)
+        db.session.flush()
+        program_id = program.id
+    db.session.execute(
+        insert(Signup),
+        [
+            {"program_id": program_id, "name": f"S {n}", "email": f"s{n}@example.com",
+             "status": "waitlisted", "waitlist_position": n + 1, "created_at": at or stamp(n)}
+            for n in range(first, first + count)
+        ],
+    )  # fmt: skip
+
+
 LISTINGS = {
     "inbox": Listing("/studio/inbox", r'id="enquiry-(\d+)"', _enquiries, Enquiry),
     "outbox": Listing("/studio/outbox", r'id="message-(\d+)"', _emails, OutboxMessage),
@@ -130,6 +146,14 @@ LISTINGS = {
         "/studio/programs/{program}/signups",
         r"/studio/programs/signups/(\d+)/cancel",
         _places,
+        Signup,
+        newest_first=False,
+    ),
+    # The waiting list goes by position (a number, not a time): first in line first.
+    "waiting list": Listing(
+        "/studio/programs/{program}/signups",
+        r"/studio/programs/signups/(\d+)/cancel",
+        _waiting,
         Signup,
         newest_first=False,
     ),
