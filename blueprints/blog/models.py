@@ -100,7 +100,10 @@ class Comment(db.Model):
     """A reader's comment; shown only after the coach approves it."""
 
     __tablename__ = "comment"
-    __table_args__ = (Index("ix_comment_post_status", "post_id", "status"),)
+    __table_args__ = (
+        Index("ix_comment_post_status", "post_id", "status"),
+        Index("ix_comment_status_created_id", "status", "created_at", "id"),  # moderation pages
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     post_id: Mapped[int] = mapped_column(ForeignKey("post.id", ondelete="CASCADE"))

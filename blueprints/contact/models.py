@@ -37,7 +37,12 @@ class Enquiry(db.Model):
     """A message from the contact form; every booking starts as one."""
 
     __tablename__ = "enquiry"
-    __table_args__ = (Index("ix_enquiry_status_created", "status", "created_at"),)
+    # The inbox pages by (created_at, id) within a status, or over every status; exports read
+    # in that order too.
+    __table_args__ = (
+        Index("ix_enquiry_status_created_id", "status", "created_at", "id"),
+        Index("ix_enquiry_created_id", "created_at", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(120))
@@ -69,10 +74,13 @@ class Booking(db.Model):
             sqlite_where=text("status = 'confirmed'"),
             postgresql_where=text("status = 'confirmed'"),
         ),
+        Index("ix_booking_starts_id", "starts_at", "id"),  # the export reads in this order
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    enquiry_id: Mapped[int] = mapped_column(ForeignKey("enquiry.id", ondelete="CASCADE"))
+    enquiry_id: Mapped[int] = mapped_column(
+        ForeignKey("enquiry.id", ondelete="CASCADE"), index=True
+    )
     uid: Mapped[str] = mapped_column(String(120), unique=True)  # the .ics UID, stable
     sequence: Mapped[int] = mapped_column(default=0)  # raised on every change
     starts_at: Mapped[datetime]  # UTC

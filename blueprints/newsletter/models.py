@@ -19,7 +19,12 @@ class Subscriber(db.Model):
     """One address that asked for new articles by email (confirmed by a link, or not yet)."""
 
     __tablename__ = "newsletter_subscriber"
-    __table_args__ = (Index("ix_newsletter_subscriber_status_id", "status", "id"),)
+    __table_args__ = (
+        Index("ix_newsletter_subscriber_status_id", "status", "id"),
+        # The studio's list pages by (created_at, id) within a state; the export over all.
+        Index("ix_newsletter_subscriber_status_created_id", "status", "created_at", "id"),
+        Index("ix_newsletter_subscriber_created_id", "created_at", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(320), unique=True)

@@ -46,7 +46,11 @@ class Signup(db.Model):
     __table_args__ = (
         UniqueConstraint("program_id", "email", name="uq_signup_program_email"),
         UniqueConstraint("program_id", "waitlist_position", name="uq_signup_waitlist_position"),
-        Index("ix_signup_program_status", "program_id", "status"),
+        # The studio pages a program's places and cancellations by (created_at, id).
+        Index("ix_signup_program_status_created_id", "program_id", "status", "created_at", "id"),
+        # The dashboard's waiting lists, and the recent signups and the export by date.
+        Index("ix_signup_status_program", "status", "program_id"),
+        Index("ix_signup_created_id", "created_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

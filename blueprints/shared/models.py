@@ -18,7 +18,12 @@ class OutboxMessage(db.Model):
     """One email, written in the same transaction as what it is about, sent after commit."""
 
     __tablename__ = "outbox_message"
-    __table_args__ = (Index("ix_outbox_due", "status", "next_attempt_at"),)
+    __table_args__ = (
+        Index("ix_outbox_due", "status", "next_attempt_at"),
+        # The studio's outbox pages by (created_at, id), within a state or over all of them.
+        Index("ix_outbox_status_created_id", "status", "created_at", "id"),
+        Index("ix_outbox_created_id", "created_at", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(60))

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from flask import render_template
-from sqlalchemy import func, select
+from sqlalchemy import ScalarSelect, Select, func, select
 from sqlalchemy.orm import joinedload
 
 from blueprints.blog.models import Comment
@@ -21,8 +22,9 @@ RECENT_SIGNUP_DAYS = 7
 LIST_LENGTH = 8
 
 
-def _count(query) -> int:  # type: ignore[no-untyped-def]
-    return db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+def _counted(query: Select[Any]) -> ScalarSelect[int]:
+    """How many rows `query` would give, as a subquery counted on its index."""
+    return query.with_only_columns(func.count(), maintain_column_froms=True).scalar_subquery()
 
 
 @bp.get("/")
@@ -34,36 +36,44 @@ def index() -> str:
     recent_signups = select(Signup).where(
         Signup.status != "cancelled", Signup.created_at >= now - timedelta(days=RECENT_SIGNUP_DAYS)
     )
-    pending_comments = select(Comment).where(Comment.status == "pending")
-    failed_mail = select(OutboxMessage).where(OutboxMessage.status == "failed")
+    # Every count in one statement, each answered from an index.
+    counts = db.session.execute(
+        select(
+            _counted(new_enquiries).label("new_enquiries"),
+            _counted(upcoming).label("upcoming"),
+            _counted(recent_signups).label("recent_signups"),
+            _counted(select(Comment).where(Comment.status == "pending")).label("comments"),
+            _counted(select(OutboxMessage).where(OutboxMessage.status == "failed")).label("failed"),
+        )
+    ).one()
     waitlists = db.session.execute(
-        select(Program, func.count(Signup.id))
+        select(Program.id, Program.title, func.count(Signup.id))
         .join(Signup)
         .where(Signup.status == "waitlisted")
-        .group_by(Program.id)
+        .group_by(Program.id, Program.title)
         .order_by(Program.title)
     ).all()
     return render_template(
         "studio/dashboard.html",
         new_enquiries=db.session.scalars(
-            new_enquiries.order_by(Enquiry.created_at.desc()).limit(LIST_LENGTH)
+            new_enquiries.order_by(Enquiry.created_at.desc(), Enquiry.id.desc()).limit(LIST_LENGTH)
         ).all(),
-        new_enquiry_count=_count(new_enquiries),
+        new_enquiry_count=counts.new_enquiries,
         upcoming=db.session.scalars(
             upcoming.options(joinedload(Booking.enquiry))
             .order_by(Booking.starts_at)
             .limit(LIST_LENGTH)
         ).all(),
-        upcoming_count=_count(upcoming),
+        upcoming_count=counts.upcoming,
         recent_signups=db.session.scalars(
             recent_signups.options(joinedload(Signup.program))
-            .order_by(Signup.created_at.desc())
+            .order_by(Signup.created_at.desc(), Signup.id.desc())
             .limit(LIST_LENGTH)
         ).all(),
-        recent_signup_count=_count(recent_signups),
+        recent_signup_count=counts.recent_signups,
         waitlists=waitlists,
-        pending_comment_count=_count(pending_comments),
-        failed_mail_count=_count(failed_mail),
+        pending_comment_count=counts.comments,
+        failed_mail_count=counts.failed,
         recent_signup_days=RECENT_SIGNUP_DAYS,
         last_newsletter=last_send(),
     )

@@ -4,18 +4,19 @@ from __future__ import annotations
 
 from flask import abort, flash, make_response, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from blueprints.blog.models import Comment
+from blueprints.blog.models import COMMENT_STATUSES, Comment
 from blueprints.contact.models import PAIN_DURATIONS, RED_FLAGS, TOPICS, Enquiry
 from blueprints.shared.extensions import db
 from blueprints.shared.htmx import is_htmx_request, render_page_or_partial
 from blueprints.studio import bp
 from blueprints.studio.auth import back_to
 from blueprints.studio.forms import EnquiryFilterForm, EnquiryStatusForm
+from blueprints.studio.paging import page_by_key
 
-PAGE_SIZE = 100
+PAGE_SIZE = 50
 STATUS_WORDS = {"new": "marked as new", "answered": "marked as answered", "archived": "archived"}
 
 
@@ -27,22 +28,22 @@ def htmx_row(template: str, **context: object) -> ResponseReturnValue:
 
 @bp.get("/inbox")
 def inbox() -> ResponseReturnValue:
-    """Enquiries, newest first, filtered by status (the filter's URL can be shared)."""
+    """Enquiries, newest first, filtered by status (the filter's URL can be shared), by pages."""
     form = EnquiryFilterForm(request.args)
     if not form.validate():
         form.status.data = "new"
-    query = (
-        select(Enquiry)
-        .options(selectinload(Enquiry.booking))  # one query for the rows' bookings, not one each
-        .order_by(Enquiry.created_at.desc(), Enquiry.id.desc())
-    )
+    # One query for the rows' bookings, not one each.
+    query = select(Enquiry).options(selectinload(Enquiry.booking))
     if form.status.data:
         query = query.where(Enquiry.status == form.status.data)
+    page = page_by_key(query, Enquiry.created_at, Enquiry.id, request.args.get("after"), PAGE_SIZE)
     return render_page_or_partial(
         "studio/inbox.html",
         "studio/_enquiries.html",
         form=form,
-        enquiries=db.session.scalars(query.limit(PAGE_SIZE)).all(),
+        enquiries=page.rows,
+        next_key=page.next_key,
+        first_page=page.first,
         topics=TOPICS,
     )
 
@@ -77,17 +78,27 @@ def inbox_enquiry_status(enquiry_id: int) -> ResponseReturnValue:
 
 @bp.get("/inbox/comments")
 def inbox_comments() -> str:
-    """Comments waiting for approval, then the most recent approved ones."""
-    comments = db.session.scalars(
-        select(Comment)
-        .options(selectinload(Comment.post))
-        .order_by(Comment.created_at.desc(), Comment.id.desc())
-        .limit(PAGE_SIZE)
-    ).all()
+    """Comments waiting for approval (or the approved ones), newest first, by pages."""
+    status = request.args.get("status", "pending")
+    if status not in COMMENT_STATUSES:
+        status = "pending"
+    counts = dict(
+        db.session.execute(select(Comment.status, func.count()).group_by(Comment.status)).all()
+    )
+    page = page_by_key(
+        select(Comment).options(selectinload(Comment.post)).where(Comment.status == status),
+        Comment.created_at,
+        Comment.id,
+        request.args.get("after"),
+        PAGE_SIZE,
+    )
     return render_template(
         "studio/comments.html",
-        pending=[c for c in comments if c.status == "pending"],
-        approved=[c for c in comments if c.status != "pending"],
+        status=status,
+        counts={state: counts.get(state, 0) for state in COMMENT_STATUSES},
+        comments=page.rows,
+        next_key=page.next_key,
+        first_page=page.first,
     )
 
 

@@ -11,7 +11,8 @@ from blueprints.newsletter.sending import send_summary
 from blueprints.newsletter.subscriptions import remove_subscriber
 from blueprints.shared.extensions import db
 from blueprints.studio import bp
-from blueprints.studio.exports import csv_download
+from blueprints.studio.exports import csv_download, rows_by_key
+from blueprints.studio.paging import page_by_key
 
 PAGE_SIZE = 100
 RECENT_SENDS = 5
@@ -30,15 +31,14 @@ def newsletter() -> ResponseReturnValue:
     status = request.args.get("status", "confirmed")
     if status not in SUBSCRIBER_STATES:
         abort(404)
-    page = max(request.args.get("page", 1, type=int), 1)
     counts = subscriber_counts()
-    subscribers = db.session.scalars(
-        select(Subscriber)
-        .where(Subscriber.status == status)
-        .order_by(Subscriber.created_at.desc(), Subscriber.id.desc())
-        .limit(PAGE_SIZE)
-        .offset((page - 1) * PAGE_SIZE)
-    ).all()
+    page = page_by_key(
+        select(Subscriber).where(Subscriber.status == status),
+        Subscriber.created_at,
+        Subscriber.id,
+        request.args.get("after"),
+        PAGE_SIZE,
+    )
     sends = db.session.scalars(
         select(NewsletterSend).order_by(NewsletterSend.id.desc()).limit(RECENT_SENDS)
     ).all()
@@ -47,9 +47,9 @@ def newsletter() -> ResponseReturnValue:
         counts=counts,
         status=status,
         states=SUBSCRIBER_STATES,
-        subscribers=subscribers,
-        page_number=page,
-        has_next=page * PAGE_SIZE < counts[status],
+        subscribers=page.rows,
+        next_key=page.next_key,
+        first_page=page.first,
         sends=[send_summary(send) for send in sends],
     )
 
@@ -58,10 +58,11 @@ def newsletter() -> ResponseReturnValue:
 def newsletter_export() -> Response:
     """Every subscriber as CSV (spreadsheet-safe, times in the coach's zone)."""
     header = ("email", "status", "subscribed", "confirmed", "unsubscribed")
-    rows = (
-        (s.email, s.status, s.created_at, s.confirmed_at, s.unsubscribed_at)
-        for s in db.session.scalars(select(Subscriber).order_by(Subscriber.created_at))
-    )
+    query = select(
+        Subscriber.email, Subscriber.status, Subscriber.created_at, Subscriber.confirmed_at,
+        Subscriber.unsubscribed_at, Subscriber.id,
+    )  # fmt: skip
+    rows = (row[:-1] for row in rows_by_key(query, (Subscriber.created_at, Subscriber.id)))
     return csv_download("newsletter-subscribers", header, rows)
 
 

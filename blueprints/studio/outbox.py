@@ -14,6 +14,7 @@ from blueprints.studio import bp
 from blueprints.studio.auth import back_to
 from blueprints.studio.forms import OutboxFilterForm
 from blueprints.studio.inbox import htmx_row
+from blueprints.studio.paging import page_by_key
 
 PAGE_SIZE = 50
 RETRYABLE = ("failed", "pending")
@@ -25,25 +26,23 @@ def outbox() -> ResponseReturnValue:
     form = OutboxFilterForm(request.args)
     if not form.validate():
         form.status.data = ""
-    query = select(OutboxMessage)
-    if form.status.data:
-        query = query.where(OutboxMessage.status == form.status.data)
-    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    # Past the last page is the last page (a huge ?page= would overflow the OFFSET).
-    last_page = max(1, -(-total // PAGE_SIZE))
-    page = min(max(request.args.get("page", 1, type=int), 1), last_page)
-    messages = db.session.scalars(
-        query.order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc())
-        .limit(PAGE_SIZE)
-        .offset((page - 1) * PAGE_SIZE)
-    ).all()
+    chosen = [OutboxMessage.status == form.status.data] if form.status.data else []
+    # Counted on an index; the rows come by key, never by OFFSET.
+    total = db.session.scalar(select(func.count(OutboxMessage.id)).where(*chosen)) or 0
+    page = page_by_key(
+        select(OutboxMessage).where(*chosen),
+        OutboxMessage.created_at,
+        OutboxMessage.id,
+        request.args.get("after"),
+        PAGE_SIZE,
+    )
     return render_page_or_partial(
         "studio/outbox.html",
         "studio/_outbox.html",
         form=form,
-        messages=messages,
-        page_number=page,
-        has_next=page * PAGE_SIZE < total,
+        messages=page.rows,
+        next_key=page.next_key,
+        first_page=page.first,
         total=total,
     )
 

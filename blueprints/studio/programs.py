@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from sqlalchemy import delete, func, select
@@ -19,10 +21,32 @@ from blueprints.shared.markdown import render_markdown
 from blueprints.studio import bp
 from blueprints.studio.editor_forms import ProgramForm
 from blueprints.studio.forms import form_status
+from blueprints.studio.paging import page_by_key
 from blueprints.studio.slugs import SlugTaken, free_slug, slug_taken, slugify
 
 SLUG_TAKEN = "Another program already uses this address; choose a different one."
 NEW_PROGRAM_LOCK = "program:new"
+
+
+SIGNUPS_PAGE_SIZE = 100
+# Each list on a program's signups page: its order, newest first or not, its page parameter and
+# the anchor its links land on. Places in the order they were taken, the waiting list in its
+# order, cancellations newest first.
+SIGNUP_SECTIONS = {
+    "confirmed": (Signup.created_at, False, "places_after", "places"),
+    "waitlisted": (Signup.waitlist_position, False, "waiting_after", "waiting"),
+    "cancelled": (Signup.created_at, True, "cancelled_after", "cancelled"),
+}
+
+
+@dataclass(frozen=True)
+class SignupSection:
+    """One page of one of a program's lists of people, and the links around it."""
+
+    rows: list[Signup]
+    count: int
+    first_url: str | None
+    next_url: str | None
 
 
 class CapacityTooSmall(Exception):
@@ -153,20 +177,36 @@ def programs_delete(program_id: int) -> ResponseReturnValue:
 
 @bp.get("/programs/<int:program_id>/signups")
 def programs_signups(program_id: int) -> str:
-    """Who holds a place, who is waiting (in order), and who cancelled."""
+    """Who holds a place, who is waiting (in order), and who cancelled: each list by pages."""
     program = db.get_or_404(Program, program_id)
-    signups = db.session.scalars(
-        select(Signup)
-        .where(Signup.program_id == program_id)
-        .order_by(Signup.waitlist_position, Signup.created_at)
-    ).all()
-    return render_template(
-        "studio/program_signups.html",
-        program=program,
-        confirmed=[s for s in signups if s.status == "confirmed"],
-        waitlisted=[s for s in signups if s.status == "waitlisted"],
-        cancelled=[s for s in signups if s.status == "cancelled"],
+    counts = dict(
+        db.session.execute(
+            select(Signup.status, func.count())
+            .where(Signup.program_id == program_id)
+            .group_by(Signup.status)
+        ).all()
     )
+    sections = {}
+    for status, (order, newest_first, param, anchor) in SIGNUP_SECTIONS.items():
+        after = request.args.get(param)
+        page = page_by_key(
+            select(Signup).where(Signup.program_id == program_id, Signup.status == status),
+            order,
+            Signup.id,
+            after,
+            SIGNUPS_PAGE_SIZE,
+            descending=newest_first,
+        )
+        here = {"program_id": program_id, "_anchor": anchor}
+        sections[status] = SignupSection(
+            rows=page.rows,
+            count=counts.get(status, 0),
+            first_url=None if page.first else url_for("studio.programs_signups", **here),
+            next_url=url_for("studio.programs_signups", **here, **{param: page.next_key})
+            if page.next_key
+            else None,
+        )
+    return render_template("studio/program_signups.html", program=program, sections=sections)
 
 
 @bp.post("/programs/signups/<int:signup_id>/cancel")
