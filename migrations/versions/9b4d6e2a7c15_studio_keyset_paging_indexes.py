@@ -1,7 +1,7 @@
 """studio: indexes for paging by key (created_at, id) and for the dashboard's counts
 
 Revision ID: 9b4d6e2a7c15
-Revises: 3f1c9a7e2b40
+Revises: 9c4b7e2a1d58
 Create Date: 2026-12-01 10:40:00.000000
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "9b4d6e2a7c15"
-down_revision = "3f1c9a7e2b40"
+down_revision = "9c4b7e2a1d58"
 branch_labels = None
 depends_on = None
 
