@@ -159,17 +159,19 @@ def _report(
         f"gunicorn -w 2 sync each, wrk -c{CONNECTIONS}, {ROUNDS} alternating rounds of "
         f"{SECONDS_PER_RUN}s, {shutil.which('wrk')}"
     )
-    print(f"throughput: public pages vs the floor, the same bytes from a minimal Flask view ({setup})")
-    print(f"  load average before {_load(load_before)}, after {_load(load_after)} ({os.cpu_count()} cores)")
-    print(f"  {'page':<20} {'encoding':<9} {'bytes':>6} {'cookie':>6} {'page/s':>7} {'floor/s':>7} "
-          f"{'ratio':>5}  target")  # fmt: skip
+    print(f"throughput: public pages vs the floor, the same bytes from a minimal view ({setup})")
+    cores = os.cpu_count()
+    print(f"  load average before {_load(load_before)}, after {_load(load_after)} ({cores} cores)")
+    header = ("page", "encoding", "bytes", "cookie", "page/s", "floor/s", "ratio")
+    print("  {:<20} {:<9} {:>6} {:>6} {:>7} {:>7} {:>5}  target".format(*header))
     figures: dict[str, float] = {}
     for case in cases:
         encoding = "gzip, br" if "Accept-Encoding" in case.headers else "identity"
         ratio = statistics.median(case.ratios)
         verdict = "meets" if ratio >= case.target else "MISSES"
+        cookie = "set" if case.sets_cookie else "-"
         print(
-            f"  {case.name:<20} {encoding:<9} {case.size:>6} {'set' if case.sets_cookie else '-':>6}"
+            f"  {case.name:<20} {encoding:<9} {case.size:>6} {cookie:>6}"
             f" {statistics.median(case.page):>7.0f} {statistics.median(case.floor):>7.0f}"
             f" {ratio:>5.2f}  >= {case.target:.2f} {verdict}"
             f"  (rounds {', '.join(f'{r:.2f}' for r in case.ratios)})"
@@ -177,8 +179,10 @@ def _report(
         figures[f"{case.name} {encoding} ratio"] = ratio
     worst = max(site_rss)
     verdict = "meets" if worst <= RSS_TARGET_MB else "MISSES"
-    print(f"  worker RSS after the load: site {', '.join(f'{r:.1f}' for r in site_rss)} MB "
-          f"(<= {RSS_TARGET_MB:.0f} MB: {verdict}); floor {', '.join(f'{r:.1f}' for r in floor_rss)} MB")  # fmt: skip
+    site = ", ".join(f"{r:.1f}" for r in site_rss)
+    floor = ", ".join(f"{r:.1f}" for r in floor_rss)
+    print(f"  worker RSS after the load: site {site} MB (<= {RSS_TARGET_MB:.0f} MB: {verdict});"
+          f" floor {floor} MB")  # fmt: skip
     figures["worker rss mb"] = worst
     return figures
 

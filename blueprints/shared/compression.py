@@ -51,7 +51,7 @@ def init_app(app: Flask) -> None:
 
 
 def accepted_encoding(req: Request) -> str | None:
-    """"br" or "gzip" when the client accepts it (brotli first), None for identity."""
+    """The encoding to send: "br" when the client accepts it, else "gzip", else None."""
     header = req.headers.get("Accept-Encoding")
     if not header:
         return None
@@ -126,17 +126,18 @@ def _compressed_once(data: bytes, encoding: str) -> bytes:
 
 
 def _compress(response: Response) -> Response:
-    encoding = accepted_encoding(request)
     if (
         response.status_code < 200
         or response.status_code in (204, 206, 304)
         or response.mimetype not in COMPRESSIBLE
-        or "Content-Encoding" in response.headers
         or response.is_streamed
         and not response.direct_passthrough
+        or "Content-Encoding" in response.headers  # the page cache compressed it already
     ):
         return response
-    response.vary.add("Accept-Encoding")
+    if "Accept-Encoding" not in response.headers.get("Vary", ""):
+        response.vary.add("Accept-Encoding")
+    encoding = accepted_encoding(request)
     if encoding is None:
         return response
     response.direct_passthrough = False  # read static files into memory to compress them

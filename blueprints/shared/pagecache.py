@@ -51,6 +51,7 @@ from blueprints.shared.htmx import is_htmx_request
 from blueprints.shared.models import ContentVersion
 
 CSRF_PLACEHOLDER = "__csrf-token-placeholder__"
+_SET_AT_SERVE = {"content-length", "vary"}
 MAX_AGE_SECONDS = 60.0
 MAX_ENTRIES = 512
 
@@ -190,7 +191,7 @@ def _key(vary: Callable[[], str] | None) -> str:
     parts = [request.full_path, "htmx" if is_htmx_request() else "page"]
     parts += [part() for part in current_app.extensions["page_cache_keys"]]
     if vary is not None:
-        parts.append(vary())
+        parts.append(str(vary()))
     return "\n".join(parts)
 
 
@@ -249,7 +250,11 @@ def _render_for_cache(
         held_back = g.pop("_page_tail", None)
     if response.status_code != 200 or response.mimetype != "text/html" or held_back:
         return None  # held_back: a template without page_tail() would lose the inputs
-    headers = [(k, v) for k, v in response.headers.items() if k.lower() != "content-length"]
+    headers = [(k, v) for k, v in response.headers.items() if k.lower() not in _SET_AT_SERVE]
+    # Copies differ by encoding, by the visitor's cookies and by htmx: say so once, here.
+    vary = [name.strip() for name in response.headers.get("Vary", "").split(",") if name.strip()]
+    vary += [name for name in ("Accept-Encoding", "Cookie", "HX-Request") if name not in vary]
+    headers.append(("Vary", ", ".join(vary)))
     body = response.get_data(as_text=True)
     placeholders = current_app.extensions["page_cache_placeholders"]
     split = min((i for p in placeholders if (i := body.find(p)) >= 0), default=len(body))
@@ -271,7 +276,6 @@ def _personalised(entry: _Entry) -> Response:
         response.headers["Content-Encoding"] = encoding
     else:
         response = Response(entry.prefix + tail_bytes, status=200, headers=entry.headers)
-    response.vary.update(("Accept-Encoding", "Cookie"))
     return response
 
 

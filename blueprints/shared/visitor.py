@@ -1,10 +1,98 @@
-"""The per-visitor values a cached public page is filled with at each visit."""
+"""What a page view costs per visitor beyond the page itself: the CSRF token and the session cookie.
+
+Cached public pages are filled with a CSRF token at every view. Flask-WTF's `generate_csrf`
+builds a new itsdangerous serializer and signs the session's token at each call, and Flask
+builds a new serializer for the session cookie at each save; on a cached page that was most of
+the time a request took. The token made here is exactly Flask-WTF's (its `validate_csrf` checks
+it, against the same session value), signed by a serializer made once per secret key; a
+returning visitor's signed token is reused (it never expires while WTF_CSRF_TIME_LIMIT is None).
+"""
 
 from __future__ import annotations
 
-from flask_wtf.csrf import generate_csrf
+import hashlib
+import os
+from collections import OrderedDict
+from functools import lru_cache
+from threading import Lock
+
+from flask import Flask, current_app, g, session
+from flask.sessions import SecureCookieSessionInterface
+from itsdangerous import URLSafeTimedSerializer
+
+SIGNED_TOKENS_KEPT = 1024
+
+
+def init_app(app: Flask) -> None:
+    """Sign session cookies with a serializer made once, not at every request."""
+    app.session_interface = KeptSerializerSessionInterface()
 
 
 def csrf_token() -> str:
-    """This visitor's CSRF token (Flask-WTF's, bound to their session)."""
-    return generate_csrf()
+    """This visitor's CSRF token, as Flask-WTF's `generate_csrf` makes it (and caches it in g)."""
+    config = current_app.config
+    field = config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+    token = g.get(field)
+    if token is not None:
+        return token  # type: ignore[no-any-return]
+    raw = session.get(field)
+    if not isinstance(raw, str):
+        raw = session[field] = hashlib.sha1(os.urandom(64)).hexdigest()  # noqa: S324 - as Flask-WTF
+    secret = config.get("WTF_CSRF_SECRET_KEY") or current_app.secret_key
+    if config.get("WTF_CSRF_TIME_LIMIT") is None:
+        token = _signed_tokens.get(secret, raw)
+    else:  # a token ages: sign it now
+        token = _csrf_serializer(secret).dumps(raw)
+    setattr(g, field, token)
+    return token
+
+
+@lru_cache(maxsize=4)
+def _csrf_serializer(secret: str | bytes) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(secret, salt="wtf-csrf-token")  # Flask-WTF's salt
+
+
+class _SignedTokens:
+    """Signed CSRF tokens of recent visitors, by their session's raw token."""
+
+    def __init__(self) -> None:
+        self.tokens: OrderedDict[tuple[str | bytes, str], str] = OrderedDict()
+        self.lock = Lock()
+
+    def get(self, secret: str | bytes, raw: str) -> str:
+        key = (secret, raw)
+        with self.lock:
+            token = self.tokens.get(key)
+            if token is not None:
+                self.tokens.move_to_end(key)
+                return token
+        token = _csrf_serializer(secret).dumps(raw)
+        with self.lock:
+            self.tokens[key] = token
+            while len(self.tokens) > SIGNED_TOKENS_KEPT:
+                self.tokens.popitem(last=False)
+        return token  # type: ignore[no-any-return]
+
+
+_signed_tokens = _SignedTokens()
+
+
+class KeptSerializerSessionInterface(SecureCookieSessionInterface):
+    """Flask's signed-cookie session, its serializer made once per secret key."""
+
+    def get_signing_serializer(self, app: Flask) -> URLSafeTimedSerializer | None:
+        """Flask's serializer for these keys, built the first time they are used."""
+        if not app.secret_key:
+            return None
+        fallbacks = tuple(app.config.get("SECRET_KEY_FALLBACKS") or ())
+        return _session_serializer(self, app, app.secret_key, fallbacks)
+
+
+@lru_cache(maxsize=4)
+def _session_serializer(
+    interface: KeptSerializerSessionInterface,
+    app: Flask,
+    secret_key: str | bytes,
+    fallbacks: tuple[str | bytes, ...],
+) -> URLSafeTimedSerializer | None:
+    return SecureCookieSessionInterface.get_signing_serializer(interface, app)

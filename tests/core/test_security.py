@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import re
 
+import brotli
 import pytest
 from flask.testing import FlaskClient
 
@@ -51,16 +52,30 @@ def test_session_cookie_is_httponly_and_samesite(client: FlaskClient) -> None:
     assert cookie.same_site == "Lax"
 
 
-def test_text_is_gzipped_when_the_browser_accepts_it(seeded_client: FlaskClient) -> None:
+@pytest.mark.parametrize(
+    ("accept", "encoding"), [("gzip", "gzip"), ("gzip, br", "br"), ("br;q=1, gzip;q=0.5", "br")]
+)
+def test_text_is_compressed_when_the_browser_accepts_it(
+    seeded_client: FlaskClient, accept: str, encoding: str
+) -> None:
     plain = seeded_client.get("/")
-    zipped = seeded_client.get("/", headers={"Accept-Encoding": "gzip, br"})
-    assert zipped.headers["Content-Encoding"] == "gzip"
-    assert "Accept-Encoding" in zipped.vary
+    compressed = seeded_client.get("/", headers={"Accept-Encoding": accept})
+    assert compressed.headers["Content-Encoding"] == encoding
+    assert {"Accept-Encoding", "Cookie"} <= set(compressed.vary)
+    decoded = (
+        brotli.decompress(compressed.data) if encoding == "br" else gzip.decompress(compressed.data)
+    )
     # The same page, but for the subscribe form's "shown at" stamp, which is fresh per visit.
     stamp = re.compile(rb'(name="newsletter-form_started" type="hidden" value=")[^"]+')
-    assert stamp.sub(rb"\1", gzip.decompress(zipped.data)) == stamp.sub(rb"\1", plain.data)
-    assert len(zipped.data) < len(plain.data) / 2
-    assert "Content-Encoding" not in plain.headers
+    assert stamp.sub(rb"\1", decoded) == stamp.sub(rb"\1", plain.data)
+    assert len(compressed.data) < len(plain.data) / 2
+    assert "Content-Encoding" not in plain.headers and "Accept-Encoding" in plain.vary
+
+
+def test_a_browser_refusing_compression_gets_identity(seeded_client: FlaskClient) -> None:
+    refused = seeded_client.get("/", headers={"Accept-Encoding": "br;q=0, gzip;q=0"})
+    assert "Content-Encoding" not in refused.headers
+    assert refused.data.startswith(b"<!doctype html>")
 
 
 def test_versioned_static_files_are_compressed_and_immutable(client: FlaskClient) -> None:
