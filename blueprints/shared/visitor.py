@@ -21,6 +21,7 @@ from flask.sessions import SecureCookieSessionInterface
 from itsdangerous import URLSafeTimedSerializer
 
 SIGNED_TOKENS_KEPT = 1024
+FIELD = "csrf_token"  # Flask-WTF's session key and g attribute (WTF_CSRF_FIELD_NAME is not set)
 
 
 def init_app(app: Flask) -> None:
@@ -31,19 +32,18 @@ def init_app(app: Flask) -> None:
 def csrf_token() -> str:
     """This visitor's CSRF token, as Flask-WTF's `generate_csrf` makes it (and caches it in g)."""
     config = current_app.config
-    field = config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
-    token = g.get(field)
+    token = g.get(FIELD)
     if token is not None:
         return token  # type: ignore[no-any-return]
-    raw = session.get(field)
+    raw = session.get(FIELD)
     if not isinstance(raw, str):
-        raw = session[field] = hashlib.sha1(os.urandom(64)).hexdigest()  # noqa: S324 - as Flask-WTF
+        raw = session[FIELD] = hashlib.sha1(os.urandom(64)).hexdigest()  # noqa: S324 - as Flask-WTF
     secret = config.get("WTF_CSRF_SECRET_KEY") or current_app.secret_key
     if config.get("WTF_CSRF_TIME_LIMIT") is None:
         token = _signed_tokens.get(secret, raw)
     else:  # a token ages: sign it now
         token = _csrf_serializer(secret).dumps(raw)
-    setattr(g, field, token)
+    setattr(g, FIELD, token)
     return token
 
 
