@@ -18,7 +18,7 @@ from threading import Lock
 
 from flask import Flask, current_app, g, session
 from flask.sessions import SecureCookieSessionInterface
-from itsdangerous import URLSafeTimedSerializer
+from itsdangerous import Signer, URLSafeTimedSerializer
 
 SIGNED_TOKENS_KEPT = 1024
 FIELD = "csrf_token"  # Flask-WTF's session key and g attribute (WTF_CSRF_FIELD_NAME is not set)
@@ -47,9 +47,22 @@ def csrf_token() -> str:
     return token
 
 
+class KeptSignerSerializer(URLSafeTimedSerializer):
+    """itsdangerous' serializer, but its signer is made once (it made one at every dumps and
+    loads; the signer holds only the keys and settings, so one serves every call)."""
+
+    def make_signer(self, salt: str | bytes | None = None) -> Signer:
+        """The signer for `salt`, made the first time."""
+        kept: dict[str | bytes | None, Signer] = self.__dict__.setdefault("_kept_signers", {})
+        signer = kept.get(salt)
+        if signer is None:
+            signer = kept[salt] = super().make_signer(salt)
+        return signer
+
+
 @lru_cache(maxsize=4)
 def _csrf_serializer(secret: str | bytes) -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(secret, salt="wtf-csrf-token")  # Flask-WTF's salt
+    return KeptSignerSerializer(secret, salt="wtf-csrf-token")  # Flask-WTF's salt
 
 
 class _SignedTokens:
@@ -94,5 +107,14 @@ def _session_serializer(
     app: Flask,
     secret_key: str | bytes,
     fallbacks: tuple[str | bytes, ...],
-) -> URLSafeTimedSerializer | None:
-    return SecureCookieSessionInterface.get_signing_serializer(interface, app)
+) -> URLSafeTimedSerializer:
+    # As Flask's SecureCookieSessionInterface.get_signing_serializer builds it.
+    return KeptSignerSerializer(
+        [*fallbacks, secret_key],  # itsdangerous expects the current key last
+        salt=interface.salt,
+        serializer=interface.serializer,
+        signer_kwargs={
+            "key_derivation": interface.key_derivation,
+            "digest_method": interface.digest_method,
+        },
+    )

@@ -155,3 +155,30 @@ def test_gzip_stream_checks_its_crc() -> None:
     body[-12] ^= 1  # a byte of the stored tail
     with pytest.raises((OSError, zlib.error)):
         gzip.decompress(bytes(body))
+
+
+def test_session_cookies_and_tokens_stay_flasks_own(csrf_app: Flask) -> None:
+    """The kept serializers write what Flask and Flask-WTF read, and read what they wrote, so
+    cookies from before an upgrade still work."""
+    from flask.sessions import SecureCookieSessionInterface
+    from flask_wtf.csrf import validate_csrf
+
+    visitor = csrf_app.test_client()
+    html = visitor.get("/").text
+    token = re.search(r'csrf_token" value="([^"]+)"', html)[1]
+    cookie = visitor.get_cookie("session").value
+    flasks_own = SecureCookieSessionInterface().get_signing_serializer(csrf_app)
+    raw = flasks_own.loads(cookie)["csrf_token"]
+    with csrf_app.test_request_context():
+        from flask import session
+
+        session["csrf_token"] = raw
+        validate_csrf(token)  # raises if Flask-WTF would refuse it
+    older = csrf_app.test_client()
+    older.set_cookie("session", flasks_own.dumps({"csrf_token": "f" * 40}))
+    page = older.get("/")
+    assert "Set-Cookie" not in page.headers  # read as it was: nothing to write back
+    older_token = re.search(r'csrf_token" value="([^"]+)"', page.text)[1]
+    assert (
+        older.post("/theme", data={"theme": "dark", "csrf_token": older_token}).status_code == 303
+    )
