@@ -126,6 +126,8 @@ def _compressed_once(data: bytes, encoding: str) -> bytes:
 
 
 def _compress(response: Response) -> Response:
+    if getattr(response, "encoded_by_page_cache", False):  # encoded (or not) as asked already
+        return response
     if (
         response.status_code < 200
         or response.status_code in (204, 206, 304)

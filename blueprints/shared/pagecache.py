@@ -49,6 +49,7 @@ from blueprints.shared.compression import (
 from blueprints.shared.extensions import db
 from blueprints.shared.htmx import is_htmx_request
 from blueprints.shared.models import ContentVersion
+from blueprints.shared.security import with_security_headers
 
 CSRF_PLACEHOLDER = "__csrf-token-placeholder__"
 _SET_AT_SERVE = {"content-length", "vary"}
@@ -255,6 +256,7 @@ def _render_for_cache(
     vary = [name.strip() for name in response.headers.get("Vary", "").split(",") if name.strip()]
     vary += [name for name in ("Accept-Encoding", "Cookie", "HX-Request") if name not in vary]
     headers.append(("Vary", ", ".join(vary)))
+    headers = with_security_headers(headers)
     body = response.get_data(as_text=True)
     placeholders = current_app.extensions["page_cache_placeholders"]
     split = min((i for p in placeholders if (i := body.find(p)) >= 0), default=len(body))
@@ -276,6 +278,9 @@ def _personalised(entry: _Entry) -> Response:
         response.headers["Content-Encoding"] = encoding
     else:
         response = Response(entry.prefix + tail_bytes, status=200, headers=entry.headers)
+    # Set once with the entry: the security and compression hooks have nothing left to do.
+    response.security_headers_included = True  # type: ignore[attr-defined]
+    response.encoded_by_page_cache = True  # type: ignore[attr-defined]
     return response
 
 
