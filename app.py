@@ -20,9 +20,10 @@ from blueprints.shared import (
     static_files,
     templating,
     theme,
+    visitor,
 )
 from blueprints.shared.config import load_config
-from blueprints.shared.extensions import csrf, db, mail, migrate
+from blueprints.shared.extensions import csrf, db, mail
 
 FEATURES = (site, blog, drills, search, programs, contact, newsletter, studio, me)
 
@@ -35,10 +36,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     db.init_app(app)
     database.configure_engine_events(app)
-    migrate.init_app(
-        app, db, directory=str(Path(app.root_path) / "migrations"), render_as_batch=True
-    )
+    database.init_migrations(app)
     csrf.init_app(app)
+    visitor.init_app(app)
     mail.init_app(app)
 
     # after_request hooks run in reverse order: compression registered first runs last.

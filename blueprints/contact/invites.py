@@ -7,13 +7,15 @@ its own zone, so daylight-saving changes cannot shift a session.
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from flask import current_app
-from icalendar import Calendar, Event, vCalAddress, vText
 
 from blueprints.contact.models import FORMATS, Booking
 from blueprints.shared.clock import utcnow
+
+if TYPE_CHECKING:
+    from icalendar import vCalAddress
 
 Method = Literal["REQUEST", "CANCEL"]
 
@@ -23,6 +25,8 @@ def _aware(moment: datetime) -> datetime:
 
 
 def _address(email: str, name: str, role: str | None = None) -> vCalAddress:
+    from icalendar import vCalAddress, vText  # only mail needs it: not loaded by page views
+
     address = vCalAddress(f"mailto:{email}")
     address.params["cn"] = vText(name)
     if role:
@@ -32,6 +36,8 @@ def _address(email: str, name: str, role: str | None = None) -> vCalAddress:
 
 def invite_text(booking: Booking, method: Method, manage_url: str, location: str) -> str:
     """The iCalendar text for `booking`: a request (new or moved) or a cancellation."""
+    from icalendar import Calendar, Event
+
     config = current_app.config
     calendar = Calendar()
     calendar.add("prodid", f"-//{config['SITE_NAME']}//Consultations//EN")

@@ -23,6 +23,7 @@ from blueprints.programs.signups import (
 )
 from blueprints.shared.extensions import db
 from blueprints.shared.htmx import is_htmx_request, render_page_or_partial
+from blueprints.shared.pagecache import cached_page
 from blueprints.shared.ratelimit import allow
 from blueprints.shared.security import no_store
 from blueprints.shared.signing import InvalidLink
@@ -32,6 +33,7 @@ RESULT_KEY = "program_signup_result"
 
 
 @bp.get("/")
+@cached_page
 def index() -> str:
     """Every program, open ones first, with the places left."""
     programs = db.session.scalars(
@@ -43,6 +45,7 @@ def index() -> str:
 
 
 @bp.get("/<slug>")
+@cached_page
 def detail(slug: str) -> Response:
     """One program: what it is, the weeks, the facts, and the signup form."""
     program = _program_or_404(slug)

@@ -1,5 +1,8 @@
 """The Flask extensions and the model base: a leaf module that imports nothing of ours.
 
+Flask-Migrate is not here: it brings alembic (10 MB in every web worker) and only the `flask`
+command and the tests run migrations; `database.init_migrations` sets it up there.
+
 Every module that needs `db` (or another extension) imports it from here, so nothing depends on
 `app.py` and `create_app()` is free to import any blueprint.
 """
@@ -8,7 +11,6 @@ from __future__ import annotations
 
 from flask_login import LoginManager
 from flask_mail import Mail
-from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy.orm import DeclarativeBase
@@ -21,5 +23,4 @@ class Base(DeclarativeBase):
 db = SQLAlchemy(model_class=Base)
 csrf = CSRFProtect()
 mail = Mail()
-migrate = Migrate()
 login_manager = LoginManager()

@@ -34,6 +34,6 @@ def render_page_or_partial(page: str, partial: str, status: int = 200, **context
 
 
 def _vary_on_hx_request(response: Response) -> Response:
-    if g.get("varies_on_hx_request"):
+    if g.get("varies_on_hx_request") and "HX-Request" not in response.headers.get("Vary", ""):
         response.vary.add("HX-Request")
     return response

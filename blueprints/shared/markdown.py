@@ -5,8 +5,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-import markdown as markdown_lib
-import nh3
 from markupsafe import Markup
 
 EMBED_MARKER = re.compile(r"\[\[drill:([a-z0-9][a-z0-9-]{0,119})\]\]")
@@ -42,6 +40,11 @@ def render_markdown(source: str) -> RenderedMarkdown:
     No script, iframe, form, style, event handler, hx-* attribute or javascript: URL survives:
     nh3 keeps only the tags, attributes and URL schemes listed above.
     """
+    # Imported here: only saving an article or a program renders Markdown, never a page view,
+    # so web workers do not carry them.
+    import markdown as markdown_lib
+    import nh3
+
     raw_html = markdown_lib.markdown(
         source,
         extensions=["toc", "fenced_code", "tables", "sane_lists"],

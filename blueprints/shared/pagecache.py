@@ -1,8 +1,13 @@
 """Whole-page cache for public pages: rendered once per content change, personalised per visit.
 
-A cached page is rendered with placeholders where the visitor's CSRF token, the spam guard's
-"form shown at" stamp and the visitor's colour theme go; serving it swaps in fresh ones, so forms
-(and the theme) on a cached page work exactly like on a freshly rendered one. A page is reused
+A cached page is rendered with placeholders where the visitor's CSRF token and the spam guard's
+"form shown at" stamp go; serving it swaps in fresh ones, so forms on a cached page work exactly
+like on a freshly rendered one. Those per-visitor inputs sit at the end of the page (templates
+put them there with `visitor_input`, tied to their form by the `form` attribute), so everything
+before the first placeholder is the same for every visitor: it is compressed once per page
+version and encoding (`compression.compress_prefix`), and each response only appends its own few
+bytes. What has only a few values per visitor (the colour theme) is part of the cache key
+(`register_cache_key`) instead. htmx partials are cached apart from full pages. A page is reused
 only while the content version it was rendered at is current and for at most `MAX_AGE_SECONDS`,
 which bounds how late a scheduled article can appear. Each process reads the shared version at
 most once every `PAGE_CACHE_VERSION_SECONDS` (default 1 s; that read was a third of the cost of a
@@ -20,22 +25,34 @@ from __future__ import annotations
 import time
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import wraps
 from threading import Lock
 from typing import Any
 
 from flask import Flask, Response, current_app, g, has_app_context, make_response, request, session
 from flask_wtf.csrf import generate_csrf
+from jinja2 import Undefined
+from markupsafe import Markup
 from sqlalchemy import event, select, update
 from sqlalchemy.orm import Session, UOWTransaction
 
+from blueprints.shared import visitor
 from blueprints.shared.clock import timestamp
+from blueprints.shared.compression import (
+    MIN_SIZE,
+    CompressedPrefix,
+    accepted_encoding,
+    compress_prefix,
+    join_compressed,
+)
 from blueprints.shared.extensions import db
 from blueprints.shared.htmx import is_htmx_request
 from blueprints.shared.models import ContentVersion
+from blueprints.shared.security import with_security_headers
 
 CSRF_PLACEHOLDER = "__csrf-token-placeholder__"
+_SET_AT_SERVE = {"content-length", "vary"}
 MAX_AGE_SECONDS = 60.0
 MAX_ENTRIES = 512
 
@@ -44,7 +61,13 @@ def init_app(app: Flask) -> None:
     """Watch the session for content changes; the CSRF token is filled in per visit."""
     app.extensions.setdefault("page_cache_tables", set())
     app.extensions.setdefault("page_cache_placeholders", {})
-    register_placeholder(app, CSRF_PLACEHOLDER, generate_csrf)
+    app.extensions.setdefault("page_cache_keys", [])
+    app.extensions.setdefault("page_cache_personal_session_keys", {"_user_id", "_flashes"})
+    register_placeholder(app, CSRF_PLACEHOLDER, visitor.csrf_token)
+    app.jinja_env.globals["visitor_input"] = visitor_input
+    app.jinja_env.globals["visitor_csrf_input"] = visitor_csrf_input
+    app.jinja_env.globals["page_tail"] = page_tail
+    app.jinja_env.globals["rendering_for_cache"] = rendering_for_cache
     _install_listeners()
 
 
@@ -58,13 +81,56 @@ def register_placeholder(app: Flask, placeholder: str, fill: Callable[[], str]) 
     app.extensions.setdefault("page_cache_placeholders", {})[placeholder] = fill
 
 
-@dataclass(frozen=True)
+def register_cache_key(app: Flask, part: Callable[[], str]) -> None:
+    """A per-visitor value with few possible values (the theme): pages are cached per value."""
+    app.extensions.setdefault("page_cache_keys", []).append(part)
+
+
+def register_personal_session_key(app: Flask, key: str) -> None:
+    """A session key that makes the page personal (a result to show once): never cached then."""
+    app.extensions.setdefault("page_cache_personal_session_keys", set()).add(key)
+
+
+def visitor_input(field: Any, form: str) -> Markup:
+    """A hidden WTForms field carrying a per-visitor value, tied to the form with id `form`.
+
+    Rendered in place normally; while rendering for the cache it moves to the end of the page
+    (`page_tail`; the `form` attribute keeps it in its form), so that the rest of the page is
+    the same for every visitor. A field the form does not have (no CSRF in some tests) is "".
+    """
+    if field is None or isinstance(field, Undefined):
+        return Markup("")
+    return _held_back(field(form=form))  # WTForms renders Markup
+
+
+def visitor_csrf_input(form: str) -> Markup:
+    """The CSRF token input for a plain form (no WTForms form) with id `form`."""
+    html = Markup('<input type="hidden" name="csrf_token" value="{}" form="{}">')
+    return _held_back(html.format(generate_csrf(), form))
+
+
+def _held_back(markup: Markup) -> Markup:
+    if not rendering_for_cache():
+        return markup
+    g.setdefault("_page_tail", []).append(markup)
+    return Markup("")
+
+
+def page_tail() -> Markup:
+    """The per-visitor inputs `visitor_input` held back (base.html puts them before </body>)."""
+    return Markup("").join(g.pop("_page_tail", []))
+
+
+@dataclass
 class _Entry:
     version: int
     stored_at: float
-    body: str
+    prefix: bytes  # the same for every visitor: everything before the first placeholder
+    tail: str  # the rest, placeholders filled in at each visit
     headers: list[tuple[str, str]]
     expires_at: float | None = None  # sooner than MAX_AGE_SECONDS when the view said so
+    compressed: dict[str, CompressedPrefix] = field(default_factory=dict)
+    compressions: int = 0  # how many times the prefix was compressed (once per encoding)
 
 
 class _PageStore:
@@ -110,7 +176,7 @@ def cached_page(
         version = _recent_version()
         if version is None:  # no version row: nothing could tell us of edits
             return make_response(view(*args, **kwargs))
-        key = request.full_path if vary is None else f"{request.full_path}\n{vary()}"
+        key = _key(vary)
         entry = _store().get(key)
         if entry is None or entry.version != version or _expired(entry):
             entry = _render_for_cache(view, args, kwargs, version)
@@ -120,6 +186,14 @@ def cached_page(
         return _personalised(entry)
 
     return wrapper
+
+
+def _key(vary: Callable[[], str] | None) -> str:
+    parts = [request.full_path, "htmx" if is_htmx_request() else "page"]
+    parts += [part() for part in current_app.extensions["page_cache_keys"]]
+    if vary is not None:
+        parts.append(str(vary()))
+    return "\n".join(parts)
 
 
 def rendering_for_cache() -> bool:
@@ -143,12 +217,10 @@ def current_version() -> int | None:
 
 
 def _cacheable_request() -> bool:
-    return (
-        request.method == "GET"
-        and not is_htmx_request()
-        and "_user_id" not in session
-        and "_flashes" not in session
-    )
+    if request.method != "GET":
+        return False
+    personal = current_app.extensions["page_cache_personal_session_keys"]
+    return not any(key in session for key in personal)
 
 
 def cache_page_until(moment: float) -> None:
@@ -176,20 +248,53 @@ def _render_for_cache(
         g.pop("csrf_token", None)
         g.pop("_rendering_for_cache", None)
         expires_at = g.pop("_page_cache_expires_at", None)
-    if response.status_code != 200 or response.mimetype != "text/html":
-        return None
-    headers = [(k, v) for k, v in response.headers.items() if k.lower() != "content-length"]
-    return _Entry(version, timestamp(), response.get_data(as_text=True), headers, expires_at)
+        held_back = g.pop("_page_tail", None)
+    if response.status_code != 200 or response.mimetype != "text/html" or held_back:
+        return None  # held_back: a template without page_tail() would lose the inputs
+    headers = [(k, v) for k, v in response.headers.items() if k.lower() not in _SET_AT_SERVE]
+    # Copies differ by encoding, by the visitor's cookies and by htmx: say so once, here.
+    vary = [name.strip() for name in response.headers.get("Vary", "").split(",") if name.strip()]
+    vary += [name for name in ("Accept-Encoding", "Cookie", "HX-Request") if name not in vary]
+    headers.append(("Vary", ", ".join(vary)))
+    headers = with_security_headers(headers)
+    body = response.get_data(as_text=True)
+    placeholders = current_app.extensions["page_cache_placeholders"]
+    split = min((i for p in placeholders if (i := body.find(p)) >= 0), default=len(body))
+    prefix, tail = body[:split].encode(), body[split:]
+    return _Entry(version, timestamp(), prefix, tail, headers, expires_at)
 
 
 def _personalised(entry: _Entry) -> Response:
-    body = entry.body
-    for placeholder, fill in current_app.extensions["page_cache_placeholders"].items():
-        if placeholder in body:
-            body = body.replace(placeholder, fill())
-    response = Response(body, status=200, headers=entry.headers)
-    response.vary.add("Cookie")
+    tail = entry.tail
+    if tail:
+        for placeholder, fill in current_app.extensions["page_cache_placeholders"].items():
+            if placeholder in tail:
+                tail = tail.replace(placeholder, fill())
+    tail_bytes = tail.encode()
+    encoding = accepted_encoding(request)
+    if encoding is not None and len(entry.prefix) + len(tail_bytes) >= MIN_SIZE:
+        body = join_compressed(_compressed_prefix(entry, encoding), tail_bytes)
+        response = Response(body, status=200, headers=entry.headers)
+        response.headers["Content-Encoding"] = encoding
+    else:
+        response = Response(entry.prefix + tail_bytes, status=200, headers=entry.headers)
+    # Set once with the entry: the security and compression hooks have nothing left to do.
+    response.security_headers_included = True  # type: ignore[attr-defined]
+    response.encoded_by_page_cache = True  # type: ignore[attr-defined]
     return response
+
+
+def _compressed_prefix(entry: _Entry, encoding: str) -> CompressedPrefix:
+    """The entry's shared part in `encoding`, compressed the first time it is asked for."""
+    compressed = entry.compressed.get(encoding)
+    if compressed is None:
+        with _store().lock:  # two threads of one process never compress it twice
+            compressed = entry.compressed.get(encoding)
+            if compressed is None:
+                compressed = compress_prefix(entry.prefix, encoding)
+                entry.compressed[encoding] = compressed
+                entry.compressions += 1
+    return compressed
 
 
 def _install_listeners() -> None:

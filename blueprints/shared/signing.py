@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import base64
+import hmac
+from functools import lru_cache
 from typing import Any
 
 from flask import current_app
@@ -41,3 +44,22 @@ def unsign(purpose: str, token: str, max_age_seconds: int | None = None) -> Any:
         raise InvalidLink("This link has expired.") from error
     except BadSignature as error:
         raise InvalidLink("This link is not valid.") from error
+
+
+def mac(purpose: str, text: str) -> str:
+    """A short MAC of `text` for `purpose` (HMAC-SHA256, URL-safe): for values made on every
+    page view, where itsdangerous' serializers cost a tenth of a millisecond each."""
+    digest = hmac.digest(
+        _purpose_key(current_app.config["SECRET_KEY"], purpose), text.encode(), "sha256"
+    )
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+
+
+def mac_matches(purpose: str, text: str, signature: str) -> bool:
+    """True when `signature` is `mac(purpose, text)` (compared in constant time)."""
+    return hmac.compare_digest(signature.encode(), mac(purpose, text).encode())
+
+
+@lru_cache(maxsize=16)
+def _purpose_key(secret_key: str, purpose: str) -> bytes:
+    return hmac.digest(secret_key.encode(), f"mac:{purpose}".encode(), "sha256")

@@ -13,8 +13,10 @@ from wtforms import HiddenField, StringField
 from blueprints.shared.clock import timestamp
 from blueprints.shared.pagecache import register_placeholder, rendering_for_cache
 from blueprints.shared.ratelimit import allow
+from blueprints.shared.signing import mac, mac_matches
 
 STAMP_PLACEHOLDER = "__form-stamp-placeholder__"
+STAMP_PURPOSE = "form-started"
 # A stamp is good for this many submissions (a resend after "that time was just taken" or a
 # rate-limit answer reuses it) within a day; the uses are counted in rate_event, kept a day.
 STAMP_USES = 3
@@ -22,6 +24,7 @@ STAMP_MAX_AGE_SECONDS = 24 * 3600
 
 
 def _serializer() -> URLSafeSerializer:
+    """How stamps were signed before `mac`: still read, so a form open across an upgrade works."""
     return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="form-started")
 
 
@@ -38,7 +41,22 @@ def new_form_token() -> str:
 
 
 def _fresh_stamp() -> str:
-    return _serializer().dumps([timestamp(), secrets.token_urlsafe(12)])
+    """A stamp "<shown at>.<nonce>.<MAC>"; the nonce counts the stamp's uses."""
+    body = f"{timestamp():.3f}.{secrets.token_urlsafe(12)}"
+    return f"{body}.{mac(STAMP_PURPOSE, body)}"
+
+
+def _read_stamp(stamp: str) -> tuple[float, str]:
+    """When the stamp's form was shown, and its nonce; ValueError if it is not ours."""
+    body, _, signature = stamp.rpartition(".")
+    if body and mac_matches(STAMP_PURPOSE, body, signature):
+        started, _, nonce = body.rpartition(".")
+        return float(started), nonce
+    try:
+        started, nonce = _serializer().loads(stamp)
+    except BadSignature as error:
+        raise ValueError("not a stamp of ours") from error
+    return float(started), str(nonce)
 
 
 class SpamGuardMixin:
@@ -58,10 +76,10 @@ class SpamGuardMixin:
         if self.website.data:
             return True
         try:
-            started, nonce = _serializer().loads(self.form_started.data or "")
-            age = timestamp() - float(started)
-        except (BadSignature, TypeError, ValueError):
+            started, nonce = _read_stamp(self.form_started.data or "")
+        except (TypeError, ValueError):
             return True
+        age = timestamp() - started
         if age < current_app.config["SPAM_MIN_SECONDS"] or age > STAMP_MAX_AGE_SECONDS:
             return True
         return not allow("form-stamp", STAMP_USES, STAMP_MAX_AGE_SECONDS, str(nonce))

@@ -9,13 +9,16 @@ import io
 import secrets
 import warnings
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from flask import current_app, request
 from flask_login import current_user
-from PIL import Image, ImageOps, UnidentifiedImageError
 from werkzeug.datastructures import FileStorage
 
 from blueprints.studio import bp
+
+if TYPE_CHECKING:
+    from PIL import Image
 
 IMAGE_FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
 MAX_IMAGE_WIDTH = 1600
@@ -37,6 +40,9 @@ def image_as_jpeg(upload: FileStorage, max_width: int = MAX_IMAGE_WIDTH) -> byte
 
     Re-encoding drops whatever else the file carried (EXIF location, scripts in comments).
     """
+    # Pillow only when the coach uploads an image, not in every web worker.
+    from PIL import Image, ImageOps, UnidentifiedImageError
+
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -66,6 +72,8 @@ def image_as_jpeg(upload: FileStorage, max_width: int = MAX_IMAGE_WIDTH) -> byte
 
 
 def _encode_jpeg(image: Image.Image, max_width: int) -> bytes:
+    from PIL import Image
+
     if image.width > max_width:
         height = max(1, round(image.height * max_width / image.width))
         image = image.resize((max_width, height), Image.Resampling.LANCZOS)

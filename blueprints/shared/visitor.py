@@ -1,0 +1,120 @@
+"""What a page view costs per visitor beyond the page itself: the CSRF token and the session cookie.
+
+Cached public pages are filled with a CSRF token at every view. Flask-WTF's `generate_csrf`
+builds a new itsdangerous serializer and signs the session's token at each call, and Flask
+builds a new serializer for the session cookie at each save; on a cached page that was most of
+the time a request took. The token made here is exactly Flask-WTF's (its `validate_csrf` checks
+it, against the same session value), signed by a serializer made once per secret key; a
+returning visitor's signed token is reused (it never expires while WTF_CSRF_TIME_LIMIT is None).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections import OrderedDict
+from functools import lru_cache
+from threading import Lock
+
+from flask import Flask, current_app, g, session
+from flask.sessions import SecureCookieSessionInterface
+from itsdangerous import Signer, URLSafeTimedSerializer
+
+SIGNED_TOKENS_KEPT = 1024
+FIELD = "csrf_token"  # Flask-WTF's session key and g attribute (WTF_CSRF_FIELD_NAME is not set)
+
+
+def init_app(app: Flask) -> None:
+    """Sign session cookies with a serializer made once, not at every request."""
+    app.session_interface = KeptSerializerSessionInterface()
+
+
+def csrf_token() -> str:
+    """This visitor's CSRF token, as Flask-WTF's `generate_csrf` makes it (and caches it in g)."""
+    config = current_app.config
+    token = g.get(FIELD)
+    if token is not None:
+        return token  # type: ignore[no-any-return]
+    raw = session.get(FIELD)
+    if not isinstance(raw, str):
+        raw = session[FIELD] = hashlib.sha1(os.urandom(64)).hexdigest()  # noqa: S324 - as Flask-WTF
+    secret = config.get("WTF_CSRF_SECRET_KEY") or current_app.secret_key
+    if config.get("WTF_CSRF_TIME_LIMIT") is None:
+        token = _signed_tokens.get(secret, raw)
+    else:  # a token ages: sign it now
+        token = _csrf_serializer(secret).dumps(raw)
+    setattr(g, FIELD, token)
+    return token
+
+
+class KeptSignerSerializer(URLSafeTimedSerializer):
+    """itsdangerous' serializer, but its signer is made once (it made one at every dumps and
+    loads; the signer holds only the keys and settings, so one serves every call)."""
+
+    def make_signer(self, salt: str | bytes | None = None) -> Signer:
+        """The signer for `salt`, made the first time."""
+        kept: dict[str | bytes | None, Signer] = self.__dict__.setdefault("_kept_signers", {})
+        signer = kept.get(salt)
+        if signer is None:
+            signer = kept[salt] = super().make_signer(salt)
+        return signer
+
+
+@lru_cache(maxsize=4)
+def _csrf_serializer(secret: str | bytes) -> URLSafeTimedSerializer:
+    return KeptSignerSerializer(secret, salt="wtf-csrf-token")  # Flask-WTF's salt
+
+
+class _SignedTokens:
+    """Signed CSRF tokens of recent visitors, by their session's raw token."""
+
+    def __init__(self) -> None:
+        self.tokens: OrderedDict[tuple[str | bytes, str], str] = OrderedDict()
+        self.lock = Lock()
+
+    def get(self, secret: str | bytes, raw: str) -> str:
+        key = (secret, raw)
+        with self.lock:
+            token = self.tokens.get(key)
+            if token is not None:
+                self.tokens.move_to_end(key)
+                return token
+        token = _csrf_serializer(secret).dumps(raw)
+        with self.lock:
+            self.tokens[key] = token
+            while len(self.tokens) > SIGNED_TOKENS_KEPT:
+                self.tokens.popitem(last=False)
+        return token  # type: ignore[no-any-return]
+
+
+_signed_tokens = _SignedTokens()
+
+
+class KeptSerializerSessionInterface(SecureCookieSessionInterface):
+    """Flask's signed-cookie session, its serializer made once per secret key."""
+
+    def get_signing_serializer(self, app: Flask) -> URLSafeTimedSerializer | None:
+        """Flask's serializer for these keys, built the first time they are used."""
+        if not app.secret_key:
+            return None
+        fallbacks = tuple(app.config.get("SECRET_KEY_FALLBACKS") or ())
+        return _session_serializer(self, app, app.secret_key, fallbacks)
+
+
+@lru_cache(maxsize=4)
+def _session_serializer(
+    interface: KeptSerializerSessionInterface,
+    app: Flask,
+    secret_key: str | bytes,
+    fallbacks: tuple[str | bytes, ...],
+) -> URLSafeTimedSerializer:
+    # As Flask's SecureCookieSessionInterface.get_signing_serializer builds it.
+    return KeptSignerSerializer(
+        [*fallbacks, secret_key],  # itsdangerous expects the current key last
+        salt=interface.salt,
+        serializer=interface.serializer,
+        signer_kwargs={
+            "key_derivation": interface.key_derivation,
+            "digest_method": interface.digest_method,
+        },
+    )
