@@ -255,6 +255,9 @@ def count_selects(app: Flask, client: FlaskClient, url: str) -> tuple[int, str]:
     statements: list[str] = []
 
     def record(_conn, _cursor, statement, *_args) -> None:  # type: ignore[no-untyped-def]
+        # The page cache's version check (at most once a second) is not the library's query.
+        if "FROM content_version" in statement:
+            return
         if statement.lstrip().upper().startswith(("SELECT", "WITH")):
             statements.append(statement)
 
