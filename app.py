@@ -15,6 +15,7 @@ from blueprints.shared import (
     htmx,
     outbox,
     pagecache,
+    pagecache_wsgi,
     security,
     spam,
     static_files,
@@ -54,4 +55,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     cli.init_app(app)
     for feature in FEATURES:
         feature.init_app(app)
+
+    # WSGI layers, innermost first: cache hits answered before Flask, then the proxies' headers.
+    pagecache_wsgi.init_app(app)
+    security.trust_proxies(app)
     return app

@@ -16,6 +16,7 @@ from flask import (
     url_for,
 )
 from sqlalchemy import select
+from werkzeug.wrappers import Request
 
 from blueprints.contact import bp
 from blueprints.contact.bookings import (
@@ -48,10 +49,15 @@ from blueprints.shared.ratelimit import allow
 RATE_WINDOW_SECONDS = 3600
 
 
-def _remembered_zone() -> str:
+def _remembered_zone(req: Request) -> str:
     """The part of the cache key a visitor's cookie decides: their remembered zone, if valid."""
-    zone = request.cookies.get(ZONE_COOKIE)
+    zone = req.cookies.get(ZONE_COOKIE)
     return zone if visitor_zone(zone) == zone else ""
+
+
+def _names_no_zone(req: Request) -> bool:
+    """`_remember_zone` does nothing for this URL: a cached page may be answered before Flask."""
+    return "tz" not in req.args
 
 
 @bp.after_request
@@ -63,7 +69,7 @@ def _remember_zone(response: Response) -> Response:
 
 
 @bp.get("/")
-@cached_page(vary=_remembered_zone)
+@cached_page(vary=_remembered_zone, hooks_idle=_names_no_zone)
 def index() -> Response:
     """The form, prefilled from the query (topic, context, tz, day); htmx gets the booking part."""
     topic = request.args.get("topic", "")

@@ -22,6 +22,7 @@ from functools import lru_cache
 
 import brotli
 from flask import Flask, Request, Response, request
+from werkzeug.http import parse_accept_header
 
 COMPRESSIBLE = {
     "text/html",
@@ -54,10 +55,15 @@ def init_app(app: Flask) -> None:
 
 def accepted_encoding(req: Request) -> str | None:
     """The encoding to send: "br" when the client accepts it, else "gzip", else None."""
-    header = req.headers.get("Accept-Encoding")
+    return encoding_for(req.headers.get("Accept-Encoding"))
+
+
+@lru_cache(maxsize=128)  # a handful of browsers' headers make nearly every request's
+def encoding_for(header: str | None) -> str | None:
+    """`accepted_encoding` for an Accept-Encoding header's value."""
     if not header:
         return None
-    accepted = req.accept_encodings
+    accepted = parse_accept_header(header)
     for encoding in ("br", "gzip"):
         if accepted.quality(encoding) > 0 and (encoding in header or "*" in header):
             return encoding

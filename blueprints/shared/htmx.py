@@ -6,6 +6,7 @@ installed by `init_app` adds `Vary: HX-Request` to it, so no view has to remembe
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from flask import Flask, Response, g, make_response, render_template, request
@@ -19,7 +20,11 @@ def init_app(app: Flask) -> None:
 def is_htmx_request() -> bool:
     """True for a real htmx request: not a boosted navigation, not a history restore."""
     g.varies_on_hx_request = True
-    headers = request.headers
+    return wants_partial(request.headers)
+
+
+def wants_partial(headers: Mapping[str, str]) -> bool:
+    """`is_htmx_request` for any request's headers (the page cache reads them before Flask)."""
     return (
         headers.get("HX-Request") == "true"
         and headers.get("HX-Boosted") != "true"

@@ -18,13 +18,18 @@ the worker that made it and within a second on the others. Visitors with a sessi
 A page that depends on more than its URL names it (`cached_page(vary=...)`, e.g. the zone a
 visitor's cookie remembers): copies are kept apart per value and never served across them. A
 page that goes stale with the clock before 60 seconds says when (`cache_page_until`).
+
+Most visits are cache hits, and Flask's own dispatch (request context, hooks, response object)
+cost more than the hit itself: `pagecache_wsgi` answers them before Flask, from the same
+entries, with the same bytes and headers. An entry says whether it may be answered there
+(`_Entry.early`): only when every hook Flask would run is known to do nothing more for it.
 """
 
 from __future__ import annotations
 
 import time
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, MutableMapping
 from dataclasses import dataclass, field
 from functools import wraps
 from threading import Lock
@@ -36,6 +41,7 @@ from jinja2 import Undefined
 from markupsafe import Markup
 from sqlalchemy import event, select, update
 from sqlalchemy.orm import Session, UOWTransaction
+from werkzeug.wrappers import Request
 
 from blueprints.shared import visitor
 from blueprints.shared.clock import timestamp
@@ -47,7 +53,7 @@ from blueprints.shared.compression import (
     join_compressed,
 )
 from blueprints.shared.extensions import db
-from blueprints.shared.htmx import is_htmx_request
+from blueprints.shared.htmx import wants_partial
 from blueprints.shared.models import ContentVersion
 from blueprints.shared.security import with_security_headers
 
@@ -55,6 +61,9 @@ CSRF_PLACEHOLDER = "__csrf-token-placeholder__"
 _SET_AT_SERVE = {"content-length", "vary"}
 MAX_AGE_SECONDS = 60.0
 MAX_ENTRIES = 512
+MAX_PATHS = 4096
+
+Vary = Callable[[Request], str]
 
 
 def init_app(app: Flask) -> None:
@@ -62,8 +71,11 @@ def init_app(app: Flask) -> None:
     app.extensions.setdefault("page_cache_tables", set())
     app.extensions.setdefault("page_cache_placeholders", {})
     app.extensions.setdefault("page_cache_keys", [])
-    app.extensions.setdefault("page_cache_personal_session_keys", {"_user_id", "_flashes"})
-    register_placeholder(app, CSRF_PLACEHOLDER, visitor.csrf_token)
+    # Flask-Login's own: a signed-in user, and a "remember me" cookie to refresh.
+    app.extensions.setdefault(
+        "page_cache_personal_session_keys", {"_user_id", "_flashes", "_remember"}
+    )
+    register_placeholder(app, CSRF_PLACEHOLDER, visitor.csrf_token_for)
     app.jinja_env.globals["visitor_input"] = visitor_input
     app.jinja_env.globals["visitor_csrf_input"] = visitor_csrf_input
     app.jinja_env.globals["page_tail"] = page_tail
@@ -76,13 +88,18 @@ def register_content_tables(app: Flask, *names: str) -> None:
     app.extensions.setdefault("page_cache_tables", set()).update(names)
 
 
-def register_placeholder(app: Flask, placeholder: str, fill: Callable[[], str]) -> None:
-    """A per-visitor value: rendered as `placeholder` for the cache, `fill()` at each visit."""
+def register_placeholder(
+    app: Flask, placeholder: str, fill: Callable[[MutableMapping[str, Any]], str]
+) -> None:
+    """A per-visitor value: rendered as `placeholder` for the cache, `fill(session)` at each
+    visit (in an app context; the session is passed, as it may be read before Flask runs)."""
     app.extensions.setdefault("page_cache_placeholders", {})[placeholder] = fill
 
 
-def register_cache_key(app: Flask, part: Callable[[], str]) -> None:
-    """A per-visitor value with few possible values (the theme): pages are cached per value."""
+def register_cache_key(app: Flask, part: Vary) -> None:
+    """A per-visitor value with few possible values (the theme): pages are cached per value.
+
+    `part(request)` reads only the request it is given (its cookies, headers)."""
     app.extensions.setdefault("page_cache_keys", []).append(part)
 
 
@@ -129,6 +146,7 @@ class _Entry:
     tail: str  # the rest, placeholders filled in at each visit
     headers: list[tuple[str, str]]
     expires_at: float | None = None  # sooner than MAX_AGE_SECONDS when the view said so
+    early: bool = False  # may be answered before Flask (pagecache_wsgi)
     compressed: dict[str, CompressedPrefix] = field(default_factory=dict)
     compressions: int = 0  # how many times the prefix was compressed (once per encoding)
 
@@ -141,13 +159,19 @@ class _PageStore:
         self.lock = Lock()
         self.version: int | None = None
         self.version_read_at = float("-inf")
+        # What else than its URL each cached path's page depends on (its view's `vary`), so a
+        # key can be made before Flask has matched the URL to its view.
+        self.vary_by_path: dict[str, Vary | None] = {}
 
     def get(self, key: str) -> _Entry | None:
         with self.lock:
             return self.entries.get(key)
 
-    def put(self, key: str, entry: _Entry) -> None:
+    def put(self, key: str, entry: _Entry, path: str, vary: Vary | None) -> None:
         with self.lock:
+            if len(self.vary_by_path) >= MAX_PATHS and path not in self.vary_by_path:
+                self.vary_by_path.clear()
+            self.vary_by_path[path] = vary
             self.entries[key] = entry
             self.entries.move_to_end(key)
             while len(self.entries) > MAX_ENTRIES:
@@ -159,41 +183,69 @@ def _store() -> _PageStore:
 
 
 def cached_page(
-    view: Callable[..., Any] | None = None, *, vary: Callable[[], str] | None = None
+    view: Callable[..., Any] | None = None,
+    *,
+    vary: Vary | None = None,
+    hooks_idle: Callable[[Request], bool] | None = None,
 ) -> Any:
     """Serve this GET view from the page cache when the visitor's session allows it.
 
-    `vary` names what else, besides the URL, the page depends on (e.g. a remembered time zone
-    read from a cookie): pages are cached apart for each of its values, never across them.
+    `vary(request)` names what else, besides the URL, the page depends on (e.g. a remembered
+    time zone read from a cookie): pages are cached apart for each of its values, never across.
+    A view whose blueprint has request hooks is answered by Flask every time, unless
+    `hooks_idle(request)` says those hooks do nothing for that URL (it may read only what the
+    URL holds: the answer is kept with the page, whose key is the URL).
     """
     if view is None:
-        return lambda function: cached_page(function, vary=vary)
+        return lambda function: cached_page(function, vary=vary, hooks_idle=hooks_idle)
 
     @wraps(view)
     def wrapper(*args: Any, **kwargs: Any) -> Response:
-        if not _cacheable_request():
+        if request.method != "GET" or is_personal(session, current_app):
             return make_response(view(*args, **kwargs))
         version = _recent_version()
         if version is None:  # no version row: nothing could tell us of edits
             return make_response(view(*args, **kwargs))
-        key = _key(vary)
+        key = cache_key(current_app, request, vary)
         entry = _store().get(key)
-        if entry is None or entry.version != version or _expired(entry):
+        if entry is None or entry.version != version or expired(entry):
             entry = _render_for_cache(view, args, kwargs, version)
             if entry is None:  # not a plain 200 page: the view's own answer, uncached
                 return make_response(view(*args, **kwargs))
-            _store().put(key, entry)
+            entry.early = _hooks_known(current_app, request, hooks_idle)
+            _store().put(key, entry, request.path, vary)
         return _personalised(entry)
 
     return wrapper
 
 
-def _key(vary: Callable[[], str] | None) -> str:
-    parts = [request.full_path, "htmx" if is_htmx_request() else "page"]
-    parts += [part() for part in current_app.extensions["page_cache_keys"]]
+def cache_key(app: Flask, req: Request, vary: Vary | None) -> str:
+    """The key of `req`'s page: its URL, page or partial, the registered parts, `vary`'s value.
+
+    Made from the request alone, so that Flask's path and `pagecache_wsgi` agree on it."""
+    parts = [req.full_path, "htmx" if wants_partial(req.headers) else "page"]
+    parts += [part(req) for part in app.extensions["page_cache_keys"]]
     if vary is not None:
-        parts.append(str(vary()))
+        parts.append(str(vary(req)))
     return "\n".join(parts)
+
+
+def is_personal(visitor_session: Mapping[str, Any], app: Flask) -> bool:
+    """True when the session holds something that makes pages personal (never cached then)."""
+    return any(key in visitor_session for key in app.extensions["page_cache_personal_session_keys"])
+
+
+def _hooks_known(app: Flask, req: Request, hooks_idle: Callable[[Request], bool] | None) -> bool:
+    """May this page be answered before Flask? Only if every hook Flask would run for it is one
+    `pagecache_wsgi` stands in for, or its blueprint's hooks are idle for this URL."""
+    from blueprints.shared.pagecache_wsgi import app_hooks_known  # it imports this module
+
+    if not app_hooks_known(app):
+        return False
+    registries = (app.before_request_funcs, app.after_request_funcs, app.url_value_preprocessors)
+    blueprint_hooks = any(registry.get(name) for name in req.blueprints for registry in registries)
+    blueprint_hooks |= any(app.teardown_request_funcs.get(name) for name in req.blueprints)
+    return not blueprint_hooks or (hooks_idle is not None and hooks_idle(req))
 
 
 def rendering_for_cache() -> bool:
@@ -203,24 +255,21 @@ def rendering_for_cache() -> bool:
 
 def _recent_version() -> int | None:
     store = _store()
-    max_age = current_app.config["PAGE_CACHE_VERSION_SECONDS"]
     now = time.monotonic()
-    if now - store.version_read_at >= max_age:
+    if not version_is_recent(current_app, store, now):
         store.version = current_version()
         store.version_read_at = now
     return store.version
 
 
+def version_is_recent(app: Flask, store: _PageStore, now: float) -> bool:
+    """Whether the version this process read is recent enough to go by (at `now`, monotonic)."""
+    return now - store.version_read_at < app.config["PAGE_CACHE_VERSION_SECONDS"]
+
+
 def current_version() -> int | None:
     """The content version every worker shares (None if the row is missing)."""
     return db.session.scalar(select(ContentVersion.version).where(ContentVersion.id == 1))
-
-
-def _cacheable_request() -> bool:
-    if request.method != "GET":
-        return False
-    personal = current_app.extensions["page_cache_personal_session_keys"]
-    return not any(key in session for key in personal)
 
 
 def cache_page_until(moment: float) -> None:
@@ -230,7 +279,8 @@ def cache_page_until(moment: float) -> None:
         g._page_cache_expires_at = moment if earlier is None else min(earlier, moment)
 
 
-def _expired(entry: _Entry) -> bool:
+def expired(entry: _Entry) -> bool:
+    """Past MAX_AGE_SECONDS, or past the moment the view said the page goes stale."""
     now = timestamp()
     return now - entry.stored_at > MAX_AGE_SECONDS or (
         entry.expires_at is not None and now >= entry.expires_at
@@ -265,30 +315,42 @@ def _render_for_cache(
 
 
 def _personalised(entry: _Entry) -> Response:
-    tail = entry.tail
-    if tail:
-        for placeholder, fill in current_app.extensions["page_cache_placeholders"].items():
-            if placeholder in tail:
-                tail = tail.replace(placeholder, fill())
-    tail_bytes = tail.encode()
     encoding = accepted_encoding(request)
-    if encoding is not None and len(entry.prefix) + len(tail_bytes) >= MIN_SIZE:
-        body = join_compressed(_compressed_prefix(entry, encoding), tail_bytes)
-        response = Response(body, status=200, headers=entry.headers)
+    body, encoding = personal_body(current_app, _store(), entry, session, encoding)
+    response = Response(body, status=200, headers=entry.headers)
+    if encoding is not None:
         response.headers["Content-Encoding"] = encoding
-    else:
-        response = Response(entry.prefix + tail_bytes, status=200, headers=entry.headers)
     # Set once with the entry: the security and compression hooks have nothing left to do.
     response.security_headers_included = True  # type: ignore[attr-defined]
     response.encoded_by_page_cache = True  # type: ignore[attr-defined]
     return response
 
 
-def _compressed_prefix(entry: _Entry, encoding: str) -> CompressedPrefix:
+def personal_body(
+    app: Flask,
+    store: _PageStore,
+    entry: _Entry,
+    visitor_session: MutableMapping[str, Any],
+    encoding: str | None,
+) -> tuple[bytes, str | None]:
+    """The entry's page for this visitor (placeholders filled in), in `encoding` if it is worth
+    it, and the encoding used (None: as it is). Needs an app context."""
+    tail = entry.tail
+    if tail:
+        for placeholder, fill in app.extensions["page_cache_placeholders"].items():
+            if placeholder in tail:
+                tail = tail.replace(placeholder, fill(visitor_session))
+    tail_bytes = tail.encode()
+    if encoding is not None and len(entry.prefix) + len(tail_bytes) >= MIN_SIZE:
+        return join_compressed(_compressed_prefix(store, entry, encoding), tail_bytes), encoding
+    return entry.prefix + tail_bytes, None
+
+
+def _compressed_prefix(store: _PageStore, entry: _Entry, encoding: str) -> CompressedPrefix:
     """The entry's shared part in `encoding`, compressed the first time it is asked for."""
     compressed = entry.compressed.get(encoding)
     if compressed is None:
-        with _store().lock:  # two threads of one process never compress it twice
+        with store.lock:  # two threads of one process never compress it twice
             compressed = entry.compressed.get(encoding)
             if compressed is None:
                 compressed = compress_prefix(entry.prefix, encoding)

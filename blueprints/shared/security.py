@@ -53,15 +53,16 @@ STATIC_FILE_SECURITY_POLICY = "default-src 'none'; frame-ancestors 'none'"
 
 
 def init_app(app: Flask) -> None:
-    """Install the proxy handling, the header hook and the address check."""
+    """Install the header hook and the address check (create_app adds `trust_proxies` last)."""
     app.url_map.converters["int"] = DatabaseIdConverter  # before any feature adds its routes
-    trust_proxies(app)
     app.before_request(_refuse_nul_in_path)
     app.after_request(_add_security_headers)
 
 
 def trust_proxies(app: Flask) -> None:
     """Believe X-Forwarded-* from as many proxies as PROXY_FIX_X_* say (none by default).
+
+    The outermost WSGI layer: every layer inside it sees the client's address and scheme.
 
     Behind nginx (deploy/) each is 1: the client's address (rate limits, logs), https (HSTS,
     secure cookies) come from the proxy's headers; without a proxy nobody can forge them.

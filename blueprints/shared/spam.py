@@ -30,7 +30,7 @@ def _serializer() -> URLSafeSerializer:
 
 def init_app(app: Flask) -> None:
     """Cached pages get a fresh "form shown at" stamp at each visit."""
-    register_placeholder(app, STAMP_PLACEHOLDER, _fresh_stamp)
+    register_placeholder(app, STAMP_PLACEHOLDER, lambda _session: _fresh_stamp())
 
 
 def new_form_token() -> str:

@@ -9,6 +9,7 @@ same theme, and is compressed once.
 from __future__ import annotations
 
 from flask import Flask, Response, current_app, request
+from werkzeug.wrappers import Request
 
 THEMES = ("light", "dark", "system")
 DEFAULT_THEME = "system"
@@ -25,9 +26,10 @@ def init_app(app: Flask) -> None:
     register_cache_key(app, chosen_theme)
 
 
-def chosen_theme() -> str:
-    """The theme this visitor picked (their cookie), or the default: follow the system."""
-    value = request.cookies.get(COOKIE_NAME, "")
+def chosen_theme(req: Request | None = None) -> str:
+    """The theme this visitor (`req`, or the current request) picked, or the default: follow
+    the system."""
+    value = (req or request).cookies.get(COOKIE_NAME, "")
     return value if value in THEMES else DEFAULT_THEME
 
 
