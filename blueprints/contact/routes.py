@@ -40,7 +40,7 @@ from blueprints.contact.picker import (
     remember_zone,
     visitor_zone,
 )
-from blueprints.contact.slots import describe_time, parse_slot_value, settings
+from blueprints.contact.slots import describe_time, is_valid_zone, parse_slot_value, settings
 from blueprints.shared.extensions import db
 from blueprints.shared.htmx import is_htmx_request, render_page_or_partial
 from blueprints.shared.pagecache import cache_page_until, cached_page
@@ -52,7 +52,7 @@ RATE_WINDOW_SECONDS = 3600
 def _remembered_zone(req: Request) -> str:
     """The part of the cache key a visitor's cookie decides: their remembered zone, if valid."""
     zone = req.cookies.get(ZONE_COOKIE)
-    return zone if visitor_zone(zone) == zone else ""
+    return zone if zone and is_valid_zone(zone) else ""
 
 
 def _names_no_zone(req: Request) -> bool:
