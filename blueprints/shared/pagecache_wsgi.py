@@ -91,7 +91,13 @@ class CachedPageLayer:
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         """Answer a cache hit, or let Flask answer."""
         if environ.get("REQUEST_METHOD") == "GET":
-            answer = self._hit(environ)
+            try:
+                answer = self._hit(environ)
+            except Exception:  # Flask answers instead, with its own error handling if need be
+                self.app.logger.exception(
+                    "page cache: no early answer for %s", environ.get("PATH_INFO")
+                )
+                answer = None
             if answer is not None:
                 headers, body = answer
                 start_response("200 OK", headers)

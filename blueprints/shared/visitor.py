@@ -11,6 +11,7 @@ returning visitor's signed token is reused (it never expires while WTF_CSRF_TIME
 from __future__ import annotations
 
 import hashlib
+import hmac
 import os
 from collections import OrderedDict
 from collections.abc import MutableMapping
@@ -21,6 +22,8 @@ from typing import Any
 from flask import Flask, current_app, g, session
 from flask.sessions import SecureCookieSessionInterface
 from itsdangerous import Signer, URLSafeTimedSerializer
+from itsdangerous.encoding import base64_encode, want_bytes
+from itsdangerous.signer import HMACAlgorithm
 
 SIGNED_TOKENS_KEPT = 1024
 FIELD = "csrf_token"  # Flask-WTF's session key and g attribute (WTF_CSRF_FIELD_NAME is not set)
@@ -56,8 +59,13 @@ def csrf_token_for(visitor_session: MutableMapping[str, Any]) -> str:
 
 
 class KeptSignerSerializer(URLSafeTimedSerializer):
-    """itsdangerous' serializer, but its signer is made once (it made one at every dumps and
-    loads; the signer holds only the keys and settings, so one serves every call)."""
+    """itsdangerous' serializer, made for a value signed at every page view.
+
+    Its signer is made once (it made one at every dumps and loads; the signer holds only the
+    keys and settings), derives its key once, and signs HMAC-SHA1 in one OpenSSL call. A short
+    payload is not offered to zlib first (a token or a small session never shrinks by the two
+    bytes it needs): the result is one itsdangerous itself reads, uncompressed.
+    """
 
     def make_signer(self, salt: str | bytes | None = None) -> Signer:
         """The signer for `salt`, made the first time."""
@@ -67,7 +75,34 @@ class KeptSignerSerializer(URLSafeTimedSerializer):
             signer = kept[salt] = super().make_signer(salt)
             # The key is derived from the secret and salt by an HMAC at every signature: once.
             signer.derive_key = lru_cache(maxsize=4)(signer.derive_key)  # type: ignore[method-assign]
+            if isinstance(signer.algorithm, HMACAlgorithm) and _is_sha1(signer.algorithm):
+                signer.algorithm = OneCallSHA1HMAC()
         return signer
+
+    def dump_payload(self, obj: Any) -> bytes:
+        """The payload as itsdangerous' URL-safe serializer makes it; short ones not zlibbed."""
+        data = want_bytes(self.serializer.dumps(obj, **self.serializer_kwargs))
+        if len(data) > SHORT_PAYLOAD:
+            return super().dump_payload(obj)  # type: ignore[no-any-return]
+        return base64_encode(data)
+
+
+SHORT_PAYLOAD = 96
+
+
+def _is_sha1(algorithm: HMACAlgorithm) -> bool:
+    return bool(algorithm.digest_method().name == "sha1")
+
+
+class OneCallSHA1HMAC(HMACAlgorithm):
+    """itsdangerous' HMAC-SHA1, the same bytes, computed by `hmac.digest` in one call."""
+
+    def __init__(self) -> None:
+        super().__init__(hashlib.sha1)
+
+    def get_signature(self, key: bytes, value: bytes) -> bytes:
+        """HMAC-SHA1 of `value` under `key`."""
+        return hmac.digest(key, value, "sha1")
 
 
 @lru_cache(maxsize=4)
