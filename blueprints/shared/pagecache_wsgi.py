@@ -21,12 +21,12 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable
+from functools import lru_cache
 from typing import Any
 
 from flask import Flask
 from werkzeug.exceptions import SecurityError
 from werkzeug.http import dump_cookie
-from werkzeug.wrappers import Request
 from werkzeug.wsgi import get_host
 
 from blueprints.shared.compression import accepted_encoding
@@ -112,7 +112,7 @@ class CachedPageLayer:
         if any(name in environ for name in _NOT_EARLY):
             return None
         req = app.request_class(environ)
-        if not _host_trusted(app, req) or "\x00" in req.path:
+        if not _host_trusted(app, environ) or "\x00" in req.path:
             return None
         try:
             vary = store.vary_by_path[req.path]
@@ -139,12 +139,22 @@ class CachedPageLayer:
         return headers, body
 
 
-def _host_trusted(app: Flask, req: Request) -> bool:
+def _host_trusted(app: Flask, environ: dict[str, Any]) -> bool:
+    """Flask's TRUSTED_HOSTS check (a 400 there), remembered per Host header and server."""
     trusted = app.config["TRUSTED_HOSTS"]
     if trusted is None:
         return True
+    server = tuple(environ.get(name) for name in _HOST_FROM)
+    return _host_is_trusted(server, tuple(trusted))
+
+
+_HOST_FROM = ("HTTP_HOST", "wsgi.url_scheme", "SERVER_NAME", "SERVER_PORT")
+
+
+@lru_cache(maxsize=64)
+def _host_is_trusted(server: tuple[Any, ...], trusted: tuple[str, ...]) -> bool:
     try:
-        get_host(req.environ, trusted)
+        get_host(dict(zip(_HOST_FROM, server, strict=True)), list(trusted))
     except SecurityError:
         return False
     return True

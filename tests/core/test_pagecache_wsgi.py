@@ -199,3 +199,27 @@ def test_an_untrusted_host_is_refused_even_for_a_cached_page(database_file) -> N
         assert client.get("/", base_url="http://evil.example").status_code == 400
     finally:
         shutdown_app(app)
+
+
+@pytest.mark.parametrize("payload", ["0" * 40, {"csrf_token": "ab" * 20}, {"note": "x" * 500}])
+def test_the_quicker_signing_is_read_by_itsdangerous_and_reads_it(payload: object) -> None:
+    """Session cookies and CSRF tokens made by KeptSignerSerializer are itsdangerous' own."""
+    import hashlib
+    import os
+
+    from itsdangerous import URLSafeTimedSerializer
+    from itsdangerous.signer import HMACAlgorithm
+
+    from blueprints.shared.visitor import KeptSignerSerializer, OneCallSHA1HMAC
+
+    key, value = os.urandom(24), os.urandom(100)
+    assert OneCallSHA1HMAC().get_signature(key, value) == HMACAlgorithm(hashlib.sha1).get_signature(
+        key, value
+    )
+    ours = KeptSignerSerializer("a secret", salt="wtf-csrf-token")
+    library = URLSafeTimedSerializer("a secret", salt="wtf-csrf-token")
+    assert library.loads(ours.dumps(payload)) == payload
+    assert ours.loads(library.dumps(payload)) == payload
+    other = URLSafeTimedSerializer("another secret", salt="wtf-csrf-token")
+    with pytest.raises(Exception, match="Signature"):
+        other.loads(ours.dumps(payload))
