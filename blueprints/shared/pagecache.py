@@ -219,6 +219,40 @@ def cached_page(
     return wrapper
 
 
+# Every app-wide hook, and why a cache hit answered before Flask (pagecache_wsgi) needs nothing
+# more from it. A hook not listed turns early answers off (app_hooks_known), so a new hook
+# cannot be skipped unnoticed.
+KNOWN_APP_HOOKS = {
+    # POST, PUT, PATCH and DELETE only: answered early are GETs.
+    "flask_wtf.csrf.CSRFProtect.init_app.<locals>.csrf_protect": "GET is not checked",
+    "blueprints.shared.security._refuse_nul_in_path": "a NUL in the path goes to Flask",
+    # A cached page carries its compression and security headers; pagecache_wsgi adds HSTS.
+    "blueprints.shared.compression._compress": "the cache compresses",
+    "blueprints.shared.security._add_security_headers": "stored with the entry, HSTS here",
+    "blueprints.shared.static_files._static_headers": "static files only",
+    "blueprints.shared.htmx._vary_on_hx_request": "the entry's Vary names HX-Request",
+    # Acts only on a session with _user_id or _remember, which is personal: Flask answers.
+    "flask_login.login_manager.LoginManager._update_remember_cookie": "personal sessions only",
+    "flask_sqlalchemy.extension.SQLAlchemy._teardown_session": "runs when the app context ends",
+}
+
+
+def app_hooks_known(app: Flask) -> bool:
+    """True when every app-wide hook is in KNOWN_APP_HOOKS (checked once per app)."""
+    known = app.extensions.get("page_cache_wsgi_hooks_known")
+    if known is None:
+        hooks = [
+            *app.before_request_funcs.get(None, []),
+            *app.after_request_funcs.get(None, []),
+            *app.url_value_preprocessors.get(None, []),
+            *app.teardown_request_funcs.get(None, []),
+            *app.teardown_appcontext_funcs,
+        ]
+        known = all(f"{hook.__module__}.{hook.__qualname__}" in KNOWN_APP_HOOKS for hook in hooks)
+        app.extensions["page_cache_wsgi_hooks_known"] = known
+    return known  # type: ignore[no-any-return]
+
+
 def cache_key(app: Flask, req: Request, vary: Vary | None) -> str:
     """The key of `req`'s page: its URL, page or partial, the registered parts, `vary`'s value.
 
@@ -238,8 +272,6 @@ def is_personal(visitor_session: Mapping[str, Any], app: Flask) -> bool:
 def _hooks_known(app: Flask, req: Request, hooks_idle: Callable[[Request], bool] | None) -> bool:
     """May this page be answered before Flask? Only if every hook Flask would run for it is one
     `pagecache_wsgi` stands in for, or its blueprint's hooks are idle for this URL."""
-    from blueprints.shared.pagecache_wsgi import app_hooks_known  # it imports this module
-
     if not app_hooks_known(app):
         return False
     registries = (app.before_request_funcs, app.after_request_funcs, app.url_value_preprocessors)

@@ -10,7 +10,7 @@ the two). Anything it is not sure of goes to Flask, which also fills the cache:
 - a page not cached yet, of an older content version, expired, or whose version this process
   has not re-read within PAGE_CACHE_VERSION_SECONDS;
 - an entry not marked `early` (pagecache.cached_page marks it when every hook Flask would run
-  is one listed in KNOWN_APP_HOOKS or its blueprint's hooks are idle for that URL);
+  is one listed in pagecache.KNOWN_APP_HOOKS or its blueprint's hooks are idle for that URL);
 - a session holding anything personal (signed in, a message to flash).
 
 The session cookie is read and, for a first visit given a CSRF token, written by Flask's own
@@ -42,43 +42,12 @@ from blueprints.shared.security import HSTS
 StartResponse = Callable[..., Any]
 WSGIApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
 
-# Every app-wide hook, and why a cache hit answered here needs nothing more from it. A hook not
-# listed turns the early answer off (app_hooks_known), so a new hook cannot be skipped unnoticed.
-KNOWN_APP_HOOKS = {
-    # POST, PUT, PATCH and DELETE only: answered here are GETs.
-    "flask_wtf.csrf.CSRFProtect.init_app.<locals>.csrf_protect": "GET is not checked",
-    "blueprints.shared.security._refuse_nul_in_path": "a NUL in the path goes to Flask",
-    # A cached page carries its compression and security headers; HSTS is added here.
-    "blueprints.shared.compression._compress": "the cache compresses",
-    "blueprints.shared.security._add_security_headers": "stored with the entry, HSTS here",
-    "blueprints.shared.static_files._static_headers": "static files only",
-    "blueprints.shared.htmx._vary_on_hx_request": "the entry's Vary names HX-Request",
-    # Acts only on a session with _user_id or _remember, which is personal: Flask answers.
-    "flask_login.login_manager.LoginManager._update_remember_cookie": "personal sessions only",
-    "flask_sqlalchemy.extension.SQLAlchemy._teardown_session": "runs when the app context ends",
-}
 _NOT_EARLY = ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_RANGE", "HTTP_IF_RANGE")
 
 
 def init_app(app: Flask) -> None:
     """Put the layer in front of Flask (inside any proxy-header layer added after it)."""
     app.wsgi_app = CachedPageLayer(app, app.wsgi_app)  # type: ignore[method-assign]
-
-
-def app_hooks_known(app: Flask) -> bool:
-    """True when every app-wide hook is in KNOWN_APP_HOOKS (checked once per app)."""
-    known = app.extensions.get("page_cache_wsgi_hooks_known")
-    if known is None:
-        hooks = [
-            *app.before_request_funcs.get(None, []),
-            *app.after_request_funcs.get(None, []),
-            *app.url_value_preprocessors.get(None, []),
-            *app.teardown_request_funcs.get(None, []),
-            *app.teardown_appcontext_funcs,
-        ]
-        known = all(f"{hook.__module__}.{hook.__qualname__}" in KNOWN_APP_HOOKS for hook in hooks)
-        app.extensions["page_cache_wsgi_hooks_known"] = known
-    return known  # type: ignore[no-any-return]
 
 
 class CachedPageLayer:
