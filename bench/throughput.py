@@ -23,6 +23,7 @@ import re
 import shutil
 import statistics
 import subprocess
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -64,7 +65,7 @@ def main() -> dict[str, float]:
     with Gunicorn(workers=2, env=production_env(database)) as site:
         # Memory of a worker that has built the app and served only the start-up probe, and
         # again after the load: what the pages (templates, SQL, page cache) add to the imports.
-        site_rss_start = [_rss_mb(pid) for pid in site.worker_pids()]
+        site_rss_start = _settled_rss(site.worker_pids())
         cases = _cases(site.url)
         for number, case in enumerate(cases):
             body, encoding, cookies = _fetch(site.url + case.path, case.headers)
@@ -168,6 +169,17 @@ def _cpu_seconds(pid: int) -> float:
     """User plus system CPU time of a process so far (Linux /proc)."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _settled_rss(pids: list[int]) -> list[float]:
+    """The workers' RSS once it stops changing (a worker may still be importing the app)."""
+    readings = [_rss_mb(pid) for pid in pids]
+    for _ in range(50):
+        time.sleep(0.2)
+        previous, readings = readings, [_rss_mb(pid) for pid in pids]
+        if all(abs(a - b) < 0.05 for a, b in zip(previous, readings, strict=True)):
+            break
+    return readings
 
 
 def _rss_mb(pid: int) -> float:
