@@ -24,7 +24,7 @@ from blueprints.shared import (
     visitor,
 )
 from blueprints.shared.config import load_config
-from blueprints.shared.extensions import csrf, db, mail
+from blueprints.shared.extensions import csrf, db
 
 FEATURES = (site, blog, drills, search, programs, contact, newsletter, studio, me)
 
@@ -40,7 +40,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     database.init_migrations(app)
     csrf.init_app(app)
     visitor.init_app(app)
-    mail.init_app(app)
 
     # after_request hooks run in reverse order: compression registered first runs last.
     compression.init_app(app)

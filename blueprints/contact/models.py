@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 
-from sqlalchemy import ForeignKey, Index, String, Text, text
+from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from blueprints.shared.clock import utcnow
+from blueprints.shared.database import partial_index
 from blueprints.shared.extensions import db
 
 TOPICS = {
@@ -67,12 +68,8 @@ class Booking(db.Model):
 
     __tablename__ = "booking"
     __table_args__ = (
-        Index(
-            "uq_booking_confirmed_start",
-            "starts_at",
-            unique=True,
-            sqlite_where=text("status = 'confirmed'"),
-            postgresql_where=text("status = 'confirmed'"),
+        partial_index(
+            "uq_booking_confirmed_start", "starts_at", unique=True, where="status = 'confirmed'"
         ),
         Index("ix_booking_starts_id", "starts_at", "id"),  # the export reads in this order
     )

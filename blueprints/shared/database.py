@@ -10,7 +10,7 @@ from contextvars import ContextVar
 from pathlib import Path
 
 from flask import Flask
-from sqlalchemy import event, text
+from sqlalchemy import Index, event, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
@@ -20,6 +20,28 @@ SQLITE_BUSY_TIMEOUT_MS = 15_000
 
 # Which BEGIN the next SQLite transaction on this thread/task issues.
 _sqlite_begin_mode: ContextVar[str] = ContextVar("sqlite_begin_mode", default="DEFERRED")
+
+# The partial indexes of the models, and whether a PostgreSQL engine has been set up.
+_partial_indexes: list[Index] = []
+_postgres_conditions = False
+
+
+def partial_index(name: str, *columns: str, where: str, unique: bool = False) -> Index:
+    """An index of only the rows matching `where` (SQL that SQLite and PostgreSQL read alike).
+
+    The condition is given to SQLite at once and to PostgreSQL once a PostgreSQL engine is set
+    up: naming `postgresql_where` makes SQLAlchemy import its whole PostgreSQL dialect, 2 MB in
+    every web worker of a site that runs on SQLite.
+    """
+    index = Index(name, *columns, unique=unique, sqlite_where=text(where), info={"where": where})
+    _partial_indexes.append(index)
+    if _postgres_conditions:
+        _add_postgres_condition(index)
+    return index
+
+
+def _add_postgres_condition(index: Index) -> None:
+    index.dialect_kwargs["postgresql_where"] = text(index.info["where"])
 
 
 def init_migrations(app: Flask) -> None:
@@ -45,6 +67,10 @@ def configure_engine_events(app: Flask) -> None:
 
 
 def _install_postgres_listeners(engine: Engine) -> None:
+    global _postgres_conditions  # noqa: PLW0603 - the models are module-level too
+    _postgres_conditions = True
+    for index in _partial_indexes:
+        _add_postgres_condition(index)
     if getattr(engine, "_backcoach_listeners", False):
         return
     engine._backcoach_listeners = True  # type: ignore[attr-defined]

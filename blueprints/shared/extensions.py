@@ -1,7 +1,8 @@
 """The Flask extensions and the model base: a leaf module that imports nothing of ours.
 
 Flask-Migrate is not here: it brings alembic (10 MB in every web worker) and only the `flask`
-command and the tests run migrations; `database.init_migrations` sets it up there.
+command and the tests run migrations; `database.init_migrations` sets it up there. Nor is
+Flask-Mail: mail is composed by `mime` and sent with smtplib by `mail_delivery`.
 
 Every module that needs `db` (or another extension) imports it from here, so nothing depends on
 `app.py` and `create_app()` is free to import any blueprint.
@@ -10,7 +11,6 @@ Every module that needs `db` (or another extension) imports it from here, so not
 from __future__ import annotations
 
 from flask_login import LoginManager
-from flask_mail import Mail
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy.orm import DeclarativeBase
@@ -22,5 +22,4 @@ class Base(DeclarativeBase):
 
 db = SQLAlchemy(model_class=Base)
 csrf = CSRFProtect()
-mail = Mail()
 login_manager = LoginManager()

@@ -1,6 +1,7 @@
 """How search engines and feed readers find the site: /feed.xml (Atom) and /sitemap.xml.
 
-Both are built with ElementTree, so every title and body is escaped by the XML writer.
+Both are built with ElementTree, so every title and body is escaped by the XML writer. It is
+imported where it is used: a web worker that serves no feed does not load it (and pyexpat).
 Links come from `absolute_url()` (blueprints/shared/urls.py), which prefers SITE_URL.
 """
 
@@ -9,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
-from xml.etree import ElementTree as ET
+from typing import TYPE_CHECKING
 
 from flask import Response, current_app
 from markupsafe import escape
@@ -23,6 +24,9 @@ from blueprints.shared.extensions import db
 from blueprints.shared.markdown import EMBED_PARAGRAPH
 from blueprints.shared.urls import absolute_url
 from blueprints.site import bp
+
+if TYPE_CHECKING:
+    from xml.etree.ElementTree import Element
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
@@ -39,14 +43,18 @@ def rfc3339(value: datetime) -> str:
     return value.replace(tzinfo=UTC).isoformat(timespec="seconds")
 
 
-def _text(parent: ET.Element, tag: str, value: str, **attrs: str) -> ET.Element:
-    element = ET.SubElement(parent, tag, attrs)
+def _text(parent: Element, tag: str, value: str, **attrs: str) -> Element:
+    from xml.etree.ElementTree import SubElement
+
+    element = SubElement(parent, tag, attrs)
     element.text = XML_INVALID.sub("", value)
     return element
 
 
-def _xml_response(root: ET.Element, mimetype: str) -> Response:
-    body = ET.tostring(root, encoding="utf-8", xml_declaration=True)
+def _xml_response(root: Element, mimetype: str) -> Response:
+    from xml.etree.ElementTree import tostring
+
+    body = tostring(root, encoding="utf-8", xml_declaration=True)
     return Response(body, mimetype=mimetype)
 
 
@@ -57,8 +65,10 @@ def feed_xml() -> Response:
     return _xml_response(atom_feed(posts), "application/atom+xml")
 
 
-def atom_feed(posts: Sequence[Post]) -> ET.Element:
+def atom_feed(posts: Sequence[Post]) -> Element:
     """An Atom <feed> for `posts` (newest first)."""
+    from xml.etree import ElementTree as ET
+
     site_name = current_app.config["SITE_NAME"]
     home = absolute_url("site.home")
     feed = ET.Element("feed", {"xmlns": ATOM_NS, XML_LANG: "en", XML_BASE: home})
@@ -77,7 +87,9 @@ def atom_feed(posts: Sequence[Post]) -> ET.Element:
     return feed
 
 
-def _atom_entry(post: Post, drills: dict[str, Drill]) -> ET.Element:
+def _atom_entry(post: Post, drills: dict[str, Drill]) -> Element:
+    from xml.etree import ElementTree as ET
+
     url = absolute_url("blog.article", slug=post.slug)
     entry = ET.Element("entry")
     _text(entry, "id", url)
@@ -116,6 +128,8 @@ def _feed_body(html: str, drills: dict[str, Drill]) -> str:
 @bp.get("/sitemap.xml")
 def sitemap_xml() -> Response:
     """Every public page a search engine should know about."""
+    from xml.etree import ElementTree as ET
+
     urlset = ET.Element("urlset", {"xmlns": SITEMAP_NS})
     for loc, lastmod in sitemap_entries():
         url = ET.SubElement(urlset, "url")
