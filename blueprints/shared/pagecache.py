@@ -61,6 +61,9 @@ CSRF_PLACEHOLDER = "__csrf-token-placeholder__"
 _SET_AT_SERVE = {"content-length", "vary"}
 MAX_AGE_SECONDS = 60.0
 MAX_ENTRIES = 512
+# Any query string makes its own copy (/drills/?anything): bytes are bounded too, or junk
+# addresses would grow a worker without end (512 such copies of /drills/ were 13 MB).
+MAX_BYTES = 8 * 1024 * 1024
 MAX_PATHS = 4096
 
 Vary = Callable[[Request], str]
@@ -149,6 +152,13 @@ class _Entry:
     early: bool = False  # may be answered before Flask (pagecache_wsgi)
     compressed: dict[str, CompressedPrefix] = field(default_factory=dict)
     compressions: int = 0  # how many times the prefix was compressed (once per encoding)
+    key: str = ""  # set when stored
+    size: int = 0  # bytes held: prefix, tail and compressed copies
+
+    def measure(self) -> int:
+        """The bytes this entry holds now."""
+        compressed = sum(len(c.data) for c in self.compressed.values())
+        return len(self.prefix) + len(self.tail) + compressed
 
 
 class _PageStore:
@@ -162,6 +172,7 @@ class _PageStore:
         # What else than its URL each cached path's page depends on (its view's `vary`), so a
         # key can be made before Flask has matched the URL to its view.
         self.vary_by_path: dict[str, Vary | None] = {}
+        self.bytes = 0  # the entries' sizes, summed
 
     def get(self, key: str) -> _Entry | None:
         with self.lock:
@@ -172,10 +183,18 @@ class _PageStore:
             if len(self.vary_by_path) >= MAX_PATHS and path not in self.vary_by_path:
                 self.vary_by_path.clear()
             self.vary_by_path[path] = vary
+            replaced = self.entries.pop(key, None)
+            if replaced is not None:
+                self.bytes -= replaced.size
+            entry.key, entry.size = key, entry.measure()
             self.entries[key] = entry
-            self.entries.move_to_end(key)
-            while len(self.entries) > MAX_ENTRIES:
-                self.entries.popitem(last=False)
+            self.bytes += entry.size
+            self.evict_while_over()
+
+    def evict_while_over(self) -> None:
+        """Drop least recently used entries while over either bound (the lock held)."""
+        while len(self.entries) > MAX_ENTRIES or (len(self.entries) > 1 and self.bytes > MAX_BYTES):
+            self.bytes -= self.entries.popitem(last=False)[1].size
 
 
 def _store() -> _PageStore:
@@ -388,6 +407,10 @@ def _compressed_prefix(store: _PageStore, entry: _Entry, encoding: str) -> Compr
                 compressed = compress_prefix(entry.prefix, encoding)
                 entry.compressed[encoding] = compressed
                 entry.compressions += 1
+                entry.size += len(compressed.data)
+                if store.entries.get(entry.key) is entry:  # still held
+                    store.bytes += len(compressed.data)
+                    store.evict_while_over()
     return compressed
 
 

@@ -223,3 +223,22 @@ def test_the_quicker_signing_is_read_by_itsdangerous_and_reads_it(payload: objec
     other = URLSafeTimedSerializer("another secret", salt="wtf-csrf-token")
     with pytest.raises(Exception, match="Signature"):
         other.loads(ours.dumps(payload))
+
+
+def test_junk_query_strings_cannot_grow_the_cache_past_its_bytes(
+    csrf_app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from blueprints.shared import pagecache
+
+    monkeypatch.setattr(pagecache, "MAX_BYTES", 200_000)
+    client = csrf_app.test_client()
+    for number in range(40):
+        client.get(f"/drills/?junk={number}", headers={"Accept-Encoding": "gzip, br"})
+        store = csrf_app.extensions["page_cache"]
+        assert store.bytes == sum(entry.measure() for entry in store.entries.values())
+        assert store.bytes <= 200_000
+    assert 1 < len(store.entries) < 40
+    # The newest page is still held and answered early.
+    with flask_requests(csrf_app) as dispatched:
+        client.get("/drills/?junk=39", headers={"Accept-Encoding": "gzip, br"})
+    assert dispatched == []
