@@ -168,6 +168,47 @@ def recent_history(client: Client, limit: int = HISTORY_SESSIONS) -> list[Any]:
     )
 
 
+def histories_for(client_ids: list[int], limit: int = HISTORY_SESSIONS) -> dict[int, list[Any]]:
+    """recent_history for many clients in one statement: each client's drills logged in their
+    last `limit` sessions, newest first, by client id. The sessions are numbered per client by a
+    window function (SQLite and PostgreSQL both have them) over the (client_id, performed_on, id)
+    index; `number` 1 is each client's last session (its rows carry `performed_on`, and a session
+    logged without drills still shows, with the drill columns empty)."""
+    if not client_ids:
+        return {}
+    number = (
+        func.row_number()
+        .over(
+            partition_by=SessionLog.client_id,
+            order_by=(SessionLog.performed_on.desc(), SessionLog.id.desc()),
+        )
+        .label("number")
+    )
+    ranked = select(SessionLog.id, number).where(SessionLog.client_id.in_(client_ids)).subquery()
+    found: dict[int, list[Any]] = {}
+    for row in db.session.execute(
+        select(
+            SessionLog.client_id,
+            ranked.c.number,
+            SessionLog.performed_on,
+            DrillLog.plan_drill_id,
+            DrillLog.name,
+            DrillLog.sets,
+            DrillLog.reps,
+            DrillLog.load_kg,
+            DrillLog.pain,
+            SessionLog.morning_compared,
+            SessionLog.logged_at,
+        )  # fmt: skip
+        .join(ranked, ranked.c.id == SessionLog.id)
+        .outerjoin(DrillLog, DrillLog.session_id == SessionLog.id)
+        .where(ranked.c.number <= limit)
+        .order_by(SessionLog.client_id, ranked.c.number, DrillLog.id)
+    ):
+        found.setdefault(row.client_id, []).append(row)
+    return found
+
+
 def outings_by_drill(rows: list[Any], per_drill: int) -> dict[int, list[Any]]:
     """The last `per_drill` rows of each plan drill (rows newest first), oldest first."""
     found: dict[int, list[Any]] = {}
@@ -194,15 +235,23 @@ def plan_steps(
     plan: Plan,
     client: Client,
     rule: Rule | None = None,
+    *,
+    history_rows: list[Any] | None = None,
+    ladders: dict[int, Ladder] | None = None,
 ) -> list[DrillStep]:
     """Every drill of `plan` with its next step for `client`.
 
     The history is the client's last HISTORY_SESSIONS sessions: a drill not done in that long
-    starts again from the plan's target.
+    starts again from the plan's target. A page showing many clients passes each one's
+    `history_rows` (as recent_history gives them) and the `ladders` of all their plans, read
+    once for all (histories_for, ladders_for), instead of two queries per client.
     """
     rule = rule or current_rule()
-    ladders = ladders_for(plan.drills)
-    history = outings_by_drill(recent_history(client), max(rule.sessions_in_a_row, 1))
+    if ladders is None:
+        ladders = ladders_for(plan.drills)
+    if history_rows is None:
+        history_rows = recent_history(client)
+    history = outings_by_drill(history_rows, max(rule.sessions_in_a_row, 1))
     steps = []
     for item in plan.drills:
         ladder = ladders[item.id]
