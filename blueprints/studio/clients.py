@@ -73,6 +73,7 @@ def needs_a_look(now: datetime) -> ColumnElement[bool]:
         .where(SessionLog.client_id == Client.id)
         .order_by(SessionLog.performed_on.desc(), SessionLog.id.desc())
         .limit(1)
+        .correlate(Client)  # two levels down, inside EXISTS: name the outer client
         .scalar_subquery()
     )
     last_day = (
