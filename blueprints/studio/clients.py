@@ -3,11 +3,13 @@
 The clients page stays quick with years of clients behind it. Which clients need a look for a
 red flag, pain above 5 in their last session or two weeks without a log is one SQL condition over
 every client (each part found on an index); both lists are paged by key on the email, so a page
-reads the same few statements however many clients there are. Whether a client is ready to
-progress needs the progression rule (Python) over their plan and log, so it is worked out for the
-clients on the page in a fixed number of statements (plans, drills, histories and ladders read
-once for all of them). Clients without a need-a-look reason are those who logged in the last two
-weeks: the coach's current clients, a list that does not grow with the years.
+runs the same few statements however many clients there are. Whether a client is ready to
+progress needs the progression rule (Python) over their plan and log, so it is worked out for
+the clients on the page who are training now (a log in the last two weeks, no red flag), in a
+fixed number of statements. Clients without a need-a-look reason are exactly those active in the
+last two weeks: the coach's current clients, a list that does not grow with the years; the
+need-a-look list does (everyone who stopped training is "no log for two weeks"), so it is paged
+too.
 """
 
 from __future__ import annotations
@@ -21,8 +23,15 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy import ColumnElement, exists, func, or_, select
 from sqlalchemy.orm import selectinload
 
-from blueprints.me.models import Client, DrillLog, Plan, SessionLog
-from blueprints.me.plans import DrillStep, current_rule, histories_for, ladders_for, plan_steps
+from blueprints.me.models import Client, DrillLog, Plan, PlanDrill, SessionLog
+from blueprints.me.plans import (
+    DrillStep,
+    current_rule,
+    histories_for,
+    ladders_for,
+    next_steps,
+    plan_steps,
+)
 from blueprints.me.progress import RANGES, chosen_range, progress_for
 from blueprints.shared.clock import utcnow
 from blueprints.shared.extensions import db
@@ -32,6 +41,11 @@ from blueprints.studio.paging import Page, page_by_key
 QUIET_DAYS = 14
 HIGH_PAIN = 5
 PAGE_SIZE = 50
+# What the next steps read of a plan's drills (as rows: a page holds a hundred clients' plans).
+PLAN_DRILL_COLUMNS = (
+    "plan_id", "id", "position", "name", "drill_slug", "sets", "reps", "load_kg",
+    "progression", "step_kg", "target_set_at",
+)  # fmt: skip
 
 
 @dataclass
@@ -60,42 +74,64 @@ def _has_a_plan_or_a_log() -> ColumnElement[bool]:
     )
 
 
+@dataclass(frozen=True)
+class Facts:
+    """What the database says about each client, as correlated subqueries on `client`: their
+    last session's day (None: never logged), whether it had pain above HIGH_PAIN, and their
+    latest plan's id and creation time. Each is a lookup on an index: (client_id, performed_on,
+    id) of session_log, (session_id, pain) of drill_log, (client_id, id) of plan."""
+
+    last_day: Any
+    high_pain: Any
+    plan_id: Any
+    plan_made: Any
+
+
+def _facts() -> Facts:
+    def newest(column: Any) -> Any:
+        return (
+            select(column)
+            .where(SessionLog.client_id == Client.id)
+            .order_by(SessionLog.performed_on.desc(), SessionLog.id.desc())
+            .limit(1)
+            .correlate(Client)  # also two levels down, inside EXISTS: name the outer client
+            .scalar_subquery()
+        )
+
+    def latest_plan(column: Any) -> Any:
+        return (
+            select(column)
+            .where(Plan.client_id == Client.id)
+            .order_by(Plan.id.desc())
+            .limit(1)
+            .scalar_subquery()
+        )
+
+    return Facts(
+        last_day=newest(SessionLog.performed_on),
+        high_pain=exists().where(
+            DrillLog.session_id == newest(SessionLog.id), DrillLog.pain > HIGH_PAIN
+        ),
+        plan_id=latest_plan(Plan.id),
+        plan_made=latest_plan(Plan.created_at),
+    )
+
+
+def _cutoff_day(now: datetime) -> date:
+    return (now - timedelta(days=QUIET_DAYS)).date()
+
+
 def needs_a_look(now: datetime) -> ColumnElement[bool]:
     """True for a client with an open red flag, pain above HIGH_PAIN in their last session, or
-    no log for QUIET_DAYS (counted from their plan's creation if they never logged).
-
-    Each part is a lookup on an index: (client_id, performed_on, id) of session_log for the last
-    session, (session_id, pain) of drill_log, (client_id, id) of plan. Never NULL, so that NOT of
-    it is exactly the other list."""
-    cutoff_day = (now - timedelta(days=QUIET_DAYS)).date()
-    last_session = (
-        select(SessionLog.id)
-        .where(SessionLog.client_id == Client.id)
-        .order_by(SessionLog.performed_on.desc(), SessionLog.id.desc())
-        .limit(1)
-        .correlate(Client)  # two levels down, inside EXISTS: name the outer client
-        .scalar_subquery()
-    )
-    last_day = (
-        select(SessionLog.performed_on)
-        .where(SessionLog.client_id == Client.id)
-        .order_by(SessionLog.performed_on.desc(), SessionLog.id.desc())
-        .limit(1)
-        .scalar_subquery()
-    )
-    plan_made = (
-        select(Plan.created_at)
-        .where(Plan.client_id == Client.id)
-        .order_by(Plan.id.desc())
-        .limit(1)
-        .scalar_subquery()
-    )
-    high_pain = exists().where(DrillLog.session_id == last_session, DrillLog.pain > HIGH_PAIN)
+    no log for QUIET_DAYS (counted from their plan's creation if they never logged). Never NULL,
+    so that NOT of it is exactly the other list."""
+    facts = _facts()
+    cutoff_day = _cutoff_day(now)
     # plan_made.date() < cutoff_day, without a date function: before the cutoff day's midnight.
     quiet = func.coalesce(
-        last_day < cutoff_day, plan_made < datetime.combine(cutoff_day, time.min), False
+        facts.last_day < cutoff_day, facts.plan_made < datetime.combine(cutoff_day, time.min), False
     )
-    return or_(Client.flag_open, high_pain, quiet)
+    return or_(Client.flag_open, facts.high_pain, quiet)
 
 
 def _page(condition: ColumnElement[bool], after: str | None) -> Page[Client]:
@@ -110,43 +146,79 @@ def _page(condition: ColumnElement[bool], after: str | None) -> Page[Client]:
 
 
 def attention_for(clients: list[Client], now: datetime) -> list[Attention]:
-    """Each client with their reasons to be looked at, read for all of them at once: their
-    latest plans with drills (two statements), the drills of their last sessions (one), the
-    library's ladders (at most one) and the rule (one)."""
+    """Each client with their reasons to be looked at, in a fixed number of statements however
+    many clients: the facts of all of them (one), then for those who may be ready to progress
+    (no red flag, a log in the last two weeks) the rule, their plans' drills and the outings
+    the next steps need (one each, as plain rows), and the library's ladders (at most one)."""
     if not clients:
         return []
-    rule = current_rule()
-    ids = [client.id for client in clients]
-    latest = select(func.max(Plan.id)).where(Plan.client_id.in_(ids)).group_by(Plan.client_id)
-    plans = {
-        plan.client_id: plan
-        for plan in db.session.scalars(
-            select(Plan).where(Plan.id.in_(latest)).options(selectinload(Plan.drills))
+    facts = _facts()
+    found = {
+        row.id: row
+        for row in db.session.execute(
+            select(
+                Client.id,
+                facts.last_day.label("last_day"),
+                facts.high_pain.label("high_pain"),
+                facts.plan_id.label("plan_id"),
+                facts.plan_made.label("plan_made"),
+            ).where(Client.id.in_([client.id for client in clients]))
         )
     }
-    histories = histories_for(ids)
-    ladders = ladders_for([item for plan in plans.values() for item in plan.drills])
-    cutoff_day = (now - timedelta(days=QUIET_DAYS)).date()
+    cutoff_day = _cutoff_day(now)
     items = []
     for client in clients:
-        rows: list[Any] = histories.get(client.id, [])
-        last = [row for row in rows if row.number == 1]
-        item = Attention(client, last_day=last[0].performed_on if last else None)
-        plan = plans.get(client.id)
+        row = found[client.id]
+        item = Attention(client, last_day=row.last_day)
         if client.flag_open:
             item.reasons.append("Red flag reported")
-        if max((row.pain or 0 for row in last), default=0) > HIGH_PAIN:
+        if row.high_pain:
             item.reasons.append("Pain above 5 in the last session")
-        last_day = item.last_day or (plan.created_at.date() if plan else None)
+        last_day = row.last_day or (row.plan_made.date() if row.plan_made else None)
         if last_day is not None and last_day < cutoff_day:
             item.reasons.append("No log for two weeks")
-        if plan is not None and not client.flag_open:
-            steps = plan_steps(plan, client, rule, history_rows=rows, ladders=ladders)
-            ready = [s.drill.name for s in steps if _up(s)]
-            if ready:
-                item.reasons.append("Ready to progress: " + ", ".join(ready))
         items.append(item)
+    # Ready to progress: only someone training now. A red flag holds all progression, and after
+    # two weeks without a log the coach talks to them before anything moves up.
+    training = {
+        client.id: found[client.id].plan_id
+        for client in clients
+        if not client.flag_open
+        and found[client.id].plan_id is not None
+        and found[client.id].last_day is not None
+        and found[client.id].last_day >= cutoff_day
+    }
+    ready = _ready_to_progress(training)
+    for item in items:
+        if ready.get(item.client.id):
+            item.reasons.append("Ready to progress: " + ", ".join(ready[item.client.id]))
     return items
+
+
+def _ready_to_progress(plans: dict[int, int]) -> dict[int, list[str]]:
+    """The drills each client (client id -> their latest plan's id) is ready to move up on."""
+    if not plans:
+        return {}
+    rule = current_rule()
+    drills: dict[int, list[Any]] = {plan_id: [] for plan_id in plans.values()}
+    for row in db.session.execute(
+        select(*(getattr(PlanDrill, name) for name in PLAN_DRILL_COLUMNS))
+        .where(PlanDrill.plan_id.in_(list(drills)))
+        .order_by(PlanDrill.plan_id, PlanDrill.position, PlanDrill.id)
+    ):
+        drills[row.plan_id].append(row)
+    histories = histories_for(list(plans), max(rule.sessions_in_a_row, 1))
+    ladders = ladders_for([row for rows in drills.values() for row in rows])
+    return {
+        client_id: [
+            step.drill.name
+            for step in next_steps(
+                drills[plan_id], False, rule, histories.get(client_id, []), ladders
+            )
+            if _up(step)
+        ]
+        for client_id, plan_id in plans.items()
+    }
 
 
 def _up(step: DrillStep) -> bool:
