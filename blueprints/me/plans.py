@@ -10,9 +10,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import Select, and_, bindparam, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from blueprints.drills.models import Drill
@@ -176,19 +177,29 @@ def histories_for(
     """What plan_steps reads of recent_history, for many clients in one statement: in each
     client's last `limit` sessions, the last `per_drill` outings of each plan drill, and every
     drill of their last session (`number` 1, with its `performed_on`; a session logged without
-    drills still shows, its drill columns empty). Newest first, by client id.
-
-    Two window functions (SQLite and PostgreSQL both have them) do what outings_by_drill would
-    do in Python, so a page of clients reads a few rows each, not their last dozen sessions."""
+    drills still shows, its drill columns empty). Newest first, by client id."""
     if not client_ids:
         return {}
+    found: dict[int, list[Any]] = {}
+    for row in db.session.execute(
+        _histories_statement(), {"client_ids": client_ids, "per_drill": per_drill, "limit": limit}
+    ):
+        found.setdefault(row.client_id, []).append(row)
+    return found
+
+
+@cache
+def _histories_statement() -> Select[Any]:
+    """Two window functions (SQLite and PostgreSQL both have them) do what outings_by_drill
+    would do in Python, so a page of clients reads a few rows each, not their last dozen
+    sessions. Built once: putting its subqueries together costs more than running it."""
     number = func.row_number().over(
         partition_by=SessionLog.client_id,
         order_by=(SessionLog.performed_on.desc(), SessionLog.id.desc()),
     )
     ranked = (
         select(SessionLog.id, number.label("number"))
-        .where(SessionLog.client_id.in_(client_ids))
+        .where(SessionLog.client_id.in_(bindparam("client_ids", expanding=True)))
         .subquery()
     )
     outing = func.row_number().over(
@@ -212,22 +223,19 @@ def histories_for(
         )  # fmt: skip
         .join(ranked, ranked.c.id == SessionLog.id)
         .outerjoin(DrillLog, DrillLog.session_id == SessionLog.id)
-        .where(ranked.c.number <= limit)
+        .where(ranked.c.number <= bindparam("limit"))
         .subquery()
     )
-    found: dict[int, list[Any]] = {}
-    for row in db.session.execute(
+    return (
         select(rows)
         .where(
             or_(
                 rows.c.number == 1,
-                and_(rows.c.plan_drill_id.is_not(None), rows.c.outing <= per_drill),
+                and_(rows.c.plan_drill_id.is_not(None), rows.c.outing <= bindparam("per_drill")),
             )
         )
         .order_by(rows.c.client_id, rows.c.number, rows.c.drill_log_id)
-    ):
-        found.setdefault(row.client_id, []).append(row)
-    return found
+    )
 
 
 def outings_by_drill(rows: list[Any], per_drill: int) -> dict[int, list[Any]]:

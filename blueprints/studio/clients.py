@@ -40,7 +40,11 @@ from blueprints.studio.paging import Page, page_by_key
 
 QUIET_DAYS = 14
 HIGH_PAIN = 5
-PAGE_SIZE = 50
+# Everyone else are the clients training now: each page works out who of them is ready to
+# progress (the rule, in Python), so it holds fewer than the need-a-look list, which is read
+# from the database alone for all but the few of its clients training now.
+PAGE_SIZE = 25
+NEED_PAGE_SIZE = 50
 # What the next steps read of a plan's drills (as rows: a page holds a hundred clients' plans).
 PLAN_DRILL_COLUMNS = (
     "plan_id", "id", "position", "name", "drill_slug", "sets", "reps", "load_kg",
@@ -134,13 +138,13 @@ def needs_a_look(now: datetime) -> ColumnElement[bool]:
     return or_(Client.flag_open, facts.high_pain, quiet)
 
 
-def _page(condition: ColumnElement[bool], after: str | None) -> Page[Client]:
+def _page(condition: ColumnElement[bool], after: str | None, size: int) -> Page[Client]:
     return page_by_key(
         select(Client).where(_has_a_plan_or_a_log(), condition),
         Client.email,
         Client.id,
         after,
-        PAGE_SIZE,
+        size,
         descending=False,
     )
 
@@ -230,8 +234,8 @@ def clients() -> str:
     """Clients who need a look first, then everyone else with a plan, each list by pages."""
     now = utcnow()
     condition = needs_a_look(now)
-    need_page = _page(condition, request.args.get("need_after"))
-    rest_page = _page(~condition, request.args.get("after"))
+    need_page = _page(condition, request.args.get("need_after"), NEED_PAGE_SIZE)
+    rest_page = _page(~condition, request.args.get("after"), PAGE_SIZE)
     need = attention_for(need_page.rows + rest_page.rows, now)
     rest = need[len(need_page.rows) :]
     need = need[: len(need_page.rows)]
