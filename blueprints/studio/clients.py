@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from functools import cache
 from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -91,7 +92,10 @@ class Facts:
     plan_made: Any
 
 
+@cache
 def _facts() -> Facts:
+    """Built once (they take no parameters): putting subqueries together is not free."""
+
     def newest(column: Any) -> Any:
         return (
             select(column)
