@@ -42,9 +42,12 @@ def app(database_file: Path, tmp_path: Path) -> Iterator[Flask]:
 
 
 def steady(first: int, count: int) -> list[ClientSpec]:
-    """Clients who logged in the last ten days, low pain, not yet every rep: nothing to look at."""
+    """Clients who logged in the last ten days, low pain, not yet every rep: nothing to look at.
+    The 25th has a `_` in their email (the last of a page: its key is `email_id`)."""
     return [
-        ClientSpec(f"c{n:04d}@example.com", TODAY - timedelta(days=1 + n % 10))
+        ClientSpec(
+            f"c{n:04d}{'_x' if n == 24 else ''}@example.com", TODAY - timedelta(days=1 + n % 10)
+        )
         for n in range(first, first + count)
     ]
 
@@ -109,7 +112,7 @@ def test_everyone_who_needs_a_look_is_found_and_the_rest_are_paged_once_each(
     assert set(need) == set(NEED_REASONS)
     for email, reason in NEED_REASONS.items():
         assert need[email].startswith(reason), (email, need[email])
-    assert len(rest) == PAGE_SIZE
+    assert len(rest) == PAGE_SIZE and rest[-1] == "c0024_x@example.com"
     assert rest_next is not None and "after=" in rest_next
 
     # Walking everyone else: each client once, in email order, nobody lost; the one ready to
