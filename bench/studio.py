@@ -1,7 +1,8 @@
 """Studio: the coach's pages and exports once the practice has a few years of data.
 
 A real migrated SQLite file (WAL) in a temporary folder, filled with three years of records:
-5,000 enquiries (1,000 with bookings), 3,000 program signups, 2,000 comments and 20,000 emails;
+5,000 enquiries (1,000 with bookings), 3,000 program signups, 2,000 comments, 20,000 emails and
+2,000 clients with plans who logged ~25 sessions each (about 48,000 sessions, four drills each);
 then 45,000 more enquiries for a CSV export of 50,000 rows. Every request goes through the app
 with a logged-in test client (in this process, so memory can be traced). Each figure is printed
 beside its target, with the machine's load average before and after.
@@ -10,7 +11,9 @@ beside its target, with the machine's load average before and after.
 from __future__ import annotations
 
 import gc
+import html
 import os
+import re
 import statistics
 import tempfile
 import time
@@ -26,6 +29,7 @@ from sqlalchemy import func, insert, select
 from bench.programs import _summary, _timed
 from blueprints.blog.models import Comment, Post
 from blueprints.contact.models import Booking, Enquiry
+from blueprints.me.models import Client, DrillLog, SessionLog
 from blueprints.programs.models import Program, Signup
 from blueprints.shared.clock import utcnow
 from blueprints.shared.extensions import db
@@ -33,11 +37,14 @@ from blueprints.shared.models import OutboxMessage
 from blueprints.shared.seed import seed_demo_content
 from blueprints.studio.paging import key_of
 from harness import build_migrated_database, make_app, shutdown_app
+from harness.clients import ClientSpec, add_clients
 from harness.coach import coach_client
+from harness.me import count_statements
 
 RUNS = 60
 ENQUIRIES, BOOKED, SIGNUPS, COMMENTS, EMAILS = 5_000, 1_000, 3_000, 2_000, 20_000
 CSV_ROWS = 50_000
+CLIENTS, CLIENT_SESSIONS, FIRST_CLIENTS = 2_000, 25, 200
 PROGRAMS = 30
 YEARS = timedelta(days=3 * 365)
 PAGE_P50_MS, PAGE_P95_MS = 30.0, 60.0
@@ -143,6 +150,39 @@ def fill(now: datetime) -> None:
     session.commit()
 
 
+def client_specs(now: datetime, numbers: range) -> list[ClientSpec]:
+    """Clients who began over the last three years, in an order unrelated to their emails; each
+    logs every third day, 25 sessions (a 75-day plan), up to yesterday. About one in fifteen is
+    still training; one in a hundred has an open red flag; one in twenty had pain 7 last time;
+    one in five does every rep (two such sessions in a row: ready to progress)."""
+    today = now.date()
+    specs = []
+    for n in numbers:
+        began = today - timedelta(days=1 + (n * 7919) % (3 * 365))
+        sessions = min(CLIENT_SESSIONS, (today - began).days // 3 + 1)
+        last_day = began + timedelta(days=3 * (sessions - 1))
+        if last_day >= today:
+            sessions -= 1
+            last_day -= timedelta(days=3)
+        specs.append(
+            ClientSpec(
+                f"client{n:04d}@example.com", last_day if sessions else None,
+                sessions=max(sessions, 1), last_pain=7 if n % 20 == 3 else 2,
+                all_reps=n % 5 == 1, flag_open=n % 100 == 7,
+                plan_made=datetime.combine(began, datetime.min.time()),
+            )
+        )  # fmt: skip
+    return specs
+
+
+def next_link(client: FlaskClient, url: str, param: str) -> str:
+    """The clients page's link on to the next page of the list paged by `param`."""
+    page = client.get(url).get_data(as_text=True)
+    found = re.search(rf'<a rel="next" href="(/studio/clients\?{param}=[^"#]+)', page)
+    assert found, f"no next page of {param} at {url}"
+    return html.unescape(found.group(1))
+
+
 def grow_enquiries(now: datetime) -> None:
     """More enquiries, up to CSV_ROWS, for the export."""
     extra = CSV_ROWS - ENQUIRIES
@@ -237,6 +277,10 @@ def _time_pages(app: Flask, client: FlaskClient) -> None:
     inbox_deep = deep_key(app, Enquiry, 1_000)
     outbox_deep = deep_key(app, OutboxMessage, 15_000)
     program_id = 1000
+    need_deep = "/studio/clients"
+    for _ in range(20):  # 1,000 clients in
+        need_deep = next_link(client, need_deep, "need_after")
+    rest_next = next_link(client, "/studio/clients", "after")
     targeted: list[tuple[str, Callable[[], object]]] = [
         ("studio dashboard", lambda: client.get("/studio/")),
         ("inbox, new enquiries", lambda: client.get("/studio/inbox")),
@@ -246,6 +290,9 @@ def _time_pages(app: Flask, client: FlaskClient) -> None:
         ("outbox, 15,000 rows in (by key)",
          lambda: client.get(f"/studio/outbox?after={outbox_deep}")),
         ("outbox, failed only", lambda: client.get("/studio/outbox?status=failed")),
+        ("clients, first page (2,000 clients)", lambda: client.get("/studio/clients")),
+        ("clients, need a look, 1,000 in (by key)", lambda: client.get(need_deep)),
+        ("clients, everyone else, page 2 (by key)", lambda: client.get(rest_next)),
     ]  # fmt: skip
     others: list[tuple[str, Callable[[], object]]] = [
         ("comments to moderate (1,000 pending)", lambda: client.get("/studio/inbox/comments")),
@@ -316,7 +363,22 @@ def main() -> None:
         with app.app_context():
             seed_demo_content()
             fill(now)
+            add_clients(client_specs(now, range(FIRST_CLIENTS)), now.date())
         client = coach_client(app)
+        few = count_statements(app, lambda: client.get("/studio/clients"))
+        with app.app_context():
+            add_clients(client_specs(now, range(FIRST_CLIENTS, CLIENTS)), now.date())
+            counts = [
+                db.session.scalar(select(func.count()).select_from(model))
+                for model in (Client, SessionLog, DrillLog)
+            ]
+        many = count_statements(app, lambda: client.get("/studio/clients"))
+        print(
+            f"clients page: {counts[0]:,} clients, {counts[1]:,} sessions,"
+            f" {counts[2]:,} drill logs;"
+            f" SQL statements at {FIRST_CLIENTS:,} vs {CLIENTS:,} clients: {few} vs {many}"
+            f"  target equal  {'met' if few == many else 'MISSED'}"
+        )
         _time_pages(app, client)
         with app.app_context():
             grow_enquiries(now)

@@ -32,6 +32,8 @@ class Client(db.Model):
     """Someone with a program signup or a booking who has asked to sign in; one per email."""
 
     __tablename__ = "client"
+    # The studio's clients list pages by (email, id).
+    __table_args__ = (Index("ix_client_email_id", "email", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(320), unique=True)
@@ -65,6 +67,8 @@ class Plan(db.Model):
         CheckConstraint(
             "(program_id IS NULL) <> (client_id IS NULL)", name="ck_plan_program_or_client"
         ),
+        # A client's latest plan (the highest id) without sorting, on PostgreSQL too.
+        Index("ix_plan_client_id_id", "client_id", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -148,6 +152,8 @@ class DrillLog(db.Model):
         CheckConstraint("pain BETWEEN 0 AND 10", name="ck_drill_log_pain"),
         CheckConstraint("load_kg IS NULL OR load_kg >= 0", name="ck_drill_log_load"),
         Index("ix_drill_log_plan_drill", "plan_drill_id", "session_id"),
+        # "Pain above 5 in the last session" for every client, from the index alone.
+        Index("ix_drill_log_session_pain", "session_id", "pain"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -7,11 +7,13 @@ outings of each drill (one windowed query) and the rule.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, and_, bindparam, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from blueprints.drills.models import Drill
@@ -29,7 +31,7 @@ HISTORY_SESSIONS = 12
 class DrillStep:
     """One drill of the plan as the client and coach see it."""
 
-    drill: PlanDrill
+    drill: PlanDrill  # or a row with its columns (the studio's list of clients reads rows)
     ladder: Ladder
     suggestion: Suggestion
 
@@ -104,8 +106,9 @@ def copy_plan(template: Plan, client: Client) -> Plan:
     return plan
 
 
-def ladders_for(drills: list[PlanDrill]) -> dict[int, Ladder]:
-    """Each plan drill's ladder; drill ladders come from the library, easiest first."""
+def ladders_for(drills: Sequence[Any]) -> dict[int, Ladder]:
+    """Each plan drill's ladder; drill ladders come from the library, easiest first (PlanDrill
+    objects or rows with their columns)."""
     slugs = {item.drill_slug for item in drills if item.progression == "drill" and item.drill_slug}
     by_direction: dict[str, list[tuple[str, str]]] = {}
     if slugs:
@@ -168,6 +171,73 @@ def recent_history(client: Client, limit: int = HISTORY_SESSIONS) -> list[Any]:
     )
 
 
+def histories_for(
+    client_ids: list[int], per_drill: int, limit: int = HISTORY_SESSIONS
+) -> dict[int, list[Any]]:
+    """What plan_steps reads of recent_history, for many clients in one statement: in each
+    client's last `limit` sessions, the last `per_drill` outings of each plan drill, and every
+    drill of their last session (`number` 1, with its `performed_on`; a session logged without
+    drills still shows, its drill columns empty). Newest first, by client id."""
+    if not client_ids:
+        return {}
+    found: dict[int, list[Any]] = {}
+    for row in db.session.execute(
+        _histories_statement(), {"client_ids": client_ids, "per_drill": per_drill, "limit": limit}
+    ):
+        found.setdefault(row.client_id, []).append(row)
+    return found
+
+
+@cache
+def _histories_statement() -> Select[Any]:
+    """Two window functions (SQLite and PostgreSQL both have them) do what outings_by_drill
+    would do in Python, so a page of clients reads a few rows each, not their last dozen
+    sessions. Built once: putting its subqueries together costs more than running it."""
+    number = func.row_number().over(
+        partition_by=SessionLog.client_id,
+        order_by=(SessionLog.performed_on.desc(), SessionLog.id.desc()),
+    )
+    ranked = (
+        select(SessionLog.id, number.label("number"))
+        .where(SessionLog.client_id.in_(bindparam("client_ids", expanding=True)))
+        .subquery()
+    )
+    outing = func.row_number().over(
+        partition_by=DrillLog.plan_drill_id, order_by=(ranked.c.number, DrillLog.id)
+    )
+    rows = (
+        select(
+            SessionLog.client_id,
+            ranked.c.number,
+            outing.label("outing"),
+            SessionLog.performed_on,
+            DrillLog.id.label("drill_log_id"),
+            DrillLog.plan_drill_id,
+            DrillLog.name,
+            DrillLog.sets,
+            DrillLog.reps,
+            DrillLog.load_kg,
+            DrillLog.pain,
+            SessionLog.morning_compared,
+            SessionLog.logged_at,
+        )  # fmt: skip
+        .join(ranked, ranked.c.id == SessionLog.id)
+        .outerjoin(DrillLog, DrillLog.session_id == SessionLog.id)
+        .where(ranked.c.number <= bindparam("limit"))
+        .subquery()
+    )
+    return (
+        select(rows)
+        .where(
+            or_(
+                rows.c.number == 1,
+                and_(rows.c.plan_drill_id.is_not(None), rows.c.outing <= bindparam("per_drill")),
+            )
+        )
+        .order_by(rows.c.client_id, rows.c.number, rows.c.drill_log_id)
+    )
+
+
 def outings_by_drill(rows: list[Any], per_drill: int) -> dict[int, list[Any]]:
     """The last `per_drill` rows of each plan drill (rows newest first), oldest first."""
     found: dict[int, list[Any]] = {}
@@ -194,17 +264,37 @@ def plan_steps(
     plan: Plan,
     client: Client,
     rule: Rule | None = None,
+    *,
+    history_rows: list[Any] | None = None,
+    ladders: dict[int, Ladder] | None = None,
 ) -> list[DrillStep]:
     """Every drill of `plan` with its next step for `client`.
 
     The history is the client's last HISTORY_SESSIONS sessions: a drill not done in that long
-    starts again from the plan's target.
+    starts again from the plan's target. A page showing many clients passes each one's
+    `history_rows` (as recent_history gives them) and the `ladders` of all their plans, read
+    once for all (histories_for, ladders_for), instead of two queries per client.
     """
     rule = rule or current_rule()
-    ladders = ladders_for(plan.drills)
-    history = outings_by_drill(recent_history(client), max(rule.sessions_in_a_row, 1))
+    if ladders is None:
+        ladders = ladders_for(plan.drills)
+    if history_rows is None:
+        history_rows = recent_history(client)
+    return next_steps(plan.drills, client.flag_open, rule, history_rows, ladders)
+
+
+def next_steps(
+    drills: Sequence[Any],
+    flagged: bool,
+    rule: Rule,
+    history_rows: list[Any],
+    ladders: dict[int, Ladder],
+) -> list[DrillStep]:
+    """plan_steps from what was read: the plan's drills (PlanDrill objects, or rows with the
+    same columns), the rows recent_history gives and the ladders (ladders_for)."""
+    history = outings_by_drill(history_rows, max(rule.sessions_in_a_row, 1))
     steps = []
-    for item in plan.drills:
+    for item in drills:
         ladder = ladders[item.id]
         outings = [
             Outing(
@@ -220,7 +310,7 @@ def plan_steps(
             if _after(log.logged_at, item.target_set_at)
         ]
         current = rung_of(ladder, item, item.load_kg, item.name)
-        suggestion = suggest(outings, ladder, rule, current=current, flagged=client.flag_open)
+        suggestion = suggest(outings, ladder, rule, current=current, flagged=flagged)
         steps.append(DrillStep(item, ladder, suggestion))
     return steps
 

@@ -1,24 +1,56 @@
-"""The coach in the loop: clients who need a look, each client's log, and clearing red flags."""
+"""The coach in the loop: clients who need a look, each client's log, and clearing red flags.
+
+The clients page stays quick with years of clients behind it. Which clients need a look for a
+red flag, pain above 5 in their last session or two weeks without a log is one SQL condition over
+every client (each part found on an index); both lists are paged by key on the email, so a page
+runs the same few statements however many clients there are. Whether a client is ready to
+progress needs the progression rule (Python) over their plan and log, so it is worked out for
+the clients on the page who are training now (a log in the last two weeks, no red flag), in a
+fixed number of statements. Clients without a need-a-look reason are exactly those active in the
+last two weeks: the coach's current clients, a list that does not grow with the years; the
+need-a-look list does (everyone who stopped training is "no log for two weeks"), so it is paged
+too.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, datetime, time, timedelta
+from functools import cache
+from typing import Any
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, exists, func, or_, select
 from sqlalchemy.orm import selectinload
 
-from blueprints.me.models import Client, Plan, SessionLog
-from blueprints.me.plans import DrillStep, current_rule, plan_steps
+from blueprints.me.models import Client, DrillLog, Plan, PlanDrill, SessionLog
+from blueprints.me.plans import (
+    DrillStep,
+    current_rule,
+    histories_for,
+    ladders_for,
+    next_steps,
+    plan_steps,
+)
 from blueprints.me.progress import RANGES, chosen_range, progress_for
 from blueprints.shared.clock import utcnow
 from blueprints.shared.extensions import db
 from blueprints.studio import bp
+from blueprints.studio.paging import Page, page_by_key
 
 QUIET_DAYS = 14
 HIGH_PAIN = 5
+# Everyone else are the clients training now: each page works out who of them is ready to
+# progress (the rule, in Python), so it holds fewer than the need-a-look list, which is read
+# from the database alone for all but the few of its clients training now.
+PAGE_SIZE = 25
+NEED_PAGE_SIZE = 50
+# What the next steps read of a plan's drills (as rows: a page holds a hundred clients' plans).
+PLAN_DRILL_COLUMNS = (
+    "plan_id", "id", "position", "name", "drill_slug", "sets", "reps", "load_kg",
+    "progression", "step_kg", "target_set_at",
+)  # fmt: skip
 
 
 @dataclass
@@ -27,7 +59,7 @@ class Attention:
 
     client: Client
     reasons: list[str] = field(default_factory=list)
-    last_session: SessionLog | None = None
+    last_day: date | None = None  # when their last session was done
 
 
 def _latest_plan(client_id: int) -> Plan | None:
@@ -40,41 +72,161 @@ def _latest_plan(client_id: int) -> Plan | None:
     )
 
 
-def clients_needing_a_look() -> tuple[list[Attention], list[Attention]]:
-    """(clients who need a look, with their reasons; everyone else with a plan or a log)."""
-    now = utcnow()
-    rule = current_rule()
-    clients = db.session.scalars(select(Client).order_by(Client.email)).all()
-    latest = {
-        record.client_id: record
-        for record in db.session.scalars(
-            select(SessionLog)
-            .options(selectinload(SessionLog.entries))
-            .where(
-                SessionLog.id.in_(select(func.max(SessionLog.id)).group_by(SessionLog.client_id))
-            )
+def _has_a_plan_or_a_log() -> ColumnElement[bool]:
+    return or_(
+        exists().where(Plan.client_id == Client.id),
+        exists().where(SessionLog.client_id == Client.id),
+    )
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What the database says about each client, as correlated subqueries on `client`: their
+    last session's day (None: never logged), whether it had pain above HIGH_PAIN, and their
+    latest plan's id and creation time. Each is a lookup on an index: (client_id, performed_on,
+    id) of session_log, (session_id, pain) of drill_log, (client_id, id) of plan."""
+
+    last_day: Any
+    high_pain: Any
+    plan_id: Any
+    plan_made: Any
+
+
+@cache
+def _facts() -> Facts:
+    """Built once (they take no parameters): putting subqueries together is not free."""
+
+    def newest(column: Any) -> Any:
+        return (
+            select(column)
+            .where(SessionLog.client_id == Client.id)
+            .order_by(SessionLog.performed_on.desc(), SessionLog.id.desc())
+            .limit(1)
+            .correlate(Client)  # also two levels down, inside EXISTS: name the outer client
+            .scalar_subquery()
+        )
+
+    def latest_plan(column: Any) -> Any:
+        return (
+            select(column)
+            .where(Plan.client_id == Client.id)
+            .order_by(Plan.id.desc())
+            .limit(1)
+            .scalar_subquery()
+        )
+
+    return Facts(
+        last_day=newest(SessionLog.performed_on),
+        high_pain=exists().where(
+            DrillLog.session_id == newest(SessionLog.id), DrillLog.pain > HIGH_PAIN
+        ),
+        plan_id=latest_plan(Plan.id),
+        plan_made=latest_plan(Plan.created_at),
+    )
+
+
+def _cutoff_day(now: datetime) -> date:
+    return (now - timedelta(days=QUIET_DAYS)).date()
+
+
+def needs_a_look(now: datetime) -> ColumnElement[bool]:
+    """True for a client with an open red flag, pain above HIGH_PAIN in their last session, or
+    no log for QUIET_DAYS (counted from their plan's creation if they never logged). Never NULL,
+    so that NOT of it is exactly the other list."""
+    facts = _facts()
+    cutoff_day = _cutoff_day(now)
+    # plan_made.date() < cutoff_day, without a date function: before the cutoff day's midnight.
+    quiet = func.coalesce(
+        facts.last_day < cutoff_day, facts.plan_made < datetime.combine(cutoff_day, time.min), False
+    )
+    return or_(Client.flag_open, facts.high_pain, quiet)
+
+
+def _page(condition: ColumnElement[bool], after: str | None, size: int) -> Page[Client]:
+    return page_by_key(
+        select(Client).where(_has_a_plan_or_a_log(), condition),
+        Client.email,
+        Client.id,
+        after,
+        size,
+        descending=False,
+    )
+
+
+def attention_for(clients: list[Client], now: datetime) -> list[Attention]:
+    """Each client with their reasons to be looked at, in a fixed number of statements however
+    many clients: the facts of all of them (one), then for those who may be ready to progress
+    (no red flag, a log in the last two weeks) the rule, their plans' drills and the outings
+    the next steps need (one each, as plain rows), and the library's ladders (at most one)."""
+    if not clients:
+        return []
+    facts = _facts()
+    found = {
+        row.id: row
+        for row in db.session.execute(
+            select(
+                Client.id,
+                facts.last_day.label("last_day"),
+                facts.high_pain.label("high_pain"),
+                facts.plan_id.label("plan_id"),
+                facts.plan_made.label("plan_made"),
+            ).where(Client.id.in_([client.id for client in clients]))
         )
     }
-    need, rest = [], []
+    cutoff_day = _cutoff_day(now)
+    items = []
     for client in clients:
-        item = Attention(client, last_session=latest.get(client.id))
-        plan = _latest_plan(client.id)
-        if plan is None and item.last_session is None:
-            continue
+        row = found[client.id]
+        item = Attention(client, last_day=row.last_day)
         if client.flag_open:
             item.reasons.append("Red flag reported")
-        last = item.last_session
-        if last is not None and max((e.pain for e in last.entries), default=0) > HIGH_PAIN:
+        if row.high_pain:
             item.reasons.append("Pain above 5 in the last session")
-        last_day = last.performed_on if last else (plan.created_at.date() if plan else None)
-        if last_day is not None and last_day < (now - timedelta(days=QUIET_DAYS)).date():
+        last_day = row.last_day or (row.plan_made.date() if row.plan_made else None)
+        if last_day is not None and last_day < cutoff_day:
             item.reasons.append("No log for two weeks")
-        if plan is not None and not client.flag_open:
-            ready = [s.drill.name for s in plan_steps(plan, client, rule) if _up(s)]
-            if ready:
-                item.reasons.append("Ready to progress: " + ", ".join(ready))
-        (need if item.reasons else rest).append(item)
-    return need, rest
+        items.append(item)
+    # Ready to progress: only someone training now. A red flag holds all progression, and after
+    # two weeks without a log the coach talks to them before anything moves up.
+    training = {
+        client.id: found[client.id].plan_id
+        for client in clients
+        if not client.flag_open
+        and found[client.id].plan_id is not None
+        and found[client.id].last_day is not None
+        and found[client.id].last_day >= cutoff_day
+    }
+    ready = _ready_to_progress(training)
+    for item in items:
+        if ready.get(item.client.id):
+            item.reasons.append("Ready to progress: " + ", ".join(ready[item.client.id]))
+    return items
+
+
+def _ready_to_progress(plans: dict[int, int]) -> dict[int, list[str]]:
+    """The drills each client (client id -> their latest plan's id) is ready to move up on."""
+    if not plans:
+        return {}
+    rule = current_rule()
+    drills: dict[int, list[Any]] = {plan_id: [] for plan_id in plans.values()}
+    for row in db.session.execute(
+        select(*(getattr(PlanDrill, name) for name in PLAN_DRILL_COLUMNS))
+        .where(PlanDrill.plan_id.in_(list(drills)))
+        .order_by(PlanDrill.plan_id, PlanDrill.position, PlanDrill.id)
+    ):
+        drills[row.plan_id].append(row)
+    histories = histories_for(list(plans), max(rule.sessions_in_a_row, 1))
+    ladders = ladders_for([row for rows in drills.values() for row in rows])
+    return {
+        client_id: [
+            step.drill.name
+            for step in next_steps(
+                drills[plan_id], False, rule, histories.get(client_id, []), ladders
+            )
+            if _up(step)
+        ]
+        for client_id, plan_id in plans.items()
+    }
 
 
 def _up(step: DrillStep) -> bool:
@@ -83,9 +235,32 @@ def _up(step: DrillStep) -> bool:
 
 @bp.get("/clients")
 def clients() -> str:
-    """Clients who need a look first, then everyone else with a plan."""
-    need, rest = clients_needing_a_look()
-    return render_template("studio/clients.html", need=need, rest=rest)
+    """Clients who need a look first, then everyone else with a plan, each list by pages."""
+    now = utcnow()
+    condition = needs_a_look(now)
+    need_page = _page(condition, request.args.get("need_after"), NEED_PAGE_SIZE)
+    rest_page = _page(~condition, request.args.get("after"), PAGE_SIZE)
+    need = attention_for(need_page.rows + rest_page.rows, now)
+    rest = need[len(need_page.rows) :]
+    need = need[: len(need_page.rows)]
+    # Ready to progress is only known from the rule: someone on this page of the others who is
+    # ready joins the ones who need a look (and the page says whom the check covered).
+    ready = [item for item in rest if item.reasons]
+    rest = [item for item in rest if not item.reasons]
+    return render_template(
+        "studio/clients.html",
+        need=need,
+        ready=ready,
+        rest=rest,
+        need_first=None if need_page.first else url_for("studio.clients", _anchor="need-title"),
+        need_next=url_for("studio.clients", need_after=need_page.next_key, _anchor="need-title")
+        if need_page.next_key
+        else None,
+        rest_first=None if rest_page.first else url_for("studio.clients", _anchor="rest-title"),
+        rest_next=url_for("studio.clients", after=rest_page.next_key, _anchor="rest-title")
+        if rest_page.next_key
+        else None,
+    )
 
 
 def _client_or_404(client_id: int) -> Client:

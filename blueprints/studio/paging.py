@@ -34,7 +34,8 @@ class Page(Generic[T]):
 
 
 def key_of(row: object, order: Column, ident: Column) -> str:
-    """The `after=` value for a row: its sort value and its id, `2026-12-01T21:58:00_42`."""
+    """The `after=` value for a row: its sort value and its id, `2026-12-01T21:58:00_42` (a text
+    value may hold `_` itself: the id is what follows the last one)."""
     value = getattr(row, order.key)
     text = value.isoformat() if isinstance(value, datetime) else str(value)
     return f"{text}_{getattr(row, ident.key)}"
@@ -52,6 +53,10 @@ def parse_key(token: str | None, order: Column) -> tuple[object, int] | None:
         if order.type.python_type is datetime:
             value = datetime.fromisoformat(text)
             if value.tzinfo is not None:  # stored times are naive UTC
+                return None
+        elif order.type.python_type is str:  # an email, say: any text up to the column's length
+            value = text
+            if not text or len(text) > (getattr(order.type, "length", None) or 320):
                 return None
         else:
             value = int(text)

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from blueprints.contact.models import AvailabilitySettings, Booking, DayOff, WeeklyHours
 from blueprints.shared.clock import utcnow
@@ -193,3 +193,39 @@ def test_the_coach_cancels_a_booking_and_the_visitor_is_told(
     )
     again = coach.post(f"/studio/availability/bookings/{booking_id}/cancel")
     assert again.status_code == 409
+
+
+def test_a_booking_under_way_is_listed_and_past_ones_are_not_read(
+    app: Flask, coach: FlaskClient
+) -> None:
+    now = utcnow().replace(second=0, microsecond=0)
+    with app.app_context():
+        for n in range(1, 60):  # years of past consultations
+            add_enquiry(email=f"past{n}@example.com", booked_at=now - timedelta(days=7 * n))
+        add_enquiry(email="now@example.com", booked_at=now - timedelta(minutes=30))
+        db.session.commit()
+    html = coach.get("/studio/availability/bookings").get_data(as_text=True)
+    assert "now@example.com" in html  # started half an hour ago, ends in a quarter of an hour
+    assert "past1@example.com" not in html
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        statements: list[tuple[str, object]] = []
+
+        def record(conn, cursor, statement, parameters, context, executemany) -> None:  # type: ignore[no-untyped-def]
+            if "FROM booking" in statement:
+                statements.append((statement, parameters))
+
+        with app.app_context():
+            event.listen(db.engine, "before_cursor_execute", record)
+            try:
+                coach.get("/studio/availability/bookings")
+            finally:
+                event.remove(db.engine, "before_cursor_execute", record)
+            raw = db.engine.raw_connection()
+            try:
+                cursor = raw.cursor()
+                cursor.execute(f"EXPLAIN QUERY PLAN {statements[0][0]}", statements[0][1])
+                plan = " / ".join(row[-1] for row in cursor.fetchall())
+            finally:
+                raw.close()
+        # Upcoming ones are found by a range of the start index, not by reading every booking.
+        assert re.search(r"SEARCH booking USING INDEX \w+ \(starts_at>\?\)", plan), plan
