@@ -20,8 +20,9 @@ import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 
-from sqlalchemy import Select, Subquery, exists, func, select, union_all
+from sqlalchemy import Select, Subquery, exists, func, literal, select, union_all
 from sqlalchemy.orm import load_only, selectinload
 from sqlalchemy.sql.elements import ColumnElement
 from werkzeug.datastructures import MultiDict
@@ -33,9 +34,10 @@ from blueprints.drills.models import (
     Drill,
     DrillEquipment,
     direction_rank,
+    equipment_labels,
     level_rank,
 )
-from blueprints.drills.search import drill_text_matches
+from blueprints.drills.search import COUNT_LIMIT, drill_text_matches
 from blueprints.shared.extensions import db
 from blueprints.shared.fulltext import MAX_QUERY_LENGTH, query_error
 
@@ -43,6 +45,8 @@ PAGE_SIZE = 12
 # How many drills of one direction come before the next direction's turn (see drills_matching):
 # a quarter of a page, so page one has room for the easiest few of all four directions.
 PER_DIRECTION_IN_A_ROUND = PAGE_SIZE // len(DIRECTIONS)
+DIRECTION_ORDER = {direction: rank for rank, direction in enumerate(DIRECTIONS)}
+LEVEL_ORDER = {level: rank for rank, level in enumerate(LEVELS)}
 MAX_PAGE_DIGITS = 6  # a page number longer than this is not a page number
 NOTE_VALUE_LENGTH = 40  # how much of an unknown value we repeat back
 NOTE_VALUE_COUNT = 3
@@ -154,16 +158,28 @@ def _page_number(raw: str, notes: list[str]) -> int:
 
 @dataclass(frozen=True)
 class DrillPage:
-    """One page of matching drills and where it sits in the whole result."""
+    """One page of matching drills and where it sits in the whole result.
 
-    drills: Sequence[Drill]
+    With search words, matches are counted only up to COUNT_LIMIT (see `_searched_page`): past
+    it `total_is_exact` is False, `total` is COUNT_LIMIT and the page count is unknown (None).
+    """
+
+    drills: Sequence[Drill | DrillCard]
     total: int
     page: int
-    page_count: int
+    page_count: int | None
+    more_follow: bool = False  # when the page count is unknown: another page follows
+
+    @property
+    def total_is_exact(self) -> bool:
+        """False when more than `total` drills match (the count stopped there)."""
+        return self.page_count is not None
 
     @property
     def has_next(self) -> bool:
         """True when another page follows."""
+        if self.page_count is None:
+            return self.more_follow
         return self.page < self.page_count
 
     @property
@@ -255,11 +271,138 @@ def drills_matching(filters: DrillFilters) -> DrillPage:
     A page past the end falls back to page 1 (the template says so).
     """
     conditions = filter_conditions(filters)
-    total = db.session.scalar(select(func.count()).select_from(Drill).where(*conditions)) or 0
-    page_count = max(1, math.ceil(total / PAGE_SIZE))
-    page = filters.page if filters.page <= page_count else 1
+    if filters.q and db.session.get_bind().dialect.name == "sqlite":
+        return _searched_page(filters, conditions)
+    counted = select(Drill.id).where(*conditions)
+    if filters.q:
+        counted = counted.limit(_count_cap(filters.page))
+    total = db.session.scalar(select(func.count()).select_from(counted.subquery())) or 0
+    page = _reachable(filters.page, total)
     drills = db.session.scalars(page_of_drills(filters, conditions, page)).all()
-    return DrillPage(drills=drills, total=total, page=page, page_count=page_count)
+    return _drill_page(drills, total, page, counted_to_a_cap=bool(filters.q))
+
+
+def _count_cap(page: int) -> int:
+    """How far a search's matches are counted: past COUNT_LIMIT and past `page`, by one."""
+    return max(COUNT_LIMIT, page * PAGE_SIZE) + 1
+
+
+def _reachable(page: int, counted: int) -> int:
+    """`page` if it holds drills, else 1 (`counted` is at least min(total, _count_cap(page)))."""
+    return page if counted > (page - 1) * PAGE_SIZE else 1
+
+
+def _drill_page(
+    drills: Sequence[Drill], counted: int, page: int, counted_to_a_cap: bool
+) -> DrillPage:
+    if counted_to_a_cap and counted > COUNT_LIMIT:
+        more = counted > page * PAGE_SIZE
+        return DrillPage(drills, COUNT_LIMIT, page, page_count=None, more_follow=more)
+    return DrillPage(drills, counted, page, page_count=max(1, math.ceil(counted / PAGE_SIZE)))
+
+
+def _searched_page(filters: DrillFilters, conditions: Sequence[ColumnElement[bool]]) -> DrillPage:
+    """drills_matching with search words, on SQLite: the same page and count, read differently.
+
+    The text condition (`id IN (the full-text index's matches)`) costs a temporary b-tree of every
+    match, once per place it is written in a statement; the UNION of library_order writes it once
+    per direction and level, so a word every drill uses cost twelve passes. Here it is written
+    once, in a correlated subquery run for each direction and level (SQLite builds the b-tree on
+    the first run and keeps it): each run walks that group's index in library order and stops
+    after `_count_cap` matches, which also counts them (exactly, or past COUNT_LIMIT). Python
+    then orders the first page * PAGE_SIZE of each direction as `library_order` does in SQL, and
+    the page's drills are loaded by id. Three statements, as in the other path.
+    """
+    cap = _count_cap(filters.page)
+    # One row per direction and level (SQLite's VALUES cannot name its columns).
+    groups = union_all(
+        *(
+            select(literal(direction).label("direction"), literal(level).label("level"))
+            for direction in filters.directions or DIRECTIONS
+            for level in filters.levels or LEVELS
+        )
+    ).subquery("groups")
+    walk = (
+        select(Drill.id)
+        .where(Drill.direction == groups.c.direction, Drill.level == groups.c.level, *conditions)
+        .order_by(Drill.position, Drill.id)
+        .limit(cap)
+        .correlate(groups)
+        .subquery("walk")
+    )
+    ids = select(func.group_concat(walk.c.id)).scalar_subquery()
+    walked = {
+        (direction, level): joined or ""
+        for direction, level, joined in db.session.execute(
+            select(groups.c.direction, groups.c.level, ids)
+        )
+    }
+    enough = filters.page * PAGE_SIZE
+    found: dict[str, list[str]] = {}
+    counted = 0
+    for (direction, _level), joined in sorted(walked.items(), key=_easiest_first):
+        if not joined:
+            continue
+        # The first `enough` ids of the group, split off without splitting the rest.
+        first = joined.split(",", enough)
+        counted += len(first) if len(first) <= enough else enough + first[-1].count(",") + 1
+        found.setdefault(direction, []).extend(first[:enough])
+    page = _reachable(filters.page, counted)
+    ordered = _in_library_order(found, page)
+    return _drill_page(_cards(ordered), counted, page, counted_to_a_cap=True)
+
+
+def _easiest_first(group: tuple[tuple[str, str], str]) -> int:
+    return LEVEL_ORDER[group[0][1]]
+
+
+def _in_library_order(found: Mapping[str, Sequence[str]], page: int) -> list[int]:
+    """The ids on `page`, given each direction's first page * PAGE_SIZE matches easiest first."""
+    enough = page * PAGE_SIZE
+    keyed = [
+        ((step // PER_DIRECTION_IN_A_ROUND, DIRECTION_ORDER[direction], step), int(drill_id))
+        for direction, ids in found.items()
+        for step, drill_id in enumerate(ids[:enough])
+    ]
+    keyed.sort()
+    return [drill_id for _, drill_id in keyed[(page - 1) * PAGE_SIZE : enough]]
+
+
+@dataclass(frozen=True)
+class DrillCard:
+    """What a library card shows of a drill (drills/_card.html), read as plain rows."""
+
+    id: int
+    slug: str
+    name: str
+    direction: str
+    level: str
+    summary: str
+    poster_file: str
+    updated_at: datetime
+    has_motion: bool
+    equipment_labels: list[str]
+
+
+CARD_COLUMNS = (
+    Drill.id, Drill.slug, Drill.name, Drill.direction, Drill.level, Drill.summary,
+    Drill.poster_file, Drill.updated_at, (func.length(Drill.motion) > 0).label("has_motion"),
+)  # fmt: skip
+
+
+def _cards(ids: Sequence[int]) -> list[DrillCard]:
+    """The drills `ids` as cards, in that order: two plain SELECTs, no ORM objects to build
+    (they cost more than finding the drills)."""
+    if not ids:
+        return []
+    kit: dict[int, list[str]] = {}
+    for drill_id, name in db.session.execute(
+        select(DrillEquipment.drill_id, DrillEquipment.name).where(DrillEquipment.drill_id.in_(ids))
+    ):
+        kit.setdefault(drill_id, []).append(name)
+    rows = db.session.execute(select(*CARD_COLUMNS).where(Drill.id.in_(ids)))
+    by_id = {row.id: DrillCard(*row, equipment_labels(kit.get(row.id, ()))) for row in rows}
+    return [by_id[drill_id] for drill_id in ids]
 
 
 def page_of_drills(
