@@ -21,8 +21,9 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 
-from sqlalchemy import Select, Subquery, exists, func, literal, select, union_all
+from sqlalchemy import Select, Subquery, exists, func, select, union_all
 from sqlalchemy.orm import load_only, selectinload
 from sqlalchemy.sql.elements import ColumnElement
 from werkzeug.datastructures import MultiDict
@@ -39,7 +40,12 @@ from blueprints.drills.models import (
 )
 from blueprints.drills.search import COUNT_LIMIT, drill_text_matches
 from blueprints.shared.extensions import db
-from blueprints.shared.fulltext import MAX_QUERY_LENGTH, query_error
+from blueprints.shared.fulltext import (
+    MAX_QUERY_LENGTH,
+    fts_match_expression,
+    query_error,
+    search_terms,
+)
 
 PAGE_SIZE = 12
 # How many drills of one direction come before the next direction's turn (see drills_matching):
@@ -270,9 +276,9 @@ def drills_matching(filters: DrillFilters) -> DrillPage:
     drills match; the ordering only sorts the drills pages 1..page can hold (`library_order`).
     A page past the end falls back to page 1 (the template says so).
     """
-    conditions = filter_conditions(filters)
     if filters.q and db.session.get_bind().dialect.name == "sqlite":
-        return _searched_page(filters, conditions)
+        return _searched_page(filters)
+    conditions = filter_conditions(filters)
     counted = select(Drill.id).where(*conditions)
     if filters.q:
         counted = counted.limit(_count_cap(filters.page))
@@ -301,7 +307,7 @@ def _drill_page(
     return DrillPage(drills, counted, page, page_count=max(1, math.ceil(counted / PAGE_SIZE)))
 
 
-def _searched_page(filters: DrillFilters, conditions: Sequence[ColumnElement[bool]]) -> DrillPage:
+def _searched_page(filters: DrillFilters) -> DrillPage:
     """drills_matching with search words, on SQLite: the same page and count, read differently.
 
     The text condition (`id IN (the full-text index's matches)`) costs a temporary b-tree of every
@@ -309,47 +315,83 @@ def _searched_page(filters: DrillFilters, conditions: Sequence[ColumnElement[boo
     per direction and level, so a word every drill uses cost twelve passes. Here it is written
     once, in a correlated subquery run for each direction and level (SQLite builds the b-tree on
     the first run and keeps it): each run walks that group's index in library order and stops
-    after `_count_cap` matches, which also counts them (exactly, or past COUNT_LIMIT). Python
-    then orders the first page * PAGE_SIZE of each direction as `library_order` does in SQL, and
-    the page's drills are loaded by id. Three statements, as in the other path.
+    after a few matches (`_walk_limits`), which also counts them (exactly, or past COUNT_LIMIT).
+    Python then orders the first page * PAGE_SIZE of each direction as `library_order` does in
+    SQL, and the page's cards are read by id. Three statements, as in the other path (four in
+    the rare case `_walk_limits` explains); plain SQL run on the connection, because building
+    them with SQLAlchemy cost more than running them.
     """
-    cap = _count_cap(filters.page)
-    # One row per direction and level (SQLite's VALUES cannot name its columns).
-    groups = union_all(
-        *(
-            select(literal(direction).label("direction"), literal(level).label("level"))
-            for direction in filters.directions or DIRECTIONS
-            for level in filters.levels or LEVELS
-        )
-    ).subquery("groups")
-    walk = (
-        select(Drill.id)
-        .where(Drill.direction == groups.c.direction, Drill.level == groups.c.level, *conditions)
-        .order_by(Drill.position, Drill.id)
-        .limit(cap)
-        .correlate(groups)
-        .subquery("walk")
-    )
-    ids = select(func.group_concat(walk.c.id)).scalar_subquery()
-    walked = {
-        (direction, level): joined or ""
-        for direction, level, joined in db.session.execute(
-            select(groups.c.direction, groups.c.level, ids)
-        )
-    }
+    terms = search_terms(filters.q)
+    if not terms:  # nothing searchable (punctuation only): nothing matches, as drill_text_matches
+        return _drill_page([], 0, 1, counted_to_a_cap=True)
+    groups = [(d, lv) for d in filters.directions or DIRECTIONS for lv in filters.levels or LEVELS]
     enough = filters.page * PAGE_SIZE
+    for limit in _walk_limits(len(groups), filters.page):
+        walked = _walk(filters, fts_match_expression(terms), groups, limit)
+        counts = [_count_ids(joined) for joined in walked.values()]
+        counted, saturated = sum(counts), limit in counts
+        if not saturated or counted > COUNT_LIMIT:
+            break  # every count exact, or enough of them to say "more than COUNT_LIMIT"
     found: dict[str, list[str]] = {}
-    counted = 0
     for (direction, _level), joined in sorted(walked.items(), key=_easiest_first):
-        if not joined:
-            continue
-        # The first `enough` ids of the group, split off without splitting the rest.
-        first = joined.split(",", enough)
-        counted += len(first) if len(first) <= enough else enough + first[-1].count(",") + 1
-        found.setdefault(direction, []).extend(first[:enough])
+        if joined:
+            # The first `enough` ids of the group, split off without splitting the rest.
+            found.setdefault(direction, []).extend(joined.split(",", enough)[:enough])
     page = _reachable(filters.page, counted)
-    ordered = _in_library_order(found, page)
-    return _drill_page(_cards(ordered), counted, page, counted_to_a_cap=True)
+    return _drill_page(_cards(_in_library_order(found, page)), counted, page, counted_to_a_cap=True)
+
+
+def _walk_limits(groups: int, page: int) -> tuple[int, int]:
+    """How many matches to read from each (direction, level): first a share of COUNT_LIMIT + 1
+    and at least enough + 1 (so a full group shows that more pages follow); then, only if some
+    group stopped at that limit while all of them together found no more than COUNT_LIMIT,
+    COUNT_LIMIT + 1 from each, so the count is exact or certainly past the limit."""
+    first = max(page * PAGE_SIZE + 1, math.ceil((COUNT_LIMIT + 1) / groups))
+    return first, max(first, _count_cap(page))
+
+
+def _walk(
+    filters: DrillFilters, match: str, groups: Sequence[tuple[str, str]], limit: int
+) -> dict[tuple[str, str], str]:
+    """Per (direction, level): the ids of its first `limit` matches in library order, joined."""
+    parameters = (
+        *filters.equipment,
+        match,
+        limit,
+        *(value for group in groups for value in group),
+    )
+    rows = db.session.connection().exec_driver_sql(
+        _walk_sql(len(groups), len(filters.equipment)), parameters
+    )
+    return {(direction, level): joined or "" for direction, level, joined in rows}
+
+
+def _count_ids(joined: str) -> int:
+    """How many ids `joined` holds (commas counted in C, not split)."""
+    return joined.count(",") + 1 if joined else 0
+
+
+@lru_cache(maxsize=64)
+def _walk_sql(groups: int, kit: int) -> str:
+    """The walk for `groups` (direction, level) pairs and `kit` equipment names, as SQLite SQL.
+
+    Parameters in order: the equipment names, the FTS5 query, the cap, then the pairs. The same
+    conditions as filter_conditions: equipment is "any of", direction and level are the pair's.
+    """
+    # Only question marks are spliced in; every value is a parameter.
+    marks = ", ".join("?" * kit)
+    kit_clause = (
+        f" AND EXISTS (SELECT 1 FROM drill_equipment AS e WHERE e.drill_id = d.id AND e.name IN ({marks}))"  # noqa: S608, E501
+        if kit
+        else ""
+    )
+    return (
+        "SELECT g.column1, g.column2, (SELECT group_concat(id) FROM (SELECT d.id FROM drill AS d"  # noqa: S608
+        f" WHERE d.direction = g.column1 AND d.level = g.column2{kit_clause}"
+        " AND d.id IN (SELECT rowid FROM drill_search WHERE drill_search MATCH ?)"
+        " ORDER BY d.position, d.id LIMIT ?))"
+        f" FROM (VALUES {', '.join(['(?, ?)'] * groups)}) AS g"
+    )
 
 
 def _easiest_first(group: tuple[tuple[str, str], str]) -> int:
@@ -384,24 +426,32 @@ class DrillCard:
     equipment_labels: list[str]
 
 
-CARD_COLUMNS = (
-    Drill.id, Drill.slug, Drill.name, Drill.direction, Drill.level, Drill.summary,
-    Drill.poster_file, Drill.updated_at, (func.length(Drill.motion) > 0).label("has_motion"),
-)  # fmt: skip
+CARD_SQL = (
+    "SELECT id, slug, name, direction, level, summary, poster_file, updated_at,"
+    " length(motion) > 0 FROM drill WHERE id IN ({})"
+)
+CARD_KIT_SQL = "SELECT drill_id, name FROM drill_equipment WHERE drill_id IN ({})"
 
 
 def _cards(ids: Sequence[int]) -> list[DrillCard]:
-    """The drills `ids` as cards, in that order: two plain SELECTs, no ORM objects to build
-    (they cost more than finding the drills)."""
+    """The drills `ids` as cards, in that order (SQLite): two plain SELECTs, no ORM objects to
+    build (building them cost more than finding the drills)."""
     if not ids:
         return []
+    connection = db.session.connection()
+    marks = ", ".join("?" * len(ids))
     kit: dict[int, list[str]] = {}
-    for drill_id, name in db.session.execute(
-        select(DrillEquipment.drill_id, DrillEquipment.name).where(DrillEquipment.drill_id.in_(ids))
-    ):
+    for drill_id, name in connection.exec_driver_sql(CARD_KIT_SQL.format(marks), tuple(ids)):
         kit.setdefault(drill_id, []).append(name)
-    rows = db.session.execute(select(*CARD_COLUMNS).where(Drill.id.in_(ids)))
-    by_id = {row.id: DrillCard(*row, equipment_labels(kit.get(row.id, ()))) for row in rows}
+    by_id = {
+        row[0]: DrillCard(
+            *row[:7],
+            updated_at=datetime.fromisoformat(row[7]),  # as SQLAlchemy stores it on SQLite
+            has_motion=bool(row[8]),
+            equipment_labels=equipment_labels(kit.get(row[0], ())),
+        )
+        for row in connection.exec_driver_sql(CARD_SQL.format(marks), tuple(ids))
+    }
     return [by_id[drill_id] for drill_id in ids]
 
 

@@ -155,3 +155,19 @@ def test_a_search_at_the_count_limit_still_counts_exactly(app: Flask, client: Fl
     last = client.get("/drills/?q=ribs&page=9").get_data(as_text=True)
     assert "Page 9 of 9" in last
     assert "More drills" not in last
+
+
+def test_a_search_whose_matches_crowd_one_direction_and_level_is_counted_exactly(
+    app: Flask, client: FlaskClient
+) -> None:
+    """The library first reads only a few matches of each direction and level; when one of them
+    holds many and the rest few, it reads on, so the count stays exact."""
+    for number in range(40):
+        add_drill(app, f"twist-{number:02d}", summary="Twist gently.", position=number)
+    add_drill(app, "one-hinge", direction="extension", summary="Twist, then hinge.")
+    html = client.get("/drills/?q=twist").get_data(as_text=True)
+    assert "41 drills match." in html
+    assert [card.slug for card in cards(html)] == expected_slugs(app, words=["twist"])[:12]
+    last = client.get("/drills/?q=twist&page=4").get_data(as_text=True)
+    assert "Page 4 of 4" in last
+    assert [card.slug for card in cards(last)] == expected_slugs(app, words=["twist"])[36:]
