@@ -274,15 +274,18 @@ def drills_matching(filters: DrillFilters) -> DrillPage:
     easiest first, and pages are slices of one fixed order (no drill twice, none skipped).
     Two queries plus one for the equipment of the whole page (selectinload), however many
     drills match; the ordering only sorts the drills pages 1..page can hold (`library_order`).
-    A page past the end falls back to page 1 (the template says so).
+    A page past the end falls back to page 1 (the template says so). With search words the
+    matches are counted only past COUNT_LIMIT (`_count_cap`), and on SQLite the page is read by
+    `_searched_page` (same order, same count).
     """
     if filters.q and db.session.get_bind().dialect.name == "sqlite":
         return _searched_page(filters)
     conditions = filter_conditions(filters)
-    counted = select(Drill.id).where(*conditions)
     if filters.q:
-        counted = counted.limit(_count_cap(filters.page))
-    total = db.session.scalar(select(func.count()).select_from(counted.subquery())) or 0
+        capped = select(Drill.id).where(*conditions).limit(_count_cap(filters.page)).subquery()
+        total = db.session.scalar(select(func.count()).select_from(capped)) or 0
+    else:
+        total = db.session.scalar(select(func.count()).select_from(Drill).where(*conditions)) or 0
     page = _reachable(filters.page, total)
     drills = db.session.scalars(page_of_drills(filters, conditions, page)).all()
     return _drill_page(drills, total, page, counted_to_a_cap=bool(filters.q))

@@ -94,8 +94,8 @@ def drill_text_matches(query: str) -> ColumnElement[bool]:
         return false()
     dialect = db.session.get_bind().dialect.name
     if dialect == "sqlite":
-        # SQLite reads the index into a temporary b-tree once per place this clause is written in
-        # a statement (not per row): the library writes it once (blueprints/drills/filters.py).
+        # SQLite reads the matches into a temporary b-tree once per place this clause is written
+        # in a statement (not per row): write it once (see _searched_page in filters.py).
         found = text(FTS_IDS).bindparams(match=fts_match_expression(terms)).columns(rowid=Integer)
         return Drill.id.in_(found)
     if dialect == "postgresql":
