@@ -22,9 +22,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
+from typing import Any
 
 from sqlalchemy import Select, Subquery, exists, func, select, union_all
-from sqlalchemy.orm import load_only, selectinload
 from sqlalchemy.sql.elements import ColumnElement
 from werkzeug.datastructures import MultiDict
 
@@ -170,7 +170,7 @@ class DrillPage:
     it `total_is_exact` is False, `total` is COUNT_LIMIT and the page count is unknown (None).
     """
 
-    drills: Sequence[Drill | DrillCard]
+    drills: Sequence[DrillCard]
     total: int
     page: int
     page_count: int | None
@@ -197,18 +197,6 @@ class DrillPage:
     def last_number(self) -> int:
         """The 1-based number of this page's last drill."""
         return self.first_number + len(self.drills) - 1
-
-
-# A card needs these columns and the equipment (one extra query for the whole page); anything
-# else raises instead of quietly costing a query per card.
-CARD_LOADING = (
-    load_only(
-        Drill.id, Drill.slug, Drill.name, Drill.direction, Drill.level, Drill.summary,
-        Drill.poster_file, Drill.updated_at, Drill.has_motion,
-        raiseload=True,
-    ),
-    selectinload(Drill.equipment),
-)  # fmt: skip
 
 
 def filter_conditions(filters: DrillFilters) -> list[ColumnElement[bool]]:
@@ -272,8 +260,9 @@ def drills_matching(filters: DrillFilters) -> DrillPage:
     in turn (extension, flexion, side flexion, rotation). So every direction that has a match
     shows on page one however many drills another direction holds, each direction still reads
     easiest first, and pages are slices of one fixed order (no drill twice, none skipped).
-    Two queries plus one for the equipment of the whole page (selectinload), however many
-    drills match; the ordering only sorts the drills pages 1..page can hold (`library_order`).
+    Two queries plus one for the equipment of the whole page, however many drills match; the
+    cards are plain rows (DrillCard), not ORM objects, which cost more to build than the query;
+    the ordering only sorts the drills pages 1..page can hold (`library_order`).
     A page past the end falls back to page 1 (the template says so). With search words the
     matches are counted only past COUNT_LIMIT (`_count_cap`), and on SQLite the page is read by
     `_searched_page` (same order, same count).
@@ -287,8 +276,8 @@ def drills_matching(filters: DrillFilters) -> DrillPage:
     else:
         total = db.session.scalar(select(func.count()).select_from(Drill).where(*conditions)) or 0
     page = _reachable(filters.page, total)
-    drills = db.session.scalars(page_of_drills(filters, conditions, page)).all()
-    return _drill_page(drills, total, page, counted_to_a_cap=bool(filters.q))
+    rows = db.session.execute(page_of_drills(filters, conditions, page)).all()
+    return _drill_page(_cards_from_rows(rows), total, page, counted_to_a_cap=bool(filters.q))
 
 
 def _count_cap(page: int) -> int:
@@ -429,6 +418,33 @@ class DrillCard:
     equipment_labels: list[str]
 
 
+# What a card shows; anything else is not read.
+CARD_COLUMNS = (
+    Drill.id, Drill.slug, Drill.name, Drill.direction, Drill.level, Drill.summary,
+    Drill.poster_file, Drill.updated_at, (func.length(Drill.motion) > 0).label("has_motion"),
+)  # fmt: skip
+
+
+def _cards_from_rows(rows: Sequence[Any]) -> list[DrillCard]:
+    """Rows of CARD_COLUMNS as cards, in that order, with their equipment (one more SELECT)."""
+    ids = [row[0] for row in rows]
+    kit: dict[int, list[str]] = {}
+    if ids:
+        equipment = select(DrillEquipment.drill_id, DrillEquipment.name).where(
+            DrillEquipment.drill_id.in_(ids)
+        )
+        for drill_id, name in db.session.execute(equipment):
+            kit.setdefault(drill_id, []).append(name)
+    return [
+        DrillCard(
+            *row[:8],
+            has_motion=bool(row[8]),
+            equipment_labels=equipment_labels(kit.get(row[0], ())),
+        )
+        for row in rows
+    ]
+
+
 CARD_SQL = (
     "SELECT id, slug, name, direction, level, summary, poster_file, updated_at,"
     " length(motion) > 0 FROM drill WHERE id IN ({})"
@@ -460,13 +476,12 @@ def _cards(ids: Sequence[int]) -> list[DrillCard]:
 
 def page_of_drills(
     filters: DrillFilters, conditions: Sequence[ColumnElement[bool]], page: int
-) -> Select[tuple[Drill]]:
+) -> Select[tuple[Any, ...]]:
     """The SELECT for one page of cards in library order (bench/drill_filter.py shows its plan)."""
     ordered = library_order(filters, conditions, page)
     return (
-        select(Drill)
+        select(*CARD_COLUMNS)
         .join(ordered, ordered.c.id == Drill.id)
-        .options(*CARD_LOADING)
         .order_by(
             (ordered.c.step - 1) // PER_DIRECTION_IN_A_ROUND,
             ordered.c.direction_rank,
