@@ -291,8 +291,9 @@ def _reachable(page: int, counted: int) -> int:
 
 
 def _drill_page(
-    drills: Sequence[Drill], counted: int, page: int, counted_to_a_cap: bool
+    drills: Sequence[DrillCard], counted: int, page: int, counted_to_a_cap: bool
 ) -> DrillPage:
+    """The page's figures: exact, or "more than COUNT_LIMIT" when a search counted past it."""
     if counted_to_a_cap and counted > COUNT_LIMIT:
         more = counted > page * PAGE_SIZE
         return DrillPage(drills, COUNT_LIMIT, page, page_count=None, more_follow=more)
@@ -372,11 +373,12 @@ def _walk_sql(groups: int, kit: int) -> str:
     """
     # Only question marks are spliced in; every value is a parameter.
     marks = ", ".join("?" * kit)
-    kit_clause = (
-        f" AND EXISTS (SELECT 1 FROM drill_equipment AS e WHERE e.drill_id = d.id AND e.name IN ({marks}))"  # noqa: S608, E501
-        if kit
-        else ""
-    )
+    kit_clause = ""
+    if kit:
+        kit_clause = (
+            " AND EXISTS (SELECT 1 FROM drill_equipment AS e"  # noqa: S608
+            f" WHERE e.drill_id = d.id AND e.name IN ({marks}))"
+        )
     return (
         "SELECT g.column1, g.column2, (SELECT group_concat(id) FROM (SELECT d.id FROM drill AS d"  # noqa: S608
         f" WHERE d.direction = g.column1 AND d.level = g.column2{kit_clause}"
@@ -387,6 +389,7 @@ def _walk_sql(groups: int, kit: int) -> str:
 
 
 def _easiest_first(group: tuple[tuple[str, str], str]) -> int:
+    """Sort key for ((direction, level), ids): beginner first."""
     return LEVEL_ORDER[group[0][1]]
 
 
