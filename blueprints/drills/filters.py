@@ -20,9 +20,11 @@ import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
+from functools import lru_cache
+from typing import Any
 
 from sqlalchemy import Select, Subquery, exists, func, select, union_all
-from sqlalchemy.orm import load_only, selectinload
 from sqlalchemy.sql.elements import ColumnElement
 from werkzeug.datastructures import MultiDict
 
@@ -33,16 +35,24 @@ from blueprints.drills.models import (
     Drill,
     DrillEquipment,
     direction_rank,
+    equipment_labels,
     level_rank,
 )
-from blueprints.drills.search import drill_text_matches
+from blueprints.drills.search import COUNT_LIMIT, drill_text_matches
 from blueprints.shared.extensions import db
-from blueprints.shared.fulltext import MAX_QUERY_LENGTH, query_error
+from blueprints.shared.fulltext import (
+    MAX_QUERY_LENGTH,
+    fts_match_expression,
+    query_error,
+    search_terms,
+)
 
 PAGE_SIZE = 12
 # How many drills of one direction come before the next direction's turn (see drills_matching):
 # a quarter of a page, so page one has room for the easiest few of all four directions.
 PER_DIRECTION_IN_A_ROUND = PAGE_SIZE // len(DIRECTIONS)
+DIRECTION_ORDER = {direction: rank for rank, direction in enumerate(DIRECTIONS)}
+LEVEL_ORDER = {level: rank for rank, level in enumerate(LEVELS)}
 MAX_PAGE_DIGITS = 6  # a page number longer than this is not a page number
 NOTE_VALUE_LENGTH = 40  # how much of an unknown value we repeat back
 NOTE_VALUE_COUNT = 3
@@ -154,16 +164,28 @@ def _page_number(raw: str, notes: list[str]) -> int:
 
 @dataclass(frozen=True)
 class DrillPage:
-    """One page of matching drills and where it sits in the whole result."""
+    """One page of matching drills and where it sits in the whole result.
 
-    drills: Sequence[Drill]
+    With search words, matches are counted only up to COUNT_LIMIT (see `_searched_page`): past
+    it `total_is_exact` is False, `total` is COUNT_LIMIT and the page count is unknown (None).
+    """
+
+    drills: Sequence[DrillCard]
     total: int
     page: int
-    page_count: int
+    page_count: int | None
+    more_follow: bool = False  # when the page count is unknown: another page follows
+
+    @property
+    def total_is_exact(self) -> bool:
+        """False when more than `total` drills match (the count stopped there)."""
+        return self.page_count is not None
 
     @property
     def has_next(self) -> bool:
         """True when another page follows."""
+        if self.page_count is None:
+            return self.more_follow
         return self.page < self.page_count
 
     @property
@@ -175,18 +197,6 @@ class DrillPage:
     def last_number(self) -> int:
         """The 1-based number of this page's last drill."""
         return self.first_number + len(self.drills) - 1
-
-
-# A card needs these columns and the equipment (one extra query for the whole page); anything
-# else raises instead of quietly costing a query per card.
-CARD_LOADING = (
-    load_only(
-        Drill.id, Drill.slug, Drill.name, Drill.direction, Drill.level, Drill.summary,
-        Drill.poster_file, Drill.updated_at, Drill.has_motion,
-        raiseload=True,
-    ),
-    selectinload(Drill.equipment),
-)  # fmt: skip
 
 
 def filter_conditions(filters: DrillFilters) -> list[ColumnElement[bool]]:
@@ -250,27 +260,231 @@ def drills_matching(filters: DrillFilters) -> DrillPage:
     in turn (extension, flexion, side flexion, rotation). So every direction that has a match
     shows on page one however many drills another direction holds, each direction still reads
     easiest first, and pages are slices of one fixed order (no drill twice, none skipped).
-    Two queries plus one for the equipment of the whole page (selectinload), however many
-    drills match; the ordering only sorts the drills pages 1..page can hold (`library_order`).
-    A page past the end falls back to page 1 (the template says so).
+    Two queries plus one for the equipment of the whole page, however many drills match; the
+    cards are plain rows (DrillCard), not ORM objects, which cost more to build than the query;
+    the ordering only sorts the drills pages 1..page can hold (`library_order`).
+    A page past the end falls back to page 1 (the template says so). With search words the
+    matches are counted only past COUNT_LIMIT (`_count_cap`), and on SQLite the page is read by
+    `_searched_page` (same order, same count).
     """
+    if filters.q and db.session.get_bind().dialect.name == "sqlite":
+        return _searched_page(filters)
     conditions = filter_conditions(filters)
-    total = db.session.scalar(select(func.count()).select_from(Drill).where(*conditions)) or 0
-    page_count = max(1, math.ceil(total / PAGE_SIZE))
-    page = filters.page if filters.page <= page_count else 1
-    drills = db.session.scalars(page_of_drills(filters, conditions, page)).all()
-    return DrillPage(drills=drills, total=total, page=page, page_count=page_count)
+    if filters.q:
+        capped = select(Drill.id).where(*conditions).limit(_count_cap(filters.page)).subquery()
+        total = db.session.scalar(select(func.count()).select_from(capped)) or 0
+    else:
+        total = db.session.scalar(select(func.count()).select_from(Drill).where(*conditions)) or 0
+    page = _reachable(filters.page, total)
+    rows = db.session.execute(page_of_drills(filters, conditions, page)).all()
+    return _drill_page(_cards_from_rows(rows), total, page, counted_to_a_cap=bool(filters.q))
+
+
+def _count_cap(page: int) -> int:
+    """How far a search's matches are counted: past COUNT_LIMIT and past `page`, by one."""
+    return max(COUNT_LIMIT, page * PAGE_SIZE) + 1
+
+
+def _reachable(page: int, counted: int) -> int:
+    """`page` if it holds drills, else 1 (`counted` is at least min(total, _count_cap(page)))."""
+    return page if counted > (page - 1) * PAGE_SIZE else 1
+
+
+def _drill_page(
+    drills: Sequence[DrillCard], counted: int, page: int, counted_to_a_cap: bool
+) -> DrillPage:
+    """The page's figures: exact, or "more than COUNT_LIMIT" when a search counted past it."""
+    if counted_to_a_cap and counted > COUNT_LIMIT:
+        more = counted > page * PAGE_SIZE
+        return DrillPage(drills, COUNT_LIMIT, page, page_count=None, more_follow=more)
+    return DrillPage(drills, counted, page, page_count=max(1, math.ceil(counted / PAGE_SIZE)))
+
+
+def _searched_page(filters: DrillFilters) -> DrillPage:
+    """drills_matching with search words, on SQLite: the same page and count, read differently.
+
+    The text condition (`id IN (the full-text index's matches)`) costs a temporary b-tree of every
+    match, once per place it is written in a statement; the UNION of library_order writes it once
+    per direction and level, so a word every drill uses cost twelve passes. Here it is written
+    once, in a correlated subquery run for each direction and level (SQLite builds the b-tree on
+    the first run and keeps it): each run walks that group's index in library order and stops
+    after a few matches (`_walk_limits`), which also counts them (exactly, or past COUNT_LIMIT).
+    Python then orders the first page * PAGE_SIZE of each direction as `library_order` does in
+    SQL, and the page's cards are read by id. Three statements, as in the other path (four in
+    the rare case `_walk_limits` explains); plain SQL run on the connection, because building
+    them with SQLAlchemy cost more than running them.
+    """
+    terms = search_terms(filters.q)
+    if not terms:  # nothing searchable (punctuation only): nothing matches, as drill_text_matches
+        return _drill_page([], 0, 1, counted_to_a_cap=True)
+    groups = [(d, lv) for d in filters.directions or DIRECTIONS for lv in filters.levels or LEVELS]
+    enough = filters.page * PAGE_SIZE
+    for limit in _walk_limits(len(groups), filters.page):
+        walked = _walk(filters, fts_match_expression(terms), groups, limit)
+        counts = [_count_ids(joined) for joined in walked.values()]
+        counted, saturated = sum(counts), limit in counts
+        if not saturated or counted > COUNT_LIMIT:
+            break  # every count exact, or enough of them to say "more than COUNT_LIMIT"
+    found: dict[str, list[str]] = {}
+    for (direction, _level), joined in sorted(walked.items(), key=_easiest_first):
+        if joined:
+            # The first `enough` ids of the group, split off without splitting the rest.
+            found.setdefault(direction, []).extend(joined.split(",", enough)[:enough])
+    page = _reachable(filters.page, counted)
+    return _drill_page(_cards(_in_library_order(found, page)), counted, page, counted_to_a_cap=True)
+
+
+def _walk_limits(groups: int, page: int) -> tuple[int, int]:
+    """How many matches to read from each (direction, level): first a share of COUNT_LIMIT + 1
+    and at least enough + 1 (so a full group shows that more pages follow); then, only if some
+    group stopped at that limit while all of them together found no more than COUNT_LIMIT,
+    COUNT_LIMIT + 1 from each, so the count is exact or certainly past the limit."""
+    first = max(page * PAGE_SIZE + 1, math.ceil((COUNT_LIMIT + 1) / groups))
+    return first, max(first, _count_cap(page))
+
+
+def _walk(
+    filters: DrillFilters, match: str, groups: Sequence[tuple[str, str]], limit: int
+) -> dict[tuple[str, str], str]:
+    """Per (direction, level): the ids of its first `limit` matches in library order, joined."""
+    parameters = (
+        *filters.equipment,
+        match,
+        limit,
+        *(value for group in groups for value in group),
+    )
+    rows = db.session.connection().exec_driver_sql(
+        _walk_sql(len(groups), len(filters.equipment)), parameters
+    )
+    return {(direction, level): joined or "" for direction, level, joined in rows}
+
+
+def _count_ids(joined: str) -> int:
+    """How many ids `joined` holds (commas counted in C, not split)."""
+    return joined.count(",") + 1 if joined else 0
+
+
+@lru_cache(maxsize=64)
+def _walk_sql(groups: int, kit: int) -> str:
+    """The walk for `groups` (direction, level) pairs and `kit` equipment names, as SQLite SQL.
+
+    Parameters in order: the equipment names, the FTS5 query, the cap, then the pairs. The same
+    conditions as filter_conditions: equipment is "any of", direction and level are the pair's.
+    """
+    # Only question marks are spliced in; every value is a parameter.
+    marks = ", ".join("?" * kit)
+    kit_clause = ""
+    if kit:
+        kit_clause = (
+            " AND EXISTS (SELECT 1 FROM drill_equipment AS e"  # noqa: S608
+            f" WHERE e.drill_id = d.id AND e.name IN ({marks}))"
+        )
+    return (
+        "SELECT g.column1, g.column2, (SELECT group_concat(id) FROM (SELECT d.id FROM drill AS d"  # noqa: S608
+        f" WHERE d.direction = g.column1 AND d.level = g.column2{kit_clause}"
+        " AND d.id IN (SELECT rowid FROM drill_search WHERE drill_search MATCH ?)"
+        " ORDER BY d.position, d.id LIMIT ?))"
+        f" FROM (VALUES {', '.join(['(?, ?)'] * groups)}) AS g"
+    )
+
+
+def _easiest_first(group: tuple[tuple[str, str], str]) -> int:
+    """Sort key for ((direction, level), ids): beginner first."""
+    return LEVEL_ORDER[group[0][1]]
+
+
+def _in_library_order(found: Mapping[str, Sequence[str]], page: int) -> list[int]:
+    """The ids on `page`, given each direction's first page * PAGE_SIZE matches easiest first."""
+    enough = page * PAGE_SIZE
+    keyed = [
+        ((step // PER_DIRECTION_IN_A_ROUND, DIRECTION_ORDER[direction], step), int(drill_id))
+        for direction, ids in found.items()
+        for step, drill_id in enumerate(ids[:enough])
+    ]
+    keyed.sort()
+    return [drill_id for _, drill_id in keyed[(page - 1) * PAGE_SIZE : enough]]
+
+
+@dataclass(frozen=True)
+class DrillCard:
+    """What a library card shows of a drill (drills/_card.html), read as plain rows."""
+
+    id: int
+    slug: str
+    name: str
+    direction: str
+    level: str
+    summary: str
+    poster_file: str
+    updated_at: datetime
+    has_motion: bool
+    equipment_labels: list[str]
+
+
+# What a card shows; anything else is not read.
+CARD_COLUMNS = (
+    Drill.id, Drill.slug, Drill.name, Drill.direction, Drill.level, Drill.summary,
+    Drill.poster_file, Drill.updated_at, (func.length(Drill.motion) > 0).label("has_motion"),
+)  # fmt: skip
+
+
+def _cards_from_rows(rows: Sequence[Any]) -> list[DrillCard]:
+    """Rows of CARD_COLUMNS as cards, in that order, with their equipment (one more SELECT)."""
+    ids = [row[0] for row in rows]
+    kit: dict[int, list[str]] = {}
+    if ids:
+        equipment = select(DrillEquipment.drill_id, DrillEquipment.name).where(
+            DrillEquipment.drill_id.in_(ids)
+        )
+        for drill_id, name in db.session.execute(equipment):
+            kit.setdefault(drill_id, []).append(name)
+    return [
+        DrillCard(
+            *row[:8],
+            has_motion=bool(row[8]),
+            equipment_labels=equipment_labels(kit.get(row[0], ())),
+        )
+        for row in rows
+    ]
+
+
+CARD_SQL = (
+    "SELECT id, slug, name, direction, level, summary, poster_file, updated_at,"
+    " length(motion) > 0 FROM drill WHERE id IN ({})"
+)
+CARD_KIT_SQL = "SELECT drill_id, name FROM drill_equipment WHERE drill_id IN ({})"
+
+
+def _cards(ids: Sequence[int]) -> list[DrillCard]:
+    """The drills `ids` as cards, in that order (SQLite): two plain SELECTs, no ORM objects to
+    build (building them cost more than finding the drills)."""
+    if not ids:
+        return []
+    connection = db.session.connection()
+    marks = ", ".join("?" * len(ids))
+    kit: dict[int, list[str]] = {}
+    for drill_id, name in connection.exec_driver_sql(CARD_KIT_SQL.format(marks), tuple(ids)):
+        kit.setdefault(drill_id, []).append(name)
+    by_id = {
+        row[0]: DrillCard(
+            *row[:7],
+            updated_at=datetime.fromisoformat(row[7]),  # as SQLAlchemy stores it on SQLite
+            has_motion=bool(row[8]),
+            equipment_labels=equipment_labels(kit.get(row[0], ())),
+        )
+        for row in connection.exec_driver_sql(CARD_SQL.format(marks), tuple(ids))
+    }
+    return [by_id[drill_id] for drill_id in ids]
 
 
 def page_of_drills(
     filters: DrillFilters, conditions: Sequence[ColumnElement[bool]], page: int
-) -> Select[tuple[Drill]]:
+) -> Select[tuple[Any, ...]]:
     """The SELECT for one page of cards in library order (bench/drill_filter.py shows its plan)."""
     ordered = library_order(filters, conditions, page)
     return (
-        select(Drill)
+        select(*CARD_COLUMNS)
         .join(ordered, ordered.c.id == Drill.id)
-        .options(*CARD_LOADING)
         .order_by(
             (ordered.c.step - 1) // PER_DIRECTION_IN_A_ROUND,
             ordered.c.direction_rank,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 
 from sqlalchemy import (
@@ -91,9 +92,14 @@ class Drill(db.Model):
     @property
     def equipment_labels(self) -> list[str]:
         """Equipment as visitors read it, "No equipment" first, in the library's order."""
-        names = {item.name for item in self.equipment}
-        known = [label for key, label in EQUIPMENT.items() if key in names]
-        return known + sorted(names - EQUIPMENT.keys())
+        return equipment_labels(item.name for item in self.equipment)
+
+
+def equipment_labels(names: Iterable[str]) -> list[str]:
+    """Equipment keys as visitors read them, "No equipment" first, in the library's order."""
+    names = set(names)
+    known = [label for key, label in EQUIPMENT.items() if key in names]
+    return known + sorted(names - EQUIPMENT.keys())
 
 
 class DrillEquipment(db.Model):

@@ -13,8 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Float, Integer, and_, false, func, or_, select, text
-from sqlalchemy.orm import load_only
+from sqlalchemy import Float, Integer, Row, and_, false, func, or_, select, text
 from sqlalchemy.sql.elements import ColumnElement
 
 from blueprints.drills.models import Drill
@@ -22,6 +21,9 @@ from blueprints.shared.extensions import db
 from blueprints.shared.fulltext import fts_match_expression, search_terms, tsquery_expression
 
 MAX_RESULTS = 10
+# Matches are counted up to here: past it a page says "100+" (nobody needs 9,988 spelled out), and
+# counting stops after COUNT_LIMIT + 1, so a word every drill uses costs no pass over the library.
+COUNT_LIMIT = 100
 TEXT_COLUMNS = (
     Drill.name,
     Drill.summary,
@@ -38,7 +40,9 @@ FTS_IDS = "SELECT rowid FROM drill_search WHERE drill_search MATCH :match"
 # word every drill uses would cost a pass over the library.
 FTS_TIERS = ("{name} : ", "{summary} : ", "")
 FTS_TIER = text(f"{FTS_IDS} LIMIT :limit").columns(rowid=Integer)
-FTS_COUNT = text("SELECT count(*) FROM drill_search WHERE drill_search MATCH :match")
+FTS_COUNT = text(
+    "SELECT count(*) FROM (SELECT 1 FROM drill_search WHERE drill_search MATCH :match LIMIT :cap)"
+)
 
 # PostgreSQL: the document exactly as the migration's GIN index spells it (the planner uses the
 # index only for an identical expression, so it is SQL text, never parameters).
@@ -56,20 +60,31 @@ PG_RANKED = text(
     f"SELECT id AS drill_id, {PG_SCORE} AS score FROM drill WHERE {PG_MATCH}"  # noqa: S608
     " ORDER BY score DESC, id LIMIT :limit"
 ).columns(drill_id=Integer, score=Float)
-PG_COUNT = text(f"SELECT count(*) FROM drill WHERE {PG_MATCH}")  # noqa: S608
-
-# What a search result shows: the name, direction and level, the summary.
-RESULT_LOADING = load_only(
-    Drill.id, Drill.slug, Drill.name, Drill.direction, Drill.level, Drill.summary, raiseload=True
+PG_COUNT = text(
+    f"SELECT count(*) FROM (SELECT 1 FROM drill WHERE {PG_MATCH} LIMIT :cap) AS capped"  # noqa: S608
 )
+
+# What a search result shows: the name, direction and level, the summary. Plain rows, not ORM
+# objects: building ten Drill instances cost more than finding them.
+RESULT_COLUMNS = (Drill.id, Drill.slug, Drill.name, Drill.direction, Drill.level, Drill.summary)
 
 
 @dataclass(frozen=True)
 class DrillHits:
-    """The best few drills for a query, best first, and how many match in all."""
+    """The best few drills for a query, best first, and how many match (up to COUNT_LIMIT + 1)."""
 
-    drills: Sequence[Drill]
+    drills: Sequence[Row]
     total: int
+
+    @property
+    def total_is_exact(self) -> bool:
+        """False when more than COUNT_LIMIT drills match (then `total` says COUNT_LIMIT + 1)."""
+        return self.total <= COUNT_LIMIT
+
+    @property
+    def total_label(self) -> str:
+        """The count as a page shows it: "7", or "100+" past COUNT_LIMIT."""
+        return str(self.total) if self.total_is_exact else f"{COUNT_LIMIT}+"
 
 
 def drill_text_matches(query: str) -> ColumnElement[bool]:
@@ -79,10 +94,10 @@ def drill_text_matches(query: str) -> ColumnElement[bool]:
         return false()
     dialect = db.session.get_bind().dialect.name
     if dialect == "sqlite":
-        match = fts_match_expression(terms)
-        # A CTE: the index is read once per statement however many times the clause is used.
-        found = text(FTS_IDS).bindparams(match=match).columns(rowid=Integer).cte("text_matches")
-        return Drill.id.in_(select(found.c.rowid))
+        # SQLite reads the matches into a temporary b-tree once per place this clause is written
+        # in a statement (not per row): write it once (see _searched_page in filters.py).
+        found = text(FTS_IDS).bindparams(match=fts_match_expression(terms)).columns(rowid=Integer)
+        return Drill.id.in_(found)
     if dialect == "postgresql":
         return text(PG_MATCH).bindparams(match=tsquery_expression(terms))
     return and_(*(_anywhere(term) for term in terms))
@@ -99,9 +114,10 @@ def matching_drills(query: str, limit: int = MAX_RESULTS) -> DrillHits:
     if dialect == "postgresql":
         return _postgres_ranked(tsquery_expression(terms), limit)
     condition = and_(*(_anywhere(term) for term in terms))
-    total = db.session.scalar(select(func.count()).select_from(Drill).where(condition)) or 0
-    drills = db.session.scalars(
-        select(Drill).where(condition).options(RESULT_LOADING).order_by(Drill.id).limit(limit)
+    capped = select(Drill.id).where(condition).limit(COUNT_LIMIT + 1).subquery()
+    total = db.session.scalar(select(func.count()).select_from(capped)) or 0
+    drills = db.session.execute(
+        select(*RESULT_COLUMNS).where(condition).order_by(Drill.id).limit(limit)
     ).all()
     return DrillHits(drills=drills, total=total)
 
@@ -115,22 +131,24 @@ def _fts_tiers(match: str, limit: int) -> DrillHits:
             FTS_TIER, {"match": f"{column}({match})", "limit": limit + len(ids)}
         )
         ids += [drill_id for drill_id in tier if drill_id not in ids][: limit - len(ids)]
-    total = db.session.scalar(FTS_COUNT, {"match": match}) or 0 if ids else 0
+    cap = COUNT_LIMIT + 1
+    total = db.session.scalar(FTS_COUNT, {"match": match, "cap": cap}) or 0 if ids else 0
     return DrillHits(drills=_drills_in_order(ids), total=total)
 
 
 def _postgres_ranked(match: str, limit: int) -> DrillHits:
     ids = db.session.scalars(PG_RANKED, {"match": match, "limit": limit}).all()
-    total = db.session.scalar(PG_COUNT, {"match": match}) or 0 if ids else 0
+    cap = COUNT_LIMIT + 1
+    total = db.session.scalar(PG_COUNT, {"match": match, "cap": cap}) or 0 if ids else 0
     return DrillHits(drills=_drills_in_order(ids), total=total)
 
 
-def _drills_in_order(ids: Sequence[int]) -> list[Drill]:
-    """The drills `ids`, loaded for a result list, in that order."""
+def _drills_in_order(ids: Sequence[int]) -> list[Row]:
+    """The drills `ids`, as rows of RESULT_COLUMNS for a result list, in that order."""
     if not ids:
         return []
-    rows = db.session.scalars(select(Drill).where(Drill.id.in_(ids)).options(RESULT_LOADING))
-    by_id = {drill.id: drill for drill in rows}
+    rows = db.session.execute(select(*RESULT_COLUMNS).where(Drill.id.in_(ids)))
+    by_id = {row.id: row for row in rows}
     return [by_id[drill_id] for drill_id in ids]
 
 

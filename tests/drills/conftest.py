@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import random
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from flask import Flask
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 
 from blueprints.drills.models import DIRECTIONS, LEVELS, Drill, DrillEquipment
 from blueprints.shared.extensions import db
@@ -120,6 +121,31 @@ def add_drill(
         drill_id = drill.id
         db.session.remove()
     return drill_id
+
+
+def add_many_drills(
+    app: Flask, count: int, summary: str, seed: int = 7, prefix: str = "many"
+) -> None:
+    """`count` drills in one transaction (as an import would), spread unevenly over directions,
+    levels and positions, each with `summary`; slugs `<prefix>-000`, `<prefix>-001`, ..."""
+    rng = random.Random(seed)
+    rows = [
+        {
+            "slug": f"{prefix}-{number:03d}",
+            "name": f"{prefix.capitalize()} {number:03d}",
+            "direction": rng.choices(list(DIRECTIONS), weights=[5, 1, 3, 2])[0],
+            "level": rng.choice(list(LEVELS)),
+            "position": rng.randint(1, 9),
+            "summary": summary,
+            "steps": "Stand tall.\nMove slowly.",
+        }
+        for number in range(count)
+    ]
+    with app.app_context():
+        ids = db.session.scalars(insert(Drill).returning(Drill.id), rows).all()
+        db.session.execute(insert(DrillEquipment), [{"drill_id": i, "name": "none"} for i in ids])
+        db.session.commit()
+        db.session.remove()
 
 
 def drill_count(app: Flask) -> int:

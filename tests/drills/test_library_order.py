@@ -10,7 +10,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from blueprints.drills.models import DIRECTIONS, LEVELS
-from tests.drills.conftest import HTMX, Card, add_drill, cards, expected_slugs
+from blueprints.drills.search import COUNT_LIMIT
+from tests.drills.conftest import HTMX, Card, add_drill, add_many_drills, cards, expected_slugs
 
 ORDER = list(DIRECTIONS)  # extension, flexion, side_flexion, rotation
 EASIEST_FIRST = list(LEVELS)  # beginner, intermediate, advanced
@@ -114,3 +115,59 @@ def test_every_page_of_a_mixed_library_follows_the_one_order(
     ):
         seen = [card.slug for page in whole_library(client, url) for card in page]
         assert seen == expected_slugs(app, **oracle)
+
+
+def test_a_search_matching_more_than_the_count_limit_pages_in_the_same_order(
+    app: Flask, client: FlaskClient
+) -> None:
+    """Past COUNT_LIMIT matches the count says "More than 100" and the pages carry no "of N";
+    every page is still the oracle's slice, the last one has no "More drills"."""
+    add_many_drills(app, COUNT_LIMIT + 30, summary="Breathe out and hinge slowly.")
+    add_drill(app, "not-this-one", summary="Nothing in common.")
+    for url, oracle in (
+        ("/drills/?q=hinge", {}),
+        (
+            "/drills/?q=breathe+hin&level=beginner&level=advanced",
+            {"levels": ["beginner", "advanced"]},
+        ),
+    ):
+        want = expected_slugs(app, words=url.split("q=")[1].split("&")[0].split("+"), **oracle)
+        pages = whole_library(client, url)
+        assert [card.slug for page in pages for card in page] == want
+        first = client.get(url).get_data(as_text=True)
+        if len(want) > COUNT_LIMIT:
+            assert f"More than {COUNT_LIMIT} drills match." in first
+            second = client.get(f"{url}&page=2").get_data(as_text=True)
+            assert re.search(r"<span>Page 2</span>", second)
+        else:
+            assert f"{len(want)} drills match." in first
+    assert len(expected_slugs(app, words=["hinge"])) == COUNT_LIMIT + 30
+    # A page past the end of a count that stopped early still falls back to the first page.
+    past = client.get("/drills/?q=hinge&page=40", headers=HTMX).get_data(as_text=True)
+    assert "There is no page 40 for these filters" in past
+    assert [card.slug for card in cards(past)] == expected_slugs(app, words=["hinge"])[:12]
+
+
+def test_a_search_at_the_count_limit_still_counts_exactly(app: Flask, client: FlaskClient) -> None:
+    add_many_drills(app, COUNT_LIMIT, summary="Reach long through the ribs.")
+    html = client.get("/drills/?q=ribs").get_data(as_text=True)
+    assert f"{COUNT_LIMIT} drills match." in html
+    last = client.get("/drills/?q=ribs&page=9").get_data(as_text=True)
+    assert "Page 9 of 9" in last
+    assert "More drills" not in last
+
+
+def test_a_search_whose_matches_crowd_one_direction_and_level_is_counted_exactly(
+    app: Flask, client: FlaskClient
+) -> None:
+    """The library first reads only a few matches of each direction and level; when one of them
+    holds many and the rest few, it reads on, so the count stays exact."""
+    for number in range(40):
+        add_drill(app, f"twist-{number:02d}", summary="Twist gently.", position=number)
+    add_drill(app, "one-hinge", direction="extension", summary="Twist, then hinge.")
+    html = client.get("/drills/?q=twist").get_data(as_text=True)
+    assert "41 drills match." in html
+    assert [card.slug for card in cards(html)] == expected_slugs(app, words=["twist"])[:12]
+    last = client.get("/drills/?q=twist&page=4").get_data(as_text=True)
+    assert "Page 4 of 4" in last
+    assert [card.slug for card in cards(last)] == expected_slugs(app, words=["twist"])[36:]

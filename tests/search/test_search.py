@@ -10,11 +10,11 @@ from flask.testing import FlaskClient
 from sqlalchemy import select, text
 
 from blueprints.drills.models import Drill
-from blueprints.drills.search import PG_MATCH
+from blueprints.drills.search import COUNT_LIMIT, PG_MATCH
 from blueprints.shared.extensions import db
 from blueprints.shared.fulltext import MAX_QUERY_LENGTH, tsquery_expression
 from harness.coach import coach_client
-from tests.drills.conftest import add_drill, expected_slugs
+from tests.drills.conftest import add_drill, add_many_drills, expected_slugs
 
 HTMX = {"HX-Request": "true"}
 ARTICLE_LINK = re.compile(r'<h3><a href="/blog/([a-z0-9-]+)">')
@@ -84,6 +84,24 @@ def test_many_matching_drills_link_to_the_library_filtered_by_the_same_words(
     assert 'href="/drills/?q=band+press"' in html
     library = client.get("/drills/?q=band+press").get_data(as_text=True)
     assert "15 drills" in library
+
+
+def test_past_the_count_limit_the_drill_count_says_so_rather_than_counting_on(
+    app: Flask, client: FlaskClient
+) -> None:
+    add_many_drills(app, COUNT_LIMIT + 1, summary="Brace and breathe.")
+    status, html = search(client, "brace")
+    assert status == 200
+    assert f'<span class="count">{COUNT_LIMIT}+</span>' in html
+    assert f"and {COUNT_LIMIT}+ drills mention" in html
+    assert f"All {COUNT_LIMIT}+ drills that mention" in html
+    assert len(DRILL_RESULT.findall(html)) == 10
+    # One fewer is counted exactly.
+    add_drill(app, "just-one", summary="Press away.")
+    add_many_drills(app, COUNT_LIMIT - 1, summary="Press away again.", seed=8, prefix="more")
+    html = search(client, "press")[1]
+    assert f'<span class="count">{COUNT_LIMIT}</span>' in html
+    assert f"All {COUNT_LIMIT} drills that mention" in html
 
 
 @pytest.mark.parametrize(
