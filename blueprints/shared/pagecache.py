@@ -92,10 +92,10 @@ def register_content_tables(app: Flask, *names: str) -> None:
 
 
 def register_placeholder(
-    app: Flask, placeholder: str, fill: Callable[[MutableMapping[str, Any]], str]
+    app: Flask, placeholder: str, fill: Callable[[Flask, MutableMapping[str, Any]], str]
 ) -> None:
-    """A per-visitor value: rendered as `placeholder` for the cache, `fill(session)` at each
-    visit (in an app context; the session is passed, as it may be read before Flask runs)."""
+    """A per-visitor value: rendered as `placeholder` for the cache, `fill(app, session)` at
+    each visit (perhaps before Flask runs: no app or request context, so both are passed)."""
     app.extensions.setdefault("page_cache_placeholders", {})[placeholder] = fill
 
 
@@ -385,12 +385,12 @@ def personal_body(
     encoding: str | None,
 ) -> tuple[bytes, str | None]:
     """The entry's page for this visitor (placeholders filled in), in `encoding` if it is worth
-    it, and the encoding used (None: as it is). Needs an app context."""
+    it, and the encoding used (None: as it is)."""
     tail = entry.tail
     if tail:
         for placeholder, fill in app.extensions["page_cache_placeholders"].items():
             if placeholder in tail:
-                tail = tail.replace(placeholder, fill(visitor_session))
+                tail = tail.replace(placeholder, fill(app, visitor_session))
     tail_bytes = tail.encode()
     if encoding is not None and len(entry.prefix) + len(tail_bytes) >= MIN_SIZE:
         return join_compressed(_compressed_prefix(store, entry, encoding), tail_bytes), encoding

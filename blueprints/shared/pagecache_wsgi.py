@@ -94,18 +94,16 @@ class CachedPageLayer:
         session = interface.open_session(app, req)
         if session is None or is_personal(session, app):
             return None
-        with app.app_context():
-            body, encoding = personal_body(app, store, entry, session, accepted_encoding(req))
-            headers = list(entry.headers)
-            if encoding is not None:
-                headers.append(("Content-Encoding", encoding))
-            headers.append(("Content-Length", str(len(body))))
-            if req.is_secure:
-                headers.append(HSTS)
-            collected = _CookieHeaders()
-            interface.save_session(app, session, collected)  # type: ignore[arg-type]
-            headers += collected.headers
-        return headers, body
+        body, encoding = personal_body(app, store, entry, session, accepted_encoding(req))
+        headers = list(entry.headers)
+        if encoding is not None:
+            headers.append(("Content-Encoding", encoding))
+        headers.append(("Content-Length", str(len(body))))
+        if req.is_secure:
+            headers.append(HSTS)
+        collected = _CookieHeaders()
+        interface.save_session(app, session, collected)  # type: ignore[arg-type]
+        return headers + collected.headers, body
 
 
 def _host_trusted(app: Flask, environ: dict[str, Any]) -> bool:

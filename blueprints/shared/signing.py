@@ -7,7 +7,7 @@ import hmac
 from functools import lru_cache
 from typing import Any
 
-from flask import current_app
+from flask import Flask, current_app
 from itsdangerous import BadSignature, SignatureExpired, TimestampSigner, URLSafeTimedSerializer
 
 from blueprints.shared.clock import timestamp
@@ -46,12 +46,12 @@ def unsign(purpose: str, token: str, max_age_seconds: int | None = None) -> Any:
         raise InvalidLink("This link is not valid.") from error
 
 
-def mac(purpose: str, text: str) -> str:
+def mac(purpose: str, text: str, app: Flask | None = None) -> str:
     """A short MAC of `text` for `purpose` (HMAC-SHA256, URL-safe): for values made on every
-    page view, where itsdangerous' serializers cost a tenth of a millisecond each."""
-    digest = hmac.digest(
-        _purpose_key(current_app.config["SECRET_KEY"], purpose), text.encode(), "sha256"
-    )
+    page view, where itsdangerous' serializers cost a tenth of a millisecond each. `app`
+    defaults to the current one."""
+    secret_key = (app or current_app).config["SECRET_KEY"]
+    digest = hmac.digest(_purpose_key(secret_key, purpose), text.encode(), "sha256")
     return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
 
 

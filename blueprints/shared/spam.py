@@ -30,7 +30,7 @@ def _serializer() -> URLSafeSerializer:
 
 def init_app(app: Flask) -> None:
     """Cached pages get a fresh "form shown at" stamp at each visit."""
-    register_placeholder(app, STAMP_PLACEHOLDER, lambda _session: _fresh_stamp())
+    register_placeholder(app, STAMP_PLACEHOLDER, lambda app, _session: _fresh_stamp(app))
 
 
 def new_form_token() -> str:
@@ -40,10 +40,10 @@ def new_form_token() -> str:
     return _fresh_stamp()
 
 
-def _fresh_stamp() -> str:
+def _fresh_stamp(app: Flask | None = None) -> str:
     """A stamp "<shown at>.<nonce>.<MAC>"; the nonce counts the stamp's uses."""
     body = f"{timestamp():.3f}.{secrets.token_urlsafe(12)}"
-    return f"{body}.{mac(STAMP_PURPOSE, body)}"
+    return f"{body}.{mac(STAMP_PURPOSE, body, app)}"
 
 
 def _read_stamp(stamp: str) -> tuple[float, str]:

@@ -38,21 +38,22 @@ def csrf_token() -> str:
     """This visitor's CSRF token, as Flask-WTF's `generate_csrf` makes it (and caches it in g)."""
     token = g.get(FIELD)
     if token is None:
-        token = csrf_token_for(session)
+        token = csrf_token_for(current_app, session)
         setattr(g, FIELD, token)
     return token  # type: ignore[no-any-return]
 
 
-def csrf_token_for(visitor_session: MutableMapping[str, Any]) -> str:
+def csrf_token_for(app: Flask, visitor_session: MutableMapping[str, Any]) -> str:
     """The CSRF token for `visitor_session`, given a raw token first if it has none yet.
 
-    Takes the session as an argument: the page cache also fills tokens in before Flask runs.
+    Takes the app and session as arguments: the page cache also fills tokens in before Flask
+    runs, outside any context.
     """
-    config = current_app.config
+    config = app.config
     raw = visitor_session.get(FIELD)
     if not isinstance(raw, str):
         raw = visitor_session[FIELD] = hashlib.sha1(os.urandom(64)).hexdigest()  # noqa: S324 - as Flask-WTF
-    secret = config.get("WTF_CSRF_SECRET_KEY") or current_app.secret_key
+    secret = config.get("WTF_CSRF_SECRET_KEY") or app.secret_key
     if config.get("WTF_CSRF_TIME_LIMIT") is None:
         return _signed_tokens.get(secret, raw)
     return _csrf_serializer(secret).dumps(raw)  # type: ignore[no-any-return] # a token ages: sign it now
