@@ -53,6 +53,9 @@ PAGE_SIZE = 12
 PER_DIRECTION_IN_A_ROUND = PAGE_SIZE // len(DIRECTIONS)
 DIRECTION_ORDER = {direction: rank for rank, direction in enumerate(DIRECTIONS)}
 LEVEL_ORDER = {level: rank for rank, level in enumerate(LEVELS)}
+# `_walk_near` first looks for a search's matches among this many times as many drills as it
+# needs from each direction and level.
+NEAR_FACTOR = 2
 MAX_PAGE_DIGITS = 6  # a page number longer than this is not a page number
 NOTE_VALUE_LENGTH = 40  # how much of an unknown value we repeat back
 NOTE_VALUE_COUNT = 3
@@ -309,22 +312,30 @@ def _searched_page(filters: DrillFilters) -> DrillPage:
     once, in a correlated subquery run for each direction and level (SQLite builds the b-tree on
     the first run and keeps it): each run walks that group's index in library order and stops
     after a few matches (`_walk_limits`), which also counts them (exactly, or past COUNT_LIMIT).
-    Python then orders the first page * PAGE_SIZE of each direction as `library_order` does in
-    SQL, and the page's cards are read by id. Three statements, as in the other path (four in
-    the rare case `_walk_limits` explains); plain SQL run on the connection, because building
-    them with SQLAlchemy cost more than running them.
+    That b-tree still holds every match (a word every drill uses: the whole library), so the
+    first walk is tried among the first few drills of each group (`_walk_near`), which reads the
+    full-text index without keeping it; only when some group has too few matches there does
+    `_walk` run. Python then orders the first page * PAGE_SIZE of each direction as
+    `library_order` does in SQL, and the page's cards are read by id. Three statements, as in
+    the other path (four or five in the cases `_walk_near` and `_walk_limits` explain); plain SQL
+    run on the connection, because building them with SQLAlchemy cost more than running them.
     """
     terms = search_terms(filters.q)
     if not terms:  # nothing searchable (punctuation only): nothing matches, as drill_text_matches
         return _drill_page([], 0, 1, counted_to_a_cap=True)
     groups = [(d, lv) for d in filters.directions or DIRECTIONS for lv in filters.levels or LEVELS]
     enough = filters.page * PAGE_SIZE
-    for limit in _walk_limits(len(groups), filters.page):
-        walked = _walk(filters, fts_match_expression(terms), groups, limit)
-        counts = [_count_ids(joined) for joined in walked.values()]
-        counted, saturated = sum(counts), limit in counts
-        if not saturated or counted > COUNT_LIMIT:
-            break  # every count exact, or enough of them to say "more than COUNT_LIMIT"
+    match = fts_match_expression(terms)
+    first, then = _walk_limits(len(groups), filters.page)
+    walked = _walk_near(filters, match, groups, first)
+    if walked is None:  # some group has too few matches among its first drills: read them all
+        walked = _walk(filters, match, groups, first)
+    counts = [_count_ids(joined) for joined in walked.values()]
+    counted = sum(counts)
+    if first in counts and counted <= COUNT_LIMIT and then > first:
+        # Some group stopped at `first` and the count is not past COUNT_LIMIT yet: read on.
+        walked = _walk(filters, match, groups, then)
+        counted = sum(_count_ids(joined) for joined in walked.values())
     found: dict[str, list[str]] = {}
     for (direction, _level), joined in sorted(walked.items(), key=_easiest_first):
         if joined:
@@ -359,6 +370,39 @@ def _walk(
     return {(direction, level): joined or "" for direction, level, joined in rows}
 
 
+def _walk_near(
+    filters: DrillFilters, match: str, groups: Sequence[tuple[str, str]], limit: int
+) -> dict[tuple[str, str], str] | None:
+    """What `_walk` returns for `limit`, found among the first NEAR_FACTOR * `limit` drills of
+    each (direction, level) in library order; None when that cannot tell (a group has fewer than
+    `limit` matches among them and more drills after them).
+
+    `_walk` puts every match of the words into a b-tree (a word every drill uses: the whole
+    library) before walking the groups; here the full-text index's matches are still read once
+    (a prefix word's are merged in full in any case), but each is only checked against those
+    few drills and dropped, so nothing as large as the library is built.
+    """
+    near = NEAR_FACTOR * limit
+    parameters = (
+        *(value for d, lv in groups for value in (d, lv, *filters.equipment, near)),
+        match,
+        *filters.equipment,
+        near,
+        *(value for group in groups for value in group),
+    )
+    rows = db.session.connection().exec_driver_sql(
+        _walk_near_sql(len(groups), len(filters.equipment)), parameters
+    )
+    walked: dict[tuple[str, str], str] = {}
+    for direction, level, read_and_found in rows:
+        read, joined = read_and_found.split(":")
+        ids = joined.split(",", limit) if joined else []
+        if len(ids) < limit and int(read) == near:
+            return None  # too few matches among the drills read, and there may be more
+        walked[direction, level] = ",".join(ids[:limit])
+    return walked
+
+
 def _count_ids(joined: str) -> int:
     """How many ids `joined` holds (commas counted in C, not split)."""
     return joined.count(",") + 1 if joined else 0
@@ -385,6 +429,44 @@ def _walk_sql(groups: int, kit: int) -> str:
         " AND d.id IN (SELECT rowid FROM drill_search WHERE drill_search MATCH ?)"
         " ORDER BY d.position, d.id LIMIT ?))"
         f" FROM (VALUES {', '.join(['(?, ?)'] * groups)}) AS g"
+    )
+
+
+@lru_cache(maxsize=64)
+def _walk_near_sql(groups: int, kit: int) -> str:
+    """`_walk_near` for `groups` pairs and `kit` equipment names, as SQLite SQL.
+
+    Parameters in order: per pair its direction, level, the equipment names and the number of
+    drills to read; the FTS5 query; the equipment names and that number again; the pairs. Each
+    row: the pair, then "<drills read>:<the matching ones among them, in library order>".
+    `near` (the drills read) is built first; the full-text index is then read once, in a join
+    against it (CROSS JOIN: in that order; a lookup per drill would redo the whole full-text query
+    each time, which for a prefix means merging every word it starts), so each match costs a
+    Bloom-filter check, not an insert into a b-tree of every match as in `_walk`.
+    """
+    marks = ", ".join("?" * kit)
+    kit_clause = ""
+    if kit:
+        kit_clause = (
+            " AND EXISTS (SELECT 1 FROM drill_equipment AS e"  # noqa: S608
+            f" WHERE e.drill_id = d.id AND e.name IN ({marks}))"
+        )
+    first_drills = (
+        "SELECT d.id FROM drill AS d WHERE d.direction = {} AND d.level = {}"  # noqa: S608
+        f"{kit_clause} ORDER BY d.position, d.id LIMIT ?"
+    )
+    read = " UNION ALL ".join(
+        f"SELECT id FROM ({first_drills.format('?', '?')})"  # noqa: S608
+        for _ in range(groups)
+    )
+    return (
+        f"WITH near(id) AS MATERIALIZED ({read}),"  # noqa: S608
+        " found(id) AS (SELECT drill_search.rowid FROM drill_search CROSS JOIN near"
+        " ON near.id = drill_search.rowid WHERE drill_search MATCH ?)"
+        " SELECT g.column1, g.column2, (SELECT count(*) || ':' || coalesce(group_concat("
+        "CASE WHEN id IN found THEN id END), '') FROM ("
+        + first_drills.format("g.column1", "g.column2")
+        + f")) FROM (VALUES {', '.join(['(?, ?)'] * groups)}) AS g"
     )
 
 
