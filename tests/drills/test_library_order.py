@@ -241,6 +241,9 @@ def test_searches_page_in_the_one_order_however_densely_each_direction_and_level
             assert f"More than {COUNT_LIMIT} drills match." in first, query
         else:
             assert f"{len(want)} drills match." in first, query
+    with app.app_context():
+        if db.engine.dialect.name != "sqlite":
+            return  # PostgreSQL has its own query (drills_matching), read one way
     # Both ways were taken (htmx partials: not in the page cache yet): the few drills alone (the
     # word in every drill of the group), and every match (some groups hold it only now and then).
     statements.clear()
