@@ -327,16 +327,18 @@ def _searched_page(filters: DrillFilters) -> DrillPage:
     groups = [(d, lv) for d in filters.directions or DIRECTIONS for lv in filters.levels or LEVELS]
     enough = filters.page * PAGE_SIZE
     match = fts_match_expression(terms)
-    first, then = _walk_limits(len(groups), filters.page)
-    walked = _walk_near(filters, match, groups, first)
-    if walked is None:  # some group has too few matches among its first drills: read them all
+    near = _walk_near(filters, match, groups)
+    if near is not None:
+        walked, counted = near
+    else:  # too few matches among each group's first drills to tell: read them all
+        first, then = _walk_limits(len(groups), filters.page)
         walked = _walk(filters, match, groups, first)
-    counts = [_count_ids(joined) for joined in walked.values()]
-    counted = sum(counts)
-    if first in counts and counted <= COUNT_LIMIT and then > first:
-        # Some group stopped at `first` and the count is not past COUNT_LIMIT yet: read on.
-        walked = _walk(filters, match, groups, then)
-        counted = sum(_count_ids(joined) for joined in walked.values())
+        counts = [_count_ids(joined) for joined in walked.values()]
+        counted = sum(counts)
+        if first in counts and counted <= COUNT_LIMIT and then > first:
+            # Some group stopped at `first` and the count is not past COUNT_LIMIT yet: read on.
+            walked = _walk(filters, match, groups, then)
+            counted = sum(_count_ids(joined) for joined in walked.values())
     found: dict[str, list[str]] = {}
     for (direction, _level), joined in sorted(walked.items(), key=_easiest_first):
         if joined:
@@ -372,34 +374,61 @@ def _walk(
 
 
 def _walk_near(
-    filters: DrillFilters, match: str, groups: Sequence[tuple[str, str]], limit: int
-) -> dict[tuple[str, str], str] | None:
-    """What `_walk` returns for `limit`, found among the first NEAR_FACTOR * `limit` drills of
-    each (direction, level) in library order; None when that cannot tell (a group has fewer than
-    `limit` matches among them and more drills after them).
+    filters: DrillFilters, match: str, groups: Sequence[tuple[str, str]]
+) -> tuple[dict[tuple[str, str], str], int] | None:
+    """The matches `_searched_page` needs, looked for among the first few drills of each
+    (direction, level) in library order, and the count; None when those cannot tell.
+
+    What is needed: each direction's first page * PAGE_SIZE matches (easiest level first), and
+    a count that is exact or at least _count_cap (then the page says "more than COUNT_LIMIT").
+    So a direction's easiest level is read for the page's share, NEAR_FACTOR times over; the
+    other levels only for their share of the count (unless the easier ones run out, which
+    the answer None reports). A group read to its end is known whole.
 
     `_walk` puts every match of the words into a b-tree (a word every drill uses: the whole
     library) before walking the groups; here the full-text index's matches are still read once
     (a prefix word's are merged in full in any case), but each is only checked against those
     few drills and dropped, so nothing as large as the library is built.
     """
-    near = math.ceil(NEAR_FACTOR * limit)
+    enough = filters.page * PAGE_SIZE
+    cap = _count_cap(filters.page)
+    share = math.ceil(cap / len(groups))
+    easiest = groups[0][1]
+    reads = [
+        math.ceil(NEAR_FACTOR * (max(enough, share) if level == easiest else share))
+        for _direction, level in groups
+    ]
     parameters = (
-        *(value for d, lv in groups for value in (d, lv, *filters.equipment, near)),
+        *(
+            value
+            for (d, lv), read in zip(groups, reads, strict=True)
+            for value in (d, lv, *filters.equipment, read)
+        ),
         match,
-        near,
     )
     rows = db.session.connection().exec_driver_sql(
         _walk_near_sql(len(groups), len(filters.equipment)), parameters
     )
-    walked: dict[tuple[str, str], str] = {}
-    for group, read_and_found in rows:
-        read, joined = read_and_found.split(":")
-        ids = joined.split(",", limit) if joined else []
-        if len(ids) < limit and int(read) == near:
-            return None  # too few matches among the drills read, and there may be more
-        walked[groups[group]] = ",".join(ids[:limit])
-    return walked
+    read = [0] * len(groups)
+    found: list[list[str]] = [[] for _ in groups]
+    for group, drill_id, matches in rows:
+        read[group] += 1
+        if matches:
+            found[group].append(str(drill_id))
+    walked = {pair: ",".join(ids) for pair, ids in zip(groups, found, strict=True)}
+    whole = {pair: n < most for pair, n, most in zip(groups, read, reads, strict=True)}
+    counted = sum(len(ids) for ids in found)
+    if not all(whole.values()) and counted < cap:
+        return None  # the count is neither exact nor past the cap
+    have: dict[str, int] = {}
+    for direction, level in groups:  # each direction's levels, easiest first
+        known = have.get(direction, 0)
+        if known >= enough:
+            continue
+        if not whole[direction, level] and known + _count_ids(walked[direction, level]) < enough:
+            return None  # this direction's first `enough` matches are not all among those read
+        have[direction] = known + _count_ids(walked[direction, level])
+    return walked, counted
 
 
 def _count_ids(joined: str) -> int:
@@ -436,12 +465,13 @@ def _walk_near_sql(groups: int, kit: int) -> str:
     """`_walk_near` for `groups` pairs and `kit` equipment names, as SQLite SQL.
 
     Parameters in order: per pair its direction, level, the equipment names and the number of
-    drills to read; the FTS5 query; that number again. A row per pair: its number in the list,
-    then "<drills read>:<the matching ones among them, in library order>". `near` (the drills
-    read) is built first; the full-text index is then read once, in a join against it (CROSS
-    JOIN: in that order; a lookup per drill would redo the whole full-text query each time,
-    which for a prefix means merging every word it starts), so each match costs a Bloom-filter
-    check, not an insert into a b-tree of every match as in `_walk`.
+    drills to read; then the FTS5 query. A row per drill read: its pair's number in the list,
+    its id and whether it matches, pair by pair, each in library order (a few hundred rows at
+    most; aggregating them per pair in SQL cost more than reading them). `near`
+    (the drills read) is built first; the full-text index is then read once, in a join against
+    it (CROSS JOIN: in that order; a lookup per drill would redo the whole full-text query each
+    time, which for a prefix means merging every word it starts), so each match costs a
+    Bloom-filter check, not an insert into a b-tree of every match as in `_walk`.
     """
     marks = ", ".join("?" * kit)
     kit_clause = ""
@@ -459,10 +489,7 @@ def _walk_near_sql(groups: int, kit: int) -> str:
         f"WITH near(grp, position, id) AS MATERIALIZED ({read}),"  # noqa: S608
         " found(id) AS (SELECT drill_search.rowid FROM drill_search CROSS JOIN near"
         " ON near.id = drill_search.rowid WHERE drill_search MATCH ?)"
-        " SELECT g.column1, (SELECT count(*) || ':' || coalesce(group_concat("
-        "CASE WHEN id IN found THEN id END), '') FROM (SELECT id FROM near"
-        " WHERE grp = g.column1 ORDER BY position, id LIMIT ?))"
-        f" FROM (VALUES {', '.join(f'({group})' for group in range(groups))}) AS g"
+        " SELECT grp, id, id IN found FROM near ORDER BY grp, position, id"
     )
 
 
