@@ -279,7 +279,13 @@ def test_the_number_of_queries_does_not_grow_with_the_cards(
     one, one_body = count_selects(app, client, "/drills/?q=29")
     many, many_body = count_selects(app, client, "/drills/?direction=rotation")
     assert (len(cards(one_body)), len(cards(many_body))) == (1, 12)
-    assert one == many == 3  # count, the page of drills, their equipment
+    assert many == 3  # count, the page of drills, their equipment
+    with app.app_context():
+        sqlite = db.engine.dialect.name == "sqlite"
+    # A search on SQLite (filters._searched_page): its matches among each group's first drills,
+    # then (a word this rare is not among the first twenty of thirty) all its matches, the page,
+    # the equipment. Elsewhere as without words.
+    assert one == (4 if sqlite else 3)
 
 
 # ---------------------------------------------------------------- paging
