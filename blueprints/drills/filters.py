@@ -273,15 +273,38 @@ def drills_matching(filters: DrillFilters) -> DrillPage:
     """
     if filters.q and db.session.get_bind().dialect.name == "sqlite":
         return _searched_page(filters)
+    if not filters.q:
+        chosen = (filters.directions, filters.levels, filters.equipment)
+        total = db.session.scalar(_count_statement(*chosen)) or 0
+        page = _reachable(filters.page, total)
+        rows = db.session.execute(_page_statement(*chosen, page)).all()
+        return _drill_page(_cards_from_rows(rows), total, page, counted_to_a_cap=False)
     conditions = filter_conditions(filters)
-    if filters.q:
-        capped = select(Drill.id).where(*conditions).limit(_count_cap(filters.page)).subquery()
-        total = db.session.scalar(select(func.count()).select_from(capped)) or 0
-    else:
-        total = db.session.scalar(select(func.count()).select_from(Drill).where(*conditions)) or 0
+    capped = select(Drill.id).where(*conditions).limit(_count_cap(filters.page)).subquery()
+    total = db.session.scalar(select(func.count()).select_from(capped)) or 0
     page = _reachable(filters.page, total)
     rows = db.session.execute(page_of_drills(filters, conditions, page)).all()
-    return _drill_page(_cards_from_rows(rows), total, page, counted_to_a_cap=bool(filters.q))
+    return _drill_page(_cards_from_rows(rows), total, page, counted_to_a_cap=True)
+
+
+# Building the library's statement (a UNION of up to twelve direction x level branches) cost more
+# than running it: most of a cache miss. Without search words it depends only on the choices
+# below, a small set, so each is built once per process (statements are immutable and hold no
+# connection) and SQLAlchemy's compiled cache takes it from there.
+@lru_cache(maxsize=64)
+def _count_statement(
+    directions: tuple[str, ...], levels: tuple[str, ...], equipment: tuple[str, ...]
+) -> Select[tuple[int]]:
+    conditions = filter_conditions(DrillFilters(directions, levels, equipment))
+    return select(func.count()).select_from(Drill).where(*conditions)
+
+
+@lru_cache(maxsize=256)
+def _page_statement(
+    directions: tuple[str, ...], levels: tuple[str, ...], equipment: tuple[str, ...], page: int
+) -> Select[tuple[Any, ...]]:
+    filters = DrillFilters(directions, levels, equipment, page=page)
+    return page_of_drills(filters, filter_conditions(filters), page)
 
 
 def _count_cap(page: int) -> int:
