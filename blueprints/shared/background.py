@@ -65,4 +65,12 @@ class BackgroundWorker:
                 except Exception:
                     log.exception("%s: pass failed", self.name)
                 finally:
-                    db.session.remove()
+                    self._close_session()
+
+    def _close_session(self) -> None:
+        # With its connection gone (a database restart) even the rollback of closing fails; the
+        # thread must outlive that, or nothing runs until the next commit wakes it.
+        try:
+            db.session.remove()
+        except Exception:
+            log.exception("%s: closing the pass's session failed", self.name)
