@@ -92,8 +92,9 @@ def make_app(database_file: Database, **overrides: Any) -> Flask:
 
 
 def shutdown_app(app: Flask) -> None:
-    """Stop the app's background sender and close its connections."""
-    app.extensions["outbox_sender"].stop()
+    """Stop the app's background threads and close its connections."""
+    for worker in ("outbox_sender", "newsletter_queuer"):
+        app.extensions[worker].stop()
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
