@@ -5,20 +5,23 @@ BIN := $(VENV)/bin
 export FLASK_APP := app
 
 # TEST_POSTGRES=1 make test: the same suite against a throwaway PostgreSQL server (Debian's
-# package, installed when missing); tests/conftest.py deselects the tests about SQLite itself
+# package, installed when missing), without the browser tests; tests/conftest.py deselects the tests about SQLite itself
 # (marked sqlite_only) and selects their PostgreSQL counterparts (postgres_only). Lint runs in the
 # SQLite run only: it does not depend on the database.
+# The browser tests drive the site, not the database: they run in the SQLite run only.
+# Tests run in parallel, one pytest-xdist worker per core (WORKERS=1 for one process).
+WORKERS ?= auto
 ifeq ($(TEST_POSTGRES),1)
 TEST_EXTRAS := $(BIN)/.installed-postgres
 TEST_LINT := @echo "lint: skipped with TEST_POSTGRES (make test runs it)"
-PYTEST := bash tests/with_postgres.sh $(BIN)/pytest
+PYTEST := bash tests/with_postgres.sh $(BIN)/pytest -n $(WORKERS) -m 'not browser'
 else
 TEST_EXTRAS :=
 TEST_LINT := $(BIN)/ruff check . && $(BIN)/ruff format --check .
-PYTEST := $(BIN)/pytest
+PYTEST := $(BIN)/pytest -n $(WORKERS)
 endif
 
-.PHONY: run test test-faketime lint format bench chromium faketime send-mail clean
+.PHONY: run admin test test-faketime coverage lint format bench chromium faketime send-mail clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -48,7 +51,10 @@ lint: $(BIN)/.installed  ## ruff's checks and its formatting, changing nothing
 # Tests that state their instant move it again with time-machine; the rest must not care.
 FAKETIME_AT ?= 2026-12-01 05:58:00
 test-faketime: $(BIN)/.installed faketime  ## The non-browser suite with the system clock at FAKETIME_AT (UTC)
-	TZ=UTC faketime -f '@$(FAKETIME_AT)' $(BIN)/pytest -m 'not browser'
+	TZ=UTC faketime -f '@$(FAKETIME_AT)' $(BIN)/pytest -n $(WORKERS) -m 'not browser'
+
+coverage: $(BIN)/.installed chromium  ## Branch coverage of blueprints/ over the SQLite suite
+	$(BIN)/pytest -n $(WORKERS) -q --cov=blueprints --cov-branch --cov-report=term:skip-covered
 
 faketime:
 	@bash tests/ensure_faketime.sh
@@ -58,6 +64,10 @@ chromium:
 
 bench: $(BIN)/.installed  ## Print the performance figures
 	$(BIN)/python -m bench
+
+admin: $(BIN)/.installed  ## Make (or reset) the studio login on the `make run` database
+	FLASK_DEBUG=1 $(BIN)/flask db upgrade
+	FLASK_DEBUG=1 $(BIN)/flask create-admin
 
 send-mail: $(BIN)/.installed  ## Deliver the queued email of the `make run` database once
 	FLASK_DEBUG=1 $(BIN)/flask db upgrade

@@ -14,6 +14,7 @@ from harness.database import (
     make_app,
     shutdown_app,
     stored,
+    worker_postgres_database,
 )
 from harness.mail import ReceivedMail, SmtpRecorder, SmtpServer, attachment_named
 from harness.servers import LiveServer, child_environment, free_port, wait_until
@@ -37,4 +38,5 @@ __all__ = [
     "shutdown_app",
     "stored",
     "wait_until",
+    "worker_postgres_database",
 ]

@@ -5,12 +5,13 @@ that URL. `make_app` builds the site on one, as tests and benchmarks both run it
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 from typing import Any
 
 from flask import Flask
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import create_engine, make_url, select, text
 from sqlalchemy.pool import NullPool
 
 from app import create_app
@@ -60,6 +61,26 @@ def build_migrated_database(target: Database) -> None:
 def copy_database(template: Path, target: Path) -> None:
     """A fresh copy of the migrated template for one test."""
     shutil.copyfile(template, target)
+
+
+def worker_postgres_database(url: str) -> str:
+    """The PostgreSQL database of this pytest-xdist worker: `url`'s name plus the worker's id.
+
+    Workers empty their database before each test, so they cannot share one; each gets its own,
+    created on the same server the first time it is asked for.
+    """
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker:
+        return url
+    parsed = make_url(url)
+    name = f"{parsed.database}_{worker}"
+    server = create_engine(parsed.set(database="postgres"), poolclass=NullPool)
+    with server.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        query = text("SELECT 1 FROM pg_database WHERE datname = :name")
+        if not connection.scalar(query, {"name": name}):
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    server.dispose()
+    return parsed.set(database=name).render_as_string(hide_password=False)
 
 
 def clean_postgres_database(url: str) -> None:

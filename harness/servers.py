@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import random
 import signal
 import socket
 import subprocess
@@ -34,11 +35,30 @@ def child_environment(**extra: str) -> dict[str, str]:
     return env
 
 
+# Under pytest-xdist each worker takes its ports from a range of its own, below the kernel's
+# ephemeral range, so two workers never pick the same free port in the moment between choosing it
+# and binding it.
+PORTS_PER_WORKER = 2000
+FIRST_WORKER_PORT = 12000
+
+
 def free_port() -> int:
-    """A TCP port nobody is listening on right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    """A TCP port nobody is listening on right now (in this xdist worker's own range)."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if not worker.startswith("gw"):
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            return sock.getsockname()[1]
+    low = FIRST_WORKER_PORT + int(worker[2:]) * PORTS_PER_WORKER
+    for _ in range(200):
+        port = random.randrange(low, low + PORTS_PER_WORKER)  # noqa: S311 - not a secret
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError(f"no free port in {low}-{low + PORTS_PER_WORKER}")
 
 
 class LiveServer:

@@ -17,8 +17,8 @@ from blueprints.contact.models import Booking, Enquiry
 from blueprints.contact.slots import slot_value
 from blueprints.shared.extensions import db
 from harness import LiveServer, SmtpServer, attachment_named, stored
+from harness.instants import clock_marks
 from tests.browser.conftest import EXPECTED_CLIENT_ERROR
-from tests.conftest import clock_marks
 from tests.contact.conftest import changeable_starts
 
 # Booking reads "now" (free times, the cut-off): every journey runs at a late-evening instant, one

@@ -24,7 +24,7 @@ from blueprints.shared.models import OutboxMessage
 from blueprints.shared.signing import sign
 from harness import SmtpServer, shutdown_app, stored
 from harness.forms import VISITOR, booking_data
-from tests.conftest import CLOCK_MATRIX
+from harness.instants import CLOCK_JOURNEYS
 from tests.contact.conftest import (
     booking_linked_from,
     changeable_starts,
@@ -36,8 +36,9 @@ from tests.contact.conftest import (
 
 HTMX = {"HX-Request": "true"}
 
-# Every test here reads "now" (free slots, cut-offs, reminders): each runs at every instant.
-pytestmark = CLOCK_MATRIX
+# Every test here reads "now" (free slots, cut-offs, reminders): each runs at the journey
+# instants; the rules themselves run at every instant in test_time_matrix.py.
+pytestmark = CLOCK_JOURNEYS
 
 
 def insert_booking(app: Flask, starts_at: datetime, email: str = VISITOR) -> tuple[int, str]:

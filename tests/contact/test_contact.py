@@ -21,13 +21,13 @@ from blueprints.shared.extensions import db
 from blueprints.shared.models import OutboxMessage
 from harness import shutdown_app, stored
 from harness.forms import VISITOR, booking_data, enquiry_data
-from tests.conftest import at_every_instant
+from harness.instants import at_journey_instants
 from tests.contact.conftest import counts, first_free_slot, free_starts, seeded_app_with
 
 HTMX = {"HX-Request": "true"}
 
 
-@at_every_instant
+@at_journey_instants
 def test_article_link_prefills_topic_and_context_and_shows_slots(
     site: Flask, web: FlaskClient
 ) -> None:
@@ -88,7 +88,7 @@ def test_a_made_up_context_is_dropped(web: FlaskClient) -> None:
     assert "<script>" not in html.split("<main", 1)[1]
 
 
-@at_every_instant
+@at_journey_instants
 def test_slots_are_shown_on_the_visitors_clock(site: Flask, web: FlaskClient) -> None:
     first = free_starts(site)[0]
     tokyo = first.replace(tzinfo=UTC).astimezone(ZoneInfo("Asia/Tokyo"))
@@ -204,7 +204,7 @@ def test_a_consultation_needs_the_intake_a_time_and_a_format(site: Flask, web: F
     assert counts(site) == {"enquiries": 0, "bookings": 0, "emails": 0}
 
 
-@at_every_instant
+@at_journey_instants
 def test_a_red_flag_stores_the_request_without_booking_and_advises_a_clinician(
     site: Flask, web: FlaskClient
 ) -> None:

@@ -13,7 +13,7 @@ from blueprints.shared.extensions import db
 from blueprints.shared.models import RateEvent
 from blueprints.shared.ratelimit import allow
 from harness import make_app, shutdown_app
-from tests.conftest import clock_marks
+from harness.instants import clock_marks
 
 # Rows here are stamped relative to "now": the tests state theirs (late evening UTC).
 pytestmark = clock_marks("tue-21:58")

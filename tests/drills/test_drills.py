@@ -20,7 +20,7 @@ from blueprints.drills.filters import DrillFilters
 from blueprints.drills.models import Drill
 from blueprints.shared.clock import utcnow
 from blueprints.shared.extensions import db
-from tests.conftest import at
+from harness.instants import at
 from tests.drills.conftest import HTMX, add_drill, card_slugs, cards, drill_count, expected_slugs
 
 

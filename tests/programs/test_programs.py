@@ -19,12 +19,12 @@ from blueprints.programs.signups import (
     fill_free_places,
 )
 from blueprints.shared.extensions import db
-from tests.conftest import CLOCK_SAMPLE
+from harness.instants import CLOCK_JOURNEYS
 from tests.programs.conftest import make_program, outbox_body, outbox_rows, signup_form, signups_of
 
 # Programs start on dates, and signup and cancel links are stamped: every test runs at
 # a sample of the instants.
-pytestmark = CLOCK_SAMPLE
+pytestmark = CLOCK_JOURNEYS
 
 HTMX = {"HX-Request": "true"}
 

@@ -16,7 +16,7 @@ from flask import Flask
 from blueprints.shared.outbox import deliver_due
 from blueprints.shared.spam import new_form_token
 from harness import LiveServer, SmtpServer, make_app, shutdown_app
-from tests.conftest import at
+from harness.instants import at
 from tests.programs.conftest import make_program, outbox_rows, signups_of
 
 PEOPLE = 30

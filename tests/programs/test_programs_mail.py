@@ -12,12 +12,12 @@ from flask.testing import FlaskClient
 
 from blueprints.shared.outbox import deliver_due
 from harness import ReceivedMail, SmtpServer, make_app, shutdown_app
-from tests.conftest import CLOCK_SAMPLE
+from harness.instants import CLOCK_JOURNEYS
 from tests.programs.conftest import make_program, outbox_rows, signup_form, signups_of
 
 # Programs start on dates, and signup and cancel links are stamped: every test runs at
 # a sample of the instants.
-pytestmark = CLOCK_SAMPLE
+pytestmark = CLOCK_JOURNEYS
 
 
 @pytest.fixture

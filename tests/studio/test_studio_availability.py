@@ -17,12 +17,12 @@ from blueprints.shared.clock import utcnow
 from blueprints.shared.extensions import db
 from blueprints.shared.outbox import deliver_due
 from harness import SmtpServer, shutdown_app
-from tests.conftest import CLOCK_SAMPLE
+from harness.instants import CLOCK_JOURNEYS
 from tests.studio.conftest import add_enquiry, studio_app
 
 # Days off are dates in the coach's zone and bookings sit hours or days from now: every test
-# runs at a sample of instants (late evening UTC, the weekend, both clock changes).
-pytestmark = CLOCK_SAMPLE
+# runs at the journey instants (inside the cut-off, the Friday night, the autumn clock change).
+pytestmark = CLOCK_JOURNEYS
 
 
 @pytest.fixture

@@ -20,7 +20,7 @@ from blueprints.shared.outbox import queue_email
 from blueprints.studio.models import ErasureLog
 from harness import shutdown_app
 from harness.coach import COACH_EMAIL
-from tests.conftest import clock_marks
+from harness.instants import clock_marks
 from tests.studio.conftest import (
     add_comment,
     add_enquiry,
