@@ -7,7 +7,18 @@ from typing import Any
 
 from flask import Flask
 
-from blueprints import blog, contact, drills, me, newsletter, programs, search, site, studio
+from blueprints import (
+    blog,
+    booking,
+    contact,
+    drills,
+    me,
+    newsletter,
+    programs,
+    search,
+    site,
+    studio,
+)
 from blueprints.shared import (
     cli,
     compression,
@@ -26,7 +37,7 @@ from blueprints.shared import (
 from blueprints.shared.config import load_config
 from blueprints.shared.extensions import csrf, db
 
-FEATURES = (site, blog, drills, search, programs, contact, newsletter, studio, me)
+FEATURES = (site, blog, drills, search, programs, contact, booking, newsletter, studio, me)
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:

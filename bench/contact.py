@@ -13,7 +13,7 @@ from pathlib import Path
 from flask import Flask
 
 from bench import contact_throughput
-from blueprints.contact.slots import free_slots, load_availability, slot_value
+from blueprints.booking.slots import free_slots, load_availability, slot_value
 from blueprints.shared.clock import utcnow
 from blueprints.shared.extensions import db
 from blueprints.shared.outbox import deliver_due, queue_email

@@ -28,7 +28,8 @@ from sqlalchemy import func, insert, select
 
 from bench.programs import _summary, _timed
 from blueprints.blog.models import Comment, Post
-from blueprints.contact.models import Booking, Enquiry
+from blueprints.booking.models import Booking
+from blueprints.contact.models import Enquiry
 from blueprints.me.models import Client, DrillLog, SessionLog
 from blueprints.programs.models import Program, Signup
 from blueprints.shared.clock import utcnow

@@ -1,4 +1,4 @@
-"""The contact form (which also books consultations) and the reschedule form."""
+"""The contact form (which also books consultations: its slot part is booking's)."""
 
 from __future__ import annotations
 
@@ -16,8 +16,9 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from blueprints.contact.models import FORMATS, PAIN_DURATIONS, RED_FLAGS, TOPICS
-from blueprints.contact.slots import is_valid_zone, parse_slot_value
+from blueprints.booking.forms import SlotChoiceMixin
+from blueprints.booking.models import FORMATS
+from blueprints.contact.models import PAIN_DURATIONS, RED_FLAGS, TOPICS
 from blueprints.shared.spam import SpamGuardMixin
 from blueprints.shared.validators import EmailAddress, single_line
 
@@ -58,31 +59,6 @@ def _yes_no(key: str) -> RadioField:
         validators=[Optional()],
         invalid_choice_message="Please answer yes or no.",
     )
-
-
-class SlotChoiceMixin:
-    """A chosen slot (its UTC start as a form value) and the zone the visitor sees times in."""
-
-    slot = StringField("Choose a time", validators=[Optional(), single_line])
-    timezone = HiddenField(validators=[Optional(), single_line])
-
-    def validate_timezone(self, field: Any) -> None:
-        """Only real IANA zone names."""
-        if field.data and not is_valid_zone(field.data):
-            raise ValidationError("That time zone is not one we know. Please pick from the list.")
-
-    def validate_slot(self, field: Any) -> None:
-        """A value from the list of times, not anything else."""
-        if field.data and parse_slot_value(field.data) is None:
-            raise ValidationError("Please choose a time from the list.")
-
-    def require_slot(self) -> bool:
-        """Add an error unless a slot was chosen; True if one was."""
-        if self.slot.data and not self.slot.errors:
-            return True
-        if not self.slot.errors:
-            self.slot.errors = ["Please choose a time for the consultation."]
-        return False
 
 
 class ContactForm(SlotChoiceMixin, SpamGuardMixin, FlaskForm):
@@ -182,16 +158,3 @@ class ContactForm(SlotChoiceMixin, SpamGuardMixin, FlaskForm):
     def hidden_errors(self) -> list[str]:
         """Errors on fields the visitor cannot see, shown at the top of the form."""
         return [*self.context.errors, *self.timezone.errors, *self.form_started.errors]
-
-
-class RescheduleForm(SlotChoiceMixin, FlaskForm):
-    """A new time for an existing booking."""
-
-    def validate(self, extra_validators: Any = None) -> bool:
-        """A slot is required."""
-        valid = super().validate(extra_validators)
-        return self.require_slot() and valid
-
-
-class CancelForm(FlaskForm):
-    """Just the CSRF token: cancelling needs a real POST from our page."""

@@ -1,14 +1,13 @@
-"""The contact page: one form for messages and consultation bookings."""
+"""The contact page: one form for messages and consultation bookings (stored by booking)."""
 
 from __future__ import annotations
 
-from datetime import UTC, date
+from datetime import date
 from typing import Any
 
 from flask import (
     Response,
     current_app,
-    make_response,
     redirect,
     render_template,
     request,
@@ -18,32 +17,26 @@ from flask import (
 from sqlalchemy import select
 from werkzeug.wrappers import Request
 
-from blueprints.contact import bp
-from blueprints.contact.bookings import (
-    Intake,
-    SlotTaken,
-    SlotUnavailable,
-    Visitor,
-    book_consultation,
-    record_enquiry,
-)
-from blueprints.contact.forms import ContactForm, as_choices, clean_context
-from blueprints.contact.freetimes import free_times
-from blueprints.contact.links import describe_context, manage_token
-from blueprints.contact.models import RED_FLAGS, TOPICS, Booking, Enquiry
-from blueprints.contact.picker import (
+from blueprints.booking.bookings import SlotTaken, SlotUnavailable, book_consultation
+from blueprints.booking.links import manage_token
+from blueprints.booking.models import Booking
+from blueprints.booking.picker import (
     ZONE_COOKIE,
-    SlotPicker,
-    build_picker,
     offered_formats,
     parse_day,
-    remember_zone,
+    remember_zone_from_link,
     visitor_zone,
 )
-from blueprints.contact.slots import describe_time, is_valid_zone, parse_slot_value, settings
+from blueprints.booking.routes import contact_picker
+from blueprints.booking.slots import describe_time, is_valid_zone, parse_slot_value, settings
+from blueprints.contact import bp
+from blueprints.contact.enquiries import Intake, Visitor, record_enquiry
+from blueprints.contact.forms import ContactForm, as_choices, clean_context
+from blueprints.contact.links import describe_context
+from blueprints.contact.models import RED_FLAGS, TOPICS, Enquiry
 from blueprints.shared.extensions import db
 from blueprints.shared.htmx import is_htmx_request, render_page_or_partial
-from blueprints.shared.pagecache import cache_page_until, cached_page
+from blueprints.shared.pagecache import cached_page
 from blueprints.shared.ratelimit import allow
 
 RATE_WINDOW_SECONDS = 3600
@@ -56,16 +49,11 @@ def _remembered_zone(req: Request) -> str:
 
 
 def _names_no_zone(req: Request) -> bool:
-    """`_remember_zone` does nothing for this URL: a cached page may be answered before Flask."""
+    """The zone hook does nothing for this URL: a cached page may be answered before Flask."""
     return "tz" not in req.args
 
 
-@bp.after_request
-def _remember_zone(response: Response) -> Response:
-    """A zone named in a link (the zone picker) is remembered for the visitor's next visit."""
-    if request.method == "GET":
-        remember_zone(response, request.args.get("tz"))
-    return response
+bp.after_request(remember_zone_from_link)
 
 
 @bp.get("/")
@@ -85,25 +73,6 @@ def index() -> Response:
         day=parse_day(request.args.get("day")),
         partial="contact/_booking.html",
     )
-
-
-@bp.get("/times")
-def times() -> Response:
-    """The picker alone, for htmx (a day, a week or a zone chosen); others get the whole page."""
-    if not is_htmx_request():
-        return redirect(url_for("contact.index", **request.args), code=303)
-    context = clean_context(request.args.get("context"))
-    picker = _contact_picker(
-        visitor_zone(request.args.get("tz")), context, parse_day(request.args.get("day"))
-    )
-    return picker_fragment(picker)
-
-
-def picker_fragment(picker: SlotPicker) -> Response:
-    """The picker and its spoken count for htmx, pushing the page's own URL to the history."""
-    response = make_response(render_template("contact/_slots.html", picker=picker, oob=True))
-    response.headers["HX-Push-Url"] = picker.here.page
-    return response
 
 
 @bp.post("/")
@@ -177,28 +146,6 @@ def _rate_limited_message() -> str:
     )
 
 
-def _contact_picker(
-    zone: str | None,
-    context: str,
-    day: date | None,
-    selected: str = "",
-    error: str | None = None,
-) -> SlotPicker:
-    picker = build_picker(
-        zone,
-        url_for("contact.index"),
-        url_for("contact.times"),
-        carry={"topic": "consultation", "context": context},
-        day=day,
-        selected=selected,
-        error=error,
-    )
-    # A cached copy of this page is stale once the clock changes the free times.
-    valid_until = free_times().valid_until.replace(tzinfo=UTC)
-    cache_page_until(valid_until.timestamp())
-    return picker
-
-
 def _render_form(
     form: ContactForm,
     status: int,
@@ -214,7 +161,7 @@ def _render_form(
     context = clean_context(form.context.data)
     picker = None
     if form.is_consultation():
-        picker = _contact_picker(
+        picker = contact_picker(
             zone or visitor_zone(form.timezone.data),
             context,
             day,
@@ -266,5 +213,5 @@ def _outcome_context(outcome: dict[str, Any]) -> dict[str, Any]:
             booking.starts_at, current_app.config["COACH_TIMEZONE"]
         )
         # On the page a path is enough (and stays on the host the visitor is on).
-        context["manage_url"] = url_for("contact.manage_booking", token=manage_token(booking))
+        context["manage_url"] = url_for("booking.manage_booking", token=manage_token(booking))
     return context

@@ -13,7 +13,8 @@ from datetime import timedelta
 from flask import current_app, g, session
 from sqlalchemy import func, select, update
 
-from blueprints.contact.models import Booking, Enquiry
+from blueprints.booking.models import Booking
+from blueprints.contact.models import Enquiry
 from blueprints.me.models import Client, SignInLink
 from blueprints.programs.models import Signup
 from blueprints.shared import sessions

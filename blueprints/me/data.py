@@ -11,7 +11,8 @@ from typing import Any
 from flask import Response, render_template
 from sqlalchemy import func, inspect, or_, select
 
-from blueprints.contact.models import Booking, Enquiry
+from blueprints.booking.models import Booking
+from blueprints.contact.models import Enquiry
 from blueprints.me import bp
 from blueprints.me.auth import CLIENT_KIND
 from blueprints.me.models import Client, DrillLog, Plan, PlanDrill, SessionLog, SignInLink

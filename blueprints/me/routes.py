@@ -22,8 +22,9 @@ from sqlalchemy.orm import joinedload
 from wtforms import StringField
 from wtforms.validators import DataRequired
 
-from blueprints.contact.links import manage_url
-from blueprints.contact.models import Booking, Enquiry
+from blueprints.booking.links import manage_url
+from blueprints.booking.models import Booking
+from blueprints.contact.models import Enquiry
 from blueprints.me import bp
 from blueprints.me.auth import (
     check_link,

@@ -9,9 +9,10 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from blueprints.contact.bookings import ChangeRefused, cancel_booking
-from blueprints.contact.models import PAIN_DURATIONS, Booking, DayOff, WeeklyHours
-from blueprints.contact.slots import settings as booking_rules
+from blueprints.booking.bookings import ChangeRefused, cancel_booking
+from blueprints.booking.models import Booking, DayOff, WeeklyHours
+from blueprints.booking.slots import settings as booking_rules
+from blueprints.contact.models import PAIN_DURATIONS
 from blueprints.shared.clock import utc_to_coach_local, utcnow
 from blueprints.shared.database import serialized_write
 from blueprints.shared.extensions import db

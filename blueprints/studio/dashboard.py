@@ -10,7 +10,8 @@ from sqlalchemy import ScalarSelect, Select, func, select
 from sqlalchemy.orm import joinedload
 
 from blueprints.blog.models import Comment
-from blueprints.contact.models import Booking, Enquiry
+from blueprints.booking.models import Booking
+from blueprints.contact.models import Enquiry
 from blueprints.newsletter.sending import last_send
 from blueprints.programs.models import Program, Signup
 from blueprints.shared.clock import utcnow

@@ -11,7 +11,8 @@ from flask_login import current_user
 from sqlalchemy import ColumnElement, and_, delete, func, or_, select
 
 from blueprints.blog.models import Comment
-from blueprints.contact.models import Booking, Enquiry
+from blueprints.booking.models import Booking
+from blueprints.contact.models import Enquiry
 from blueprints.me.auth import CLIENT_KIND
 from blueprints.me.models import Client, DrillLog, Plan, PlanDrill, SessionLog, SignInLink
 from blueprints.newsletter.models import Subscriber

@@ -13,7 +13,8 @@ from typing import Any
 from flask import Response, abort, render_template, stream_with_context
 from sqlalchemy import Select, select, tuple_
 
-from blueprints.contact.models import Booking, Enquiry
+from blueprints.booking.models import Booking
+from blueprints.contact.models import Enquiry
 from blueprints.programs.models import Program, Signup
 from blueprints.shared.clock import utcnow
 from blueprints.shared.extensions import db

@@ -27,7 +27,8 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from blueprints.contact.models import ENQUIRY_STATUSES, FORMATS
+from blueprints.booking.models import FORMATS
+from blueprints.contact.models import ENQUIRY_STATUSES
 from blueprints.shared.models import OUTBOX_STATES
 from blueprints.shared.validators import EmailAddress, single_line
 

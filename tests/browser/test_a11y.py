@@ -9,7 +9,8 @@ from axe_playwright_python.sync_playwright import Axe
 from flask import Flask
 from playwright.sync_api import Page, expect
 
-from blueprints.contact.models import Booking, Enquiry
+from blueprints.booking.models import Booking
+from blueprints.contact.models import Enquiry
 from harness import LiveServer, stored
 from harness.coach import COACH_EMAIL, COACH_PASSWORD, create_coach
 from tests.browser.conftest import log_in_to_studio, wait_for_htmx_to_settle

@@ -13,8 +13,9 @@ from playwright.sync_api import Browser, ConsoleMessage, Locator, Page, expect
 from sqlalchemy import select
 
 from blueprints.blog.models import Post
-from blueprints.contact.models import Booking, Enquiry
-from blueprints.contact.slots import slot_value
+from blueprints.booking.models import Booking
+from blueprints.booking.slots import slot_value
+from blueprints.contact.models import Enquiry
 from blueprints.shared.extensions import db
 from harness import LiveServer, SmtpServer, attachment_named, stored
 from harness.instants import clock_marks

@@ -19,7 +19,7 @@ from flask import Flask
 from icalendar import Calendar
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, expect
 
-from blueprints.contact.models import Booking
+from blueprints.booking.models import Booking
 from harness import LiveServer, SmtpServer, attachment_named, stored
 from tests.browser.conftest import EXPECTED_CLIENT_ERROR, wait_for_htmx_to_settle
 from tests.browser.test_a11y import AxeAudit, Keyboard

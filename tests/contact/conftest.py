@@ -1,4 +1,5 @@
-"""Helpers for the contact and booking tests: form data, free slots, the app's stored rows."""
+"""Helpers for the contact and booking tests (tests/booking shares them): form data, free slots,
+the app's stored rows."""
 
 from __future__ import annotations
 
@@ -13,9 +14,10 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
-from blueprints.contact.links import booking_for_token
-from blueprints.contact.models import Booking, Enquiry
-from blueprints.contact.slots import free_slots, load_availability, settings, slot_value
+from blueprints.booking.links import booking_for_token
+from blueprints.booking.models import Booking
+from blueprints.booking.slots import free_slots, load_availability, settings, slot_value
+from blueprints.contact.models import Enquiry
 from blueprints.shared.clock import utcnow
 from blueprints.shared.extensions import db
 from blueprints.shared.models import OutboxMessage

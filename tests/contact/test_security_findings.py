@@ -17,8 +17,9 @@ from sqlalchemy import func, select
 from werkzeug.datastructures import FileStorage
 from werkzeug.routing import IntegerConverter
 
-from blueprints.contact.links import manage_url
-from blueprints.contact.models import Booking, Enquiry
+from blueprints.booking.links import manage_url
+from blueprints.booking.models import Booking
+from blueprints.contact.models import Enquiry
 from blueprints.programs.models import Program
 from blueprints.programs.signups import cancel_signup
 from blueprints.shared.clock import utcnow

@@ -7,7 +7,7 @@ from flask.testing import FlaskCliRunner
 from sqlalchemy import func, select
 
 from blueprints.blog.models import Post
-from blueprints.contact.models import WeeklyHours
+from blueprints.booking.models import WeeklyHours
 from blueprints.drills.models import Drill
 from blueprints.programs.models import Program
 from blueprints.shared.extensions import db

@@ -36,7 +36,7 @@ def test_every_connection_has_wal_busy_timeout_and_foreign_keys(app: Flask) -> N
 
 
 def test_foreign_keys_are_enforced(app: Flask) -> None:
-    from blueprints.contact.models import Booking
+    from blueprints.booking.models import Booking
 
     with app.app_context():
         db.session.add(
@@ -64,7 +64,7 @@ def test_the_migrations_build_exactly_the_models(app: Flask) -> None:
 def test_the_models_partial_index_holds_one_confirmed_booking_a_start_time(app: Flask) -> None:
     """The model's index, built on this database in place of the migration's, is partial there
     too (on PostgreSQL its condition is added when the engine is set up, not at import)."""
-    from blueprints.contact.models import Booking
+    from blueprints.booking.models import Booking
 
     index = next(i for i in Booking.__table__.indexes if i.name == "uq_booking_confirmed_start")
     start = utcnow().replace(microsecond=0) + timedelta(days=3)

@@ -14,7 +14,16 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-FEATURES = ("blog", "contact", "drills", "newsletter", "programs", "site", "studio")
+
+
+def feature_names() -> list[str]:
+    """The feature packages `app.FEATURES` registers (blueprints.blog -> "blog")."""
+    from app import FEATURES
+
+    return [feature.__name__.removeprefix("blueprints.") for feature in FEATURES]
+
+
+FEATURES = feature_names()
 
 
 def module_name(path: Path) -> str:

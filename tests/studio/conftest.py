@@ -13,7 +13,8 @@ from flask.testing import FlaskClient
 from PIL import Image
 
 from blueprints.blog.models import Comment, Post
-from blueprints.contact.models import Booking, Enquiry
+from blueprints.booking.models import Booking
+from blueprints.contact.models import Enquiry
 from blueprints.programs.models import Program, Signup
 from blueprints.shared.clock import utcnow
 from blueprints.shared.extensions import db

@@ -12,7 +12,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import event, func, select
 
-from blueprints.contact.models import AvailabilitySettings, Booking, DayOff, WeeklyHours
+from blueprints.booking.models import AvailabilitySettings, Booking, DayOff, WeeklyHours
 from blueprints.shared.clock import utcnow
 from blueprints.shared.extensions import db
 from blueprints.shared.outbox import deliver_due

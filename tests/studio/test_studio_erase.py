@@ -12,7 +12,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
-from blueprints.contact.models import Booking, Enquiry
+from blueprints.booking.models import Booking
+from blueprints.contact.models import Enquiry
 from blueprints.programs.models import Signup
 from blueprints.shared.clock import utcnow
 from blueprints.shared.extensions import db

@@ -22,9 +22,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 from icalendar import Calendar
 
-from blueprints.contact.freetimes import free_times
-from blueprints.contact.models import Booking
-from blueprints.contact.slots import slot_value
+from blueprints.booking.freetimes import free_times
+from blueprints.booking.models import Booking
+from blueprints.booking.slots import slot_value
 from blueprints.shared.extensions import db
 from blueprints.shared.outbox import deliver_due
 from harness import SmtpServer, attachment_named, shutdown_app, stored
@@ -251,7 +251,7 @@ def test_manage_page_cancels_with_htmx_and_the_cut_off_still_holds(
 ) -> None:
     start = beyond_cut_off(mail_site, days=2)
     booking = _book(client, mail_site, start)
-    from blueprints.contact.links import manage_token
+    from blueprints.booking.links import manage_token
 
     with mail_site.test_request_context():
         token = manage_token(db.session.get(Booking, booking.id))

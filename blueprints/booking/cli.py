@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 from flask.cli import with_appcontext
 
-from blueprints.contact.bookings import queue_due_reminders
+from blueprints.booking.bookings import queue_due_reminders
 from blueprints.shared.outbox import deliver_due
 
 

@@ -6,8 +6,8 @@ from datetime import date
 
 from flask import Response, abort, current_app, flash, redirect, request, url_for
 
-from blueprints.contact import bp
-from blueprints.contact.bookings import (
+from blueprints.booking import bp
+from blueprints.booking.bookings import (
     ChangeRefused,
     SlotTaken,
     SlotUnavailable,
@@ -15,12 +15,12 @@ from blueprints.contact.bookings import (
     change_problem,
     reschedule_booking,
 )
-from blueprints.contact.forms import CancelForm, RescheduleForm
-from blueprints.contact.links import booking_for_token
-from blueprints.contact.models import FORMATS, Booking
-from blueprints.contact.picker import SlotPicker, build_picker, parse_day, visitor_zone
-from blueprints.contact.routes import picker_fragment
-from blueprints.contact.slots import describe_time, parse_slot_value
+from blueprints.booking.forms import CancelForm, RescheduleForm
+from blueprints.booking.links import booking_for_token
+from blueprints.booking.models import FORMATS, Booking
+from blueprints.booking.picker import SlotPicker, build_picker, parse_day, visitor_zone
+from blueprints.booking.routes import picker_fragment
+from blueprints.booking.slots import describe_time, parse_slot_value
 from blueprints.shared.clock import utcnow
 from blueprints.shared.htmx import is_htmx_request, render_page_or_partial
 from blueprints.shared.security import no_store
@@ -53,7 +53,7 @@ def manage_times(token: str) -> Response:
     """The picker alone for htmx (another day, week or zone); others get the whole page."""
     booking = _booking_or_400(token)
     if not is_htmx_request():
-        return redirect(url_for("contact.manage_booking", token=token, **request.args), code=303)
+        return redirect(url_for("booking.manage_booking", token=token, **request.args), code=303)
     problem = change_problem(booking, utcnow())
     if problem is not None:  # too late now: the whole panel says why
         response = _render_manage(booking, token, RescheduleForm(), 409, error=problem)
@@ -109,7 +109,7 @@ def _changed(booking: Booking, token: str, message: str) -> Response:
     if is_htmx_request():
         return _render_manage(booking, token, RescheduleForm(), 200, news=message)
     flash(message)
-    return redirect(url_for("contact.manage_booking", token=token), code=303)
+    return redirect(url_for("booking.manage_booking", token=token), code=303)
 
 
 def _picker(
@@ -123,8 +123,8 @@ def _picker(
     """The free times to move to: this booking's own slot counts as free."""
     return build_picker(
         zone,
-        url_for("contact.manage_booking", token=token),
-        url_for("contact.manage_times", token=token),
+        url_for("booking.manage_booking", token=token),
+        url_for("booking.manage_times", token=token),
         day=day,
         selected=selected,
         error=error,
@@ -163,8 +163,8 @@ def _render_manage(
             error=slot_error or (form.slot.errors[0] if form.slot.errors else None),
         )
     return render_page_or_partial(
-        "contact/manage.html",
-        "contact/_manage.html",
+        "booking/manage.html",
+        "booking/_manage.html",
         status,
         news=news,
         booking=booking,

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from blueprints.contact.slots import (
+from blueprints.booking.slots import (
     TAKEN,
     Availability,
     free_slots,

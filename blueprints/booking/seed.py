@@ -7,7 +7,7 @@ from datetime import time
 from flask import Flask
 from sqlalchemy import func, select
 
-from blueprints.contact.models import AvailabilitySettings, WeeklyHours
+from blueprints.booking.models import AvailabilitySettings, WeeklyHours
 from blueprints.shared.extensions import db
 from blueprints.shared.seed import SeedRun, register_seed_loader
 

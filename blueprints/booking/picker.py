@@ -15,9 +15,9 @@ from zoneinfo import ZoneInfo
 
 from flask import Response, current_app, request
 
-from blueprints.contact.freetimes import free_times
-from blueprints.contact.models import FORMATS
-from blueprints.contact.slots import (
+from blueprints.booking.freetimes import free_times
+from blueprints.booking.models import FORMATS
+from blueprints.booking.slots import (
     is_valid_zone,
     parse_slot_value,
     settings,
@@ -72,7 +72,7 @@ class StripDay:
 
 @dataclass(frozen=True)
 class SlotPicker:
-    """Everything `contact/_slots.html` needs."""
+    """Everything `booking/_slots.html` needs."""
 
     zone: str
     zone_chosen: bool  # the visitor picked it (link, form or cookie): do not re-detect
@@ -198,4 +198,11 @@ def remember_zone(response: Response, zone: str | None) -> Response:
             secure=bool(current_app.config.get("SESSION_COOKIE_SECURE")),
             httponly=False,  # the page's script reads it to know whether to detect the zone
         )
+    return response
+
+
+def remember_zone_from_link(response: Response) -> Response:
+    """After a GET, a zone named in the link (the zone picker) is remembered for the next visit."""
+    if request.method == "GET":
+        remember_zone(response, request.args.get("tz"))
     return response

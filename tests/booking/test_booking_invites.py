@@ -10,14 +10,9 @@ import pytest
 from flask import Flask
 from icalendar import Calendar
 
-from blueprints.contact.bookings import (
-    Intake,
-    Visitor,
-    book_consultation,
-    cancel_booking,
-    reschedule_booking,
-)
-from blueprints.contact.models import Booking
+from blueprints.booking.bookings import book_consultation, cancel_booking, reschedule_booking
+from blueprints.booking.models import Booking
+from blueprints.contact.enquiries import Intake, Visitor
 from blueprints.shared.extensions import db
 from blueprints.shared.outbox import deliver_due
 from harness import ReceivedMail, SmtpServer, attachment_named, shutdown_app

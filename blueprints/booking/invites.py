@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Literal
 
 from flask import current_app
 
-from blueprints.contact.models import FORMATS, Booking
+from blueprints.booking.models import FORMATS, Booking
 from blueprints.shared.clock import utcnow
 
 if TYPE_CHECKING:

@@ -16,7 +16,7 @@ from threading import Lock
 
 from flask import current_app
 
-from blueprints.contact.slots import Availability, free_slots, load_availability, to_utc, to_zone
+from blueprints.booking.slots import Availability, free_slots, load_availability, to_utc, to_zone
 from blueprints.shared.clock import utcnow
 from blueprints.shared.pagecache import current_version
 

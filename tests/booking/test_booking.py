@@ -14,10 +14,11 @@ from flask.testing import FlaskClient
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
-from blueprints.contact.bookings import ChangeRefused, cancel_booking
-from blueprints.contact.links import manage_token
-from blueprints.contact.models import AvailabilitySettings, Booking, Enquiry
-from blueprints.contact.slots import parse_slot_value, slot_value
+from blueprints.booking.bookings import ChangeRefused, cancel_booking
+from blueprints.booking.links import manage_token
+from blueprints.booking.models import AvailabilitySettings, Booking
+from blueprints.booking.slots import parse_slot_value, slot_value
+from blueprints.contact.models import Enquiry
 from blueprints.shared.clock import utcnow
 from blueprints.shared.extensions import db
 from blueprints.shared.models import OutboxMessage

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo, available_timezones
 from flask import current_app
 from sqlalchemy import select
 
-from blueprints.contact.models import AvailabilitySettings, Booking, DayOff, WeeklyHours
+from blueprints.booking.models import AvailabilitySettings, Booking, DayOff, WeeklyHours
 from blueprints.shared.clock import utcnow
 from blueprints.shared.extensions import db
 

@@ -11,7 +11,7 @@ from urllib.parse import urlencode
 
 from flask import current_app
 
-from blueprints.contact.models import Booking
+from blueprints.booking.models import Booking
 
 GOOGLE = "https://calendar.google.com/calendar/render"
 OUTLOOK_PERSONAL = "https://outlook.live.com/calendar/0/deeplink/compose"

@@ -1,4 +1,4 @@
-"""Storing enquiries and bookings, moving and cancelling them, and their emails.
+"""Storing bookings (each with its enquiry), moving and cancelling them, and their emails.
 
 Each function is one transaction: what the visitor sent and every email about it are written
 together (the outbox), so either all of it is stored or none. Slot claims run under
@@ -9,7 +9,6 @@ second confirmed booking at the same start is refused by the database itself.
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Literal
 
@@ -17,18 +16,14 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from blueprints.contact.calendar_links import calendar_links
-from blueprints.contact.invites import Method, invite_attachment
-from blueprints.contact.links import describe_context, manage_url
-from blueprints.contact.models import (
-    FORMATS,
-    PAIN_DURATIONS,
-    RED_FLAGS,
-    TOPICS,
-    Booking,
-    Enquiry,
-)
-from blueprints.contact.slots import TAKEN, describe_time, load_availability, settings, slot_problem
+from blueprints.booking.calendar_links import calendar_links
+from blueprints.booking.invites import Method, invite_attachment
+from blueprints.booking.links import manage_url
+from blueprints.booking.models import FORMATS, Booking
+from blueprints.booking.slots import TAKEN, describe_time, load_availability, settings, slot_problem
+from blueprints.contact.enquiries import Intake, Visitor, new_enquiry
+from blueprints.contact.links import describe_context
+from blueprints.contact.models import PAIN_DURATIONS
 from blueprints.shared.clock import utcnow
 from blueprints.shared.database import serialized_write
 from blueprints.shared.outbox import queue_email
@@ -57,36 +52,6 @@ class ChangeRefused(BookingError):
     """Cancelling or moving is not possible (past the cut-off, already cancelled, over)."""
 
 
-@dataclass(frozen=True)
-class Visitor:
-    """Who wrote and what about."""
-
-    name: str
-    email: str
-    topic: str
-    message: str = ""
-    context: str = ""
-
-
-@dataclass(frozen=True)
-class Intake:
-    """The short consultation questionnaire."""
-
-    reason: str
-    pain_duration: str
-    red_flags: list[str] = field(default_factory=list)
-
-
-def record_enquiry(visitor: Visitor, intake: Intake | None = None) -> Enquiry:
-    """Store a message (or a consultation request not booked because of red flags) and mail it."""
-    with serialized_write("enquiry") as session:
-        enquiry = _new_enquiry(visitor, intake)
-        session.add(enquiry)
-        session.flush()
-        _queue_enquiry_emails(enquiry)
-    return enquiry
-
-
 def book_consultation(
     visitor: Visitor,
     intake: Intake,
@@ -102,7 +67,7 @@ def book_consultation(
             availability = load_availability()
             _refuse_unless_free(slot_problem(availability, starts_at, now))
             booking = Booking(
-                enquiry=_new_enquiry(visitor, intake),
+                enquiry=new_enquiry(visitor, intake),
                 uid=f"{uuid.uuid4().hex}@{mail_domain()}",
                 sequence=0,
                 starts_at=starts_at,
@@ -219,57 +184,6 @@ def _refuse_unless_free(problem: str | None) -> None:
         raise SlotTaken(problem)
     if problem:
         raise SlotUnavailable(problem)
-
-
-def _new_enquiry(visitor: Visitor, intake: Intake | None) -> Enquiry:
-    return Enquiry(
-        name=visitor.name,
-        email=visitor.email,
-        topic=visitor.topic,
-        message=visitor.message,
-        context=visitor.context,
-        reason=intake.reason if intake else "",
-        pain_duration=intake.pain_duration if intake else "",
-        red_flags=",".join(intake.red_flags) if intake else "",
-        status="new",
-    )
-
-
-def _queue_enquiry_emails(enquiry: Enquiry) -> None:
-    config = current_app.config
-    flags = [RED_FLAGS[key] for key in enquiry.red_flags.split(",") if key in RED_FLAGS]
-    context = {
-        "enquiry": enquiry,
-        "topic": TOPICS[enquiry.topic],
-        "red_flags": flags,
-        "pain_duration_label": PAIN_DURATIONS.get(enquiry.pain_duration, ""),
-        "came_from": describe_context(enquiry.context) or enquiry.context,
-    }
-    subject = (
-        f"Consultation request from {enquiry.name}: red flags, not booked"
-        if flags
-        else f"New enquiry from {enquiry.name}: {TOPICS[enquiry.topic]}"
-    )
-    queue_email(
-        "enquiry-coach",
-        config["COACH_EMAIL"],
-        subject,
-        "contact_enquiry_coach",
-        reply_to=enquiry.email,
-        about=enquiry.email,
-        **context,
-    )
-    queue_email(
-        "enquiry-red-flags" if flags else "enquiry-autoreply",
-        enquiry.email,
-        "Before we book: please see a clinician first"
-        if flags
-        else f"Thank you for your message to {config['COACH_NAME']}",
-        "contact_red_flags" if flags else "contact_autoreply",
-        reply_to=config["COACH_EMAIL"],
-        reply_within=config["CONTACT_REPLY_WITHIN"],
-        **context,
-    )
 
 
 VISITOR_SUBJECTS = {

@@ -1,0 +1,82 @@
+"""Consultation bookings and the coach's availability (weekly hours, days off, rules)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+
+from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from blueprints.contact.models import Enquiry
+from blueprints.shared.clock import utcnow
+from blueprints.shared.database import partial_index
+from blueprints.shared.extensions import db
+
+FORMATS = {"video": "Video call", "in_person": "In person"}
+
+
+class Booking(db.Model):
+    """A consultation in a slot. At most one confirmed booking may hold a start time."""
+
+    __tablename__ = "booking"
+    __table_args__ = (
+        partial_index(
+            "uq_booking_confirmed_start", "starts_at", unique=True, where="status = 'confirmed'"
+        ),
+        Index("ix_booking_starts_id", "starts_at", "id"),  # the export reads in this order
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enquiry_id: Mapped[int] = mapped_column(
+        ForeignKey("enquiry.id", ondelete="CASCADE"), index=True
+    )
+    uid: Mapped[str] = mapped_column(String(120), unique=True)  # the .ics UID, stable
+    sequence: Mapped[int] = mapped_column(default=0)  # raised on every change
+    starts_at: Mapped[datetime]  # UTC
+    ends_at: Mapped[datetime]  # UTC
+    format: Mapped[str] = mapped_column(String(12), default="video")
+    visitor_timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    status: Mapped[str] = mapped_column(String(12), default="confirmed")
+    reason: Mapped[str] = mapped_column(Text, default="")
+    pain_duration: Mapped[str] = mapped_column(String(40), default="")
+    reminder_sent_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    cancelled_at: Mapped[datetime | None]
+
+    enquiry: Mapped[Enquiry] = relationship(back_populates="booking")
+
+
+class AvailabilitySettings(db.Model):
+    """The coach's booking rules (one row)."""
+
+    __tablename__ = "availability_settings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slot_minutes: Mapped[int] = mapped_column(default=45)
+    buffer_minutes: Mapped[int] = mapped_column(default=15)
+    min_notice_hours: Mapped[int] = mapped_column(default=12)
+    horizon_days: Mapped[int] = mapped_column(default=21)
+    cancel_cutoff_hours: Mapped[int] = mapped_column(default=24)
+    formats: Mapped[str] = mapped_column(String(40), default="video,in_person")
+    location: Mapped[str] = mapped_column(String(200), default="")
+
+
+class WeeklyHours(db.Model):
+    """A window of bookable time on one weekday, in the coach's time zone."""
+
+    __tablename__ = "weekly_hours"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    weekday: Mapped[int]  # Monday = 0
+    start_time: Mapped[time]
+    end_time: Mapped[time]
+
+
+class DayOff(db.Model):
+    """A date the coach takes no bookings."""
+
+    __tablename__ = "day_off"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day: Mapped[date] = mapped_column(unique=True)
+    note: Mapped[str] = mapped_column(String(200), default="")
