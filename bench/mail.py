@@ -1,20 +1,26 @@
-"""Mail throughput: emails per second from the outbox to aiosmtpd, before and after batching.
+"""Mail throughput: emails per second from the outbox to aiosmtpd, this tree and a revision before.
 
 Each run queues EMAILS emails in a copy of one seeded SQLite file and times draining them to a
-real aiosmtpd server on loopback, with the delivery pass as it was (bench/mail_before.py: one
-claim, one connection and one mark-sent per email) and as it is (a batch per claim and per SMTP
-connection). "idle": nothing else touches the database. "light load": the site runs under
-gunicorn (2 workers) on the same file while 4 visitors keep sending the contact form (each
-enquiry is two writes and two more outbox rows; those are delivered too and counted).
-A run stops after RUN_SECONDS; its rate is what arrived by then. Figures are medians of
-ROUNDS runs, printed side by side.
+real aiosmtpd server on loopback with `deliver_due` (a batch per claim and per SMTP connection).
+"idle": nothing else touches the database. "light load": the site runs under gunicorn
+(2 workers) on the same file while 4 visitors keep sending the contact form (each enquiry is two
+writes and two more outbox rows; those are delivered too and counted). A run stops after
+RUN_SECONDS; its rate is what arrived by then. Figures are medians of ROUNDS runs.
+
+"before" is the same run on another revision of the site (BENCH_MAIL_BEFORE, a git revision;
+default BEFORE, the last one that wrote every MIME part by hand in shared/mime.py), exported
+with `git archive` and run in a child process with this interpreter, alternating round by round
+with this tree so both see the same machine. BENCH_MAIL_BEFORE="" runs this tree alone.
 """
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import statistics
+import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -24,19 +30,34 @@ from typing import Any
 
 from aiosmtpd.controller import Controller
 
-from bench.mail_before import old_deliver_due
 from blueprints.shared.extensions import db
 from blueprints.shared.outbox import Email, deliver_due, queue_emails_bulk
 from harness import free_port, make_app, shutdown_app
 from harness.enquiry_clients import Traffic, drive_clients
 from harness.enquiry_load import RELAXED
-from harness.servers import Gunicorn, production_env, seeded_database
+from harness.servers import ROOT, Gunicorn, production_env, seeded_database
 
 EMAILS = 400
 RUN_SECONDS = 20.0  # a run stops here; its rate is what arrived by then
 ROUNDS = 3
 LOAD_CLIENTS = 4
 LOAD_LIMIT = 1_000_000
+BEFORE = "e8732e8"
+# Run in the exported revision: its own seeded database once, then one timed drain per call.
+CHILD = """
+import sys
+from pathlib import Path
+
+if sys.argv[1] == "seed":
+    from harness.servers import seeded_database
+
+    print(seeded_database())
+else:
+    from bench.mail import one_run
+    from blueprints.shared.outbox import deliver_due
+
+    print(one_run(Path(sys.argv[2]), Path(sys.argv[3]), deliver_due, sys.argv[4] == "1"))
+"""
 MESSAGE_ID = re.compile(rb"^Message-ID:\s*(<[^>]+>)", re.MULTILINE | re.IGNORECASE)
 
 
@@ -121,24 +142,69 @@ def one_run(template: Path, workdir: Path, deliver: Callable[[], Any], loaded: b
         database.unlink(missing_ok=True)
 
 
+class Revision:
+    """Another revision of the site, exported to a folder, run in child processes."""
+
+    def __init__(self, revision: str, workdir: Path) -> None:
+        self.revision = revision
+        self.tree = workdir / f"tree-{revision}"
+        self.tree.mkdir()
+        archive = subprocess.run(  # noqa: S603 - git with fixed arguments
+            ["git", "-C", str(ROOT), "archive", revision],  # noqa: S607
+            check=True,
+            capture_output=True,
+        ).stdout
+        subprocess.run(["tar", "-x", "-C", str(self.tree)], input=archive, check=True)  # noqa: S603, S607
+        self.template = Path(self._child("seed").strip())
+
+    def _child(self, *args: str) -> str:
+        env = {**os.environ, "PYTHONPATH": str(self.tree)}
+        return subprocess.run(  # noqa: S603 - our interpreter, our script
+            [sys.executable, "-c", CHILD, *args],
+            cwd=self.tree,
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout.splitlines()[-1]
+
+    def one_run(self, workdir: Path, loaded: bool) -> float:
+        """Emails per second for one drain, in that revision."""
+        return float(self._child("run", str(self.template), str(workdir), "1" if loaded else "0"))
+
+    def remove(self) -> None:
+        """Delete the exported tree and its database."""
+        shutil.rmtree(self.template.parent, ignore_errors=True)
+        shutil.rmtree(self.tree, ignore_errors=True)
+
+
 def main() -> None:
     """Print emails per second, before and after, idle and under a light load."""
+    before = os.environ.get("BENCH_MAIL_BEFORE", BEFORE)
     template = seeded_database()
-    implementations = {"before (1 per connection)": old_deliver_due, "after (batched)": deliver_due}
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
+        runs: dict[str, Callable[[bool], float]] = {}
+        revision = Revision(before, workdir) if before else None
+        if revision is not None:
+            runs[f"before ({before})"] = lambda loaded: revision.one_run(workdir, loaded)
+        runs["after (this tree)"] = lambda loaded: one_run(template, workdir, deliver_due, loaded)
         results: dict[tuple[str, bool], list[float]] = {}
-        for _ in range(ROUNDS):
-            for loaded in (False, True):
-                for name, deliver in implementations.items():
-                    rate = one_run(template, workdir, deliver, loaded)
-                    load = "light load" if loaded else "idle"
-                    print(f"    {name}, {load}: {rate:.0f}/s", flush=True)
-                    results.setdefault((name, loaded), []).append(rate)
+        try:
+            for _ in range(ROUNDS):
+                for loaded in (False, True):
+                    for name, run in runs.items():
+                        rate = run(loaded)
+                        load = "light load" if loaded else "idle"
+                        print(f"    {name}, {load}: {rate:.0f}/s", flush=True)
+                        results.setdefault((name, loaded), []).append(rate)
+        finally:
+            if revision is not None:
+                revision.remove()
     shutil.rmtree(template.parent, ignore_errors=True)
     print(f"  {EMAILS} emails to aiosmtpd on loopback, median of {ROUNDS} runs (emails/s)")
     print(f"  {'':28} {'idle':>8} {'light load':>12}")
-    for name in implementations:
+    for name in runs:
         idle = statistics.median(results[(name, False)])
         busy = statistics.median(results[(name, True)])
         print(f"  {name:28} {idle:8.0f} {busy:12.0f}")

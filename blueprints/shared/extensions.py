@@ -2,7 +2,8 @@
 
 Flask-Migrate is not here: it brings alembic (10 MB in every web worker) and only the `flask`
 command and the tests run migrations; `database.init_migrations` sets it up there. Nor is
-Flask-Mail: mail is composed by `mime` and sent with smtplib by `mail_delivery`.
+Flask-Mail: `mail_message` holds it and sets it up on the first delivery pass, so a worker that
+only serves pages does not load it.
 
 Every module that needs `db` (or another extension) imports it from here, so nothing depends on
 `app.py` and `create_app()` is free to import any blueprint.

@@ -1,4 +1,4 @@
-"""Delivering the outbox: claim a batch of due rows, send them on one SMTP connection.
+"""Delivering the outbox: claim a batch of due rows, send them on one Flask-Mail connection.
 
 One pass (`deliver_due`) costs one claim transaction for the whole batch, one SMTP connection,
 one short UPDATE per accepted message (marking it sent right after the server said 250, so the
@@ -8,13 +8,12 @@ handing back what was not tried. See the outbox module's docstring for the guara
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import smtplib
 import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import current_app
 from sqlalchemy import and_, or_, select, update
@@ -22,8 +21,12 @@ from sqlalchemy import and_, or_, select, update
 from blueprints.shared.clock import utcnow
 from blueprints.shared.database import serialized_write
 from blueprints.shared.extensions import db
-from blueprints.shared.mime import compose, envelope_address, parse_sender
 from blueprints.shared.models import OutboxMessage
+
+if TYPE_CHECKING:
+    from flask_mail import Connection
+
+    from blueprints.shared.mail_message import CheckedMessage
 
 log = logging.getLogger("blueprints.shared.outbox")
 
@@ -65,18 +68,18 @@ def deliver_due(batch_size: int = BATCH_SIZE) -> DeliveryReport:
     started = time.monotonic()
     lease = current_app.config["MAIL_CLAIM_LEASE_SECONDS"]
     failures: list[_Failure] = []
-    ready: list[tuple[int, str, bytes]] = []
+    ready: list[tuple[int, CheckedMessage]] = []
     for row in db.session.scalars(
         select(OutboxMessage).where(OutboxMessage.id.in_(ids)).order_by(OutboxMessage.id)
     ):
         try:
-            ready.append((row.id, envelope_address(row.to_addr), _compose(row)))
+            ready.append((row.id, _compose(row)))
         except Exception as error:  # a row no email can be made from must not stall the queue
             log.exception("outbox message %s cannot be composed", row.id)
             failures.append(_Failure(row.id, f"cannot compose: {error!r}", permanent=True))
     db.session.commit()  # hold no transaction open while talking to the SMTP server
     sent = 0
-    untried = [message_id for message_id, _, _ in ready]
+    untried = [message_id for message_id, _ in ready]
     try:
         for sent_ok, message_id in _send_batch(ready, failures, started, lease):
             untried.remove(message_id)
@@ -89,31 +92,35 @@ def deliver_due(batch_size: int = BATCH_SIZE) -> DeliveryReport:
 
 
 def _send_batch(
-    ready: list[tuple[int, str, bytes]], failures: list[_Failure], started: float, lease: float
+    ready: list[tuple[int, CheckedMessage]], failures: list[_Failure], started: float, lease: float
 ) -> Any:
-    """Send each message on one connection; yields (accepted, id) for every message tried."""
+    """Send each message on one Flask-Mail connection; yields (accepted, id) for each tried."""
     if not ready:
         return
-    config = current_app.config
-    if not config.get("MAIL_SERVER"):
-        for message_id, _, raw in ready:
-            log.info("MAIL_SERVER is not set; logging instead of sending:\n%s", raw.decode())
+    from blueprints.shared.mail_message import close_connection, open_connection, sender_address
+
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    if not app.config.get("MAIL_SERVER"):
+        for message_id, message in ready:
+            log.info(
+                "MAIL_SERVER is not set; logging instead of sending:\n%s", message.raw.decode()
+            )
             yield True, message_id
         return
-    sender = envelope_address(parse_sender(config["MAIL_DEFAULT_SENDER"])[1])
+    sender = sender_address()
     try:
-        host = _connect(config)
+        connection = open_connection(app)
     except (smtplib.SMTPException, OSError) as error:
         failures.append(_Failure(ready[0][0], _reason(error), permanent=False))
         yield False, ready[0][0]
         return
     try:
-        for index, (message_id, recipient, raw) in enumerate(ready):
+        for index, (message_id, message) in enumerate(ready):
             # Leave at least half the lease for the last message, so no other sender can
             # claim a row while this one may still be sending it.
             if index and time.monotonic() - started > lease / 2:
                 return
-            failure, connection_gone = _send_one(host, sender, recipient, raw, message_id)
+            failure, connection_gone = _send_one(connection, sender, message, message_id)
             if failure is not None:
                 failures.append(failure)
             yield failure is None, message_id
@@ -122,17 +129,15 @@ def _send_batch(
     finally:
         # Once the server has accepted a message it counts as sent: a dropped QUIT must not
         # turn into a retry and a duplicate.
-        with contextlib.suppress(smtplib.SMTPException, OSError):
-            host.quit()
-        host.close()
+        close_connection(connection)
 
 
 def _send_one(
-    host: smtplib.SMTP, sender: str, recipient: str, raw: bytes, message_id: int
+    connection: Connection, sender: str, message: CheckedMessage, message_id: int
 ) -> tuple[_Failure | None, bool]:
     """(None if the server accepted the message else why not, whether the connection is gone)."""
     try:
-        host.sendmail(sender, [recipient], raw)
+        connection.send(message, envelope_from=sender)
     except smtplib.SMTPServerDisconnected as error:
         return _Failure(message_id, _reason(error), permanent=False), True
     except smtplib.SMTPRecipientsRefused as error:
@@ -249,9 +254,12 @@ def _record_failures(
     return outcomes
 
 
-def _compose(row: OutboxMessage) -> bytes:
+def _compose(row: OutboxMessage) -> CheckedMessage:
+    # Flask-Mail and the email package load with the first pass, not in every web worker.
+    from blueprints.shared.mail_message import compose
+
     return compose(
-        sender=parse_sender(current_app.config["MAIL_DEFAULT_SENDER"]),
+        sender=current_app.config["MAIL_DEFAULT_SENDER"],
         to=row.to_addr,
         reply_to=row.reply_to,
         subject=row.subject,
@@ -262,30 +270,3 @@ def _compose(row: OutboxMessage) -> bytes:
         message_id=row.message_id,  # stable across retries, so a duplicate is recognisable
         date=utcnow(),
     )
-
-
-def _connect(config: Any) -> smtplib.SMTP:
-    """An SMTP connection from the app's config; every socket operation bounded by MAIL_TIMEOUT.
-
-    (Flask-Mail's own Connection is not used: it reads settings the app factory never gives
-    it, has no timeout, and raises from QUIT after a successful send.)
-    """
-    server, port, timeout = (
-        config["MAIL_SERVER"],
-        config["MAIL_PORT"],
-        config["MAIL_TIMEOUT"],
-    )
-    host: smtplib.SMTP
-    if config.get("MAIL_USE_SSL"):
-        host = smtplib.SMTP_SSL(server, port, timeout=timeout)
-    else:
-        host = smtplib.SMTP(server, port, timeout=timeout)
-    try:
-        if config.get("MAIL_USE_TLS"):
-            host.starttls()
-        if config.get("MAIL_USERNAME") and config.get("MAIL_PASSWORD"):
-            host.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
-    except BaseException:
-        host.close()
-        raise
-    return host

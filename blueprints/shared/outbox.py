@@ -12,11 +12,12 @@ email concerns (for erasure). `headers` adds extra headers, e.g. for a newslette
                 headers={"List-Unsubscribe": f"<{unsubscribe_url}>",
                          "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"})
 
-Header names must be on the allow-list `blueprints.shared.mime.EXTRA_HEADERS` (List-Unsubscribe,
-List-Unsubscribe-Post, List-Id, List-Help, Auto-Submitted, Precedence, In-Reply-To, References,
-X-Auto-Response-Suppress; any case) and values one line of printable ASCII without `=?`, at
-most 900 characters; anything else raises ValueError before a row is written. They are stored
-on the row (`outbox_message.headers`, JSON) and written on every attempt.
+Header names must be on the allow-list `blueprints.shared.mail_headers.EXTRA_HEADERS`
+(List-Unsubscribe, List-Unsubscribe-Post, List-Id, List-Help, Auto-Submitted, Precedence,
+In-Reply-To, References, X-Auto-Response-Suppress; any case) and values one line of printable
+ASCII without `=?`, at most 900 characters; anything else raises ValueError before a row is
+written. They are stored on the row (`outbox_message.headers`, JSON) and written on every
+attempt.
 
 `queue_emails_bulk(emails)` takes an iterable of `Email(kind, to, subject, template, reply_to,
 about, attachments, headers, context)` and inserts them into the current transaction 500 rows
@@ -24,16 +25,16 @@ per statement (5,000 newsletter emails: ten INSERTs, no ORM objects); it returns
 validates every email exactly like `queue_email` (one bad address raises; roll back).
 
 Visitor text in a subject is neutralised (control characters and line breaks become spaces,
-the encoded-word opener `=?` becomes `= ?`) and every header is written by
-`blueprints.shared.mime.compose`, never by a mail library, so no header value can carry CR/LF
-after encoding or decoding.
+the encoded-word opener `=?` becomes `= ?`) by `blueprints.shared.mail_headers` before
+Flask-Mail writes the message (`mail_message`), and the header block it wrote is checked before
+it is sent, so no header value can carry CR/LF after encoding or decoding (CVE-2024-6923).
 
 Delivering
 ----------
 After a commit that queued mail, a background thread (one per process) is woken; `flask
 send-mail` does the same from cron. Each pass (`deliver_due`, in mail_delivery.py) claims a
 batch of due rows in one transaction under a lease (MAIL_CLAIM_LEASE_SECONDS), so several
-gunicorn workers never send the same row, sends them on one SMTP connection, and marks each
+gunicorn workers never send the same row, sends them on one Flask-Mail connection, and marks each
 sent in its own short UPDATE right after the server accepts it, so a retry never follows a
 successful send (not even when the connection drops after the server said yes). Failures and
 the rows it did not get to are recorded in one transaction at the end: a refused message backs
@@ -68,7 +69,7 @@ from blueprints.shared.mail_delivery import MAX_RETRY_SECONDS as MAX_RETRY_SECON
 from blueprints.shared.mail_delivery import DeliveryReport as DeliveryReport
 from blueprints.shared.mail_delivery import _claim_next as _claim_next
 from blueprints.shared.mail_delivery import deliver_due
-from blueprints.shared.mime import checked_extra_headers, header_text
+from blueprints.shared.mail_headers import checked_extra_headers, header_text
 from blueprints.shared.models import OutboxMessage
 from blueprints.shared.urls import mail_domain
 

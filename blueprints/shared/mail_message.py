@@ -1,0 +1,178 @@
+"""An outbox row as a Flask-Mail `Message`, and Flask-Mail's connection to send a batch on.
+
+Flask-Mail 0.10 composes: multipart/mixed holding multipart/alternative (text/plain, then
+text/html), then the attachments (the booking's `.ics` as `text/calendar; method=...`, base64),
+From, To, Reply-To, Subject, Date, Message-ID and the extra headers. What we add around it:
+
+- `mail_headers` in front (the header sanitiser and the allow-list of extra headers) and its
+  `check_header_block` on the bytes that leave;
+- bodies in quoted-printable: importing flask_mail makes the email package write UTF-8 bodies
+  as raw 8bit, a paragraph on one line of any length, and an SMTP server must refuse a line over
+  998 octets (RFC 5321 4.5.3.1.6; aiosmtpd answers "500 Line too long"). A Charset of our own
+  passed as the Message's `charset` changes that for our messages only;
+- the bytes written once per message by the compat32 generator with CRLF and no refolding.
+  Flask-Mail's own `as_bytes()` uses `policy.SMTP`, which re-parses every header of every part
+  while writing (4-5 times the time), turns a List-Unsubscribe longer than 78 characters into an
+  encoded-word no RFC 8058 client reads, and folds with the code CVE-2024-6923 was in. Without
+  refolding a header keeps the lines Flask-Mail gave it (a non-ASCII subject is folded by it) and
+  no line can pass 998 octets: subjects are cut at 300 characters, extra headers at 900;
+- the SMTP host of `mail.connect()`'s connection opened by `open_connection()`: 0.10 opens it
+  without a timeout (pallets-eco/flask-mail#114), so a silent server would hold the sender
+  forever, and its `__exit__` raises from a QUIT after the server accepted everything.
+
+Imported by `mail_delivery` on its first pass, not by `create_app`: a web worker that only
+serves pages does not load Flask-Mail and the email package (tests/core/test_worker_imports.py).
+"""
+
+from __future__ import annotations
+
+import calendar
+import contextlib
+import email.charset
+import re
+import smtplib
+from collections.abc import Iterable
+from datetime import datetime
+from email import policy
+from typing import Any
+
+from flask import Flask, current_app
+from flask_mail import Attachment, Connection, Mail, Message
+
+from blueprints.shared.mail_headers import (
+    check_header_block,
+    checked_extra_headers,
+    envelope_address,
+    header_text,
+    parse_sender,
+)
+
+mail = Mail()
+
+UTF8_QUOTED_PRINTABLE = email.charset.Charset("utf-8")
+UTF8_QUOTED_PRINTABLE.body_encoding = email.charset.QP
+WIRE = policy.compat32.clone(linesep="\r\n", max_line_length=None)
+
+RFC2045_CHARS = r"[A-Za-z0-9!#$&^_.+-]+"
+CONTENT_TYPE = re.compile(
+    rf"{RFC2045_CHARS}/{RFC2045_CHARS}(?:;\s*{RFC2045_CHARS}=(?:{RFC2045_CHARS}|\"[\x20-\x21\x23-\x7e]*\"))*"
+)
+MESSAGE_ID = re.compile(r"<[!-;=?-~]+>")
+ALWAYS = ("From", "To", "Subject", "Date", "Message-ID", "MIME-Version", "Content-Type")
+
+
+class CheckedMessage(Message):
+    """Flask-Mail's Message, written once: `as_bytes()` checks the header block and keeps it,
+    so `Connection.send` sends exactly the bytes that were checked."""
+
+    def __init__(self, *, expected_headers: Iterable[str], **fields: Any) -> None:
+        super().__init__(**fields)
+        self.expected_headers = [*ALWAYS, *expected_headers]
+        self.raw: bytes | None = None
+
+    def as_bytes(self) -> bytes:
+        """The message for SMTP DATA (CRLF lines), checked."""
+        if self.raw is None:
+            raw = self._message().as_bytes(policy=WIRE)
+            check_header_block(raw, self.expected_headers)
+            self.raw = raw
+        return self.raw
+
+
+def compose(
+    *,
+    sender: Any,
+    to: str,
+    subject: str,
+    text: str,
+    html: str | None,
+    message_id: str,
+    date: datetime,
+    reply_to: str | None = None,
+    attachments: list[dict[str, str]] | None = None,
+    extra_headers: dict[str, str] | None = None,
+) -> CheckedMessage:
+    """The Message for one email, its bytes already written and checked (ValueError if not).
+
+    `sender` is MAIL_DEFAULT_SENDER; `date` naive UTC; `message_id` stays the same on every
+    attempt, so a duplicate is recognisable.
+    """
+    if not MESSAGE_ID.fullmatch(message_id):
+        raise ValueError(f"bad Message-ID {message_id!r}")
+    _set_up(current_app._get_current_object())  # type: ignore[attr-defined]
+    name, address = parse_sender(sender)
+    headers = checked_extra_headers(extra_headers)
+    message = CheckedMessage(
+        expected_headers=[
+            *headers,
+            *(["Reply-To"] if reply_to else []),
+            *([] if html or attachments else ["Content-Transfer-Encoding"]),  # text/plain alone
+        ],
+        subject=header_text(subject),
+        sender=(header_text(name), envelope_address(address)),
+        recipients=[envelope_address(to)],
+        reply_to=envelope_address(reply_to) if reply_to else None,
+        body=text,
+        html=html,
+        date=calendar.timegm(date.utctimetuple()),
+        charset=UTF8_QUOTED_PRINTABLE,  # type: ignore[arg-type]  # a Charset works where a name does
+        extra_headers=headers,
+        attachments=[_attachment(item) for item in attachments or []],
+    )
+    message.msgId = message_id
+    message.as_bytes()
+    return message
+
+
+def _attachment(item: dict[str, str]) -> Attachment:
+    if not CONTENT_TYPE.fullmatch(item["content_type"]):
+        raise ValueError(f"bad attachment content type {item['content_type']!r}")
+    filename = re.sub(r"[^A-Za-z0-9._-]", "_", item.get("filename") or "attachment")[:100]
+    return Attachment(filename, item["content_type"], item["content"].encode())
+
+
+def open_connection(app: Flask) -> Connection:
+    """`mail.connect()`, its SMTP host open; every socket operation bounded by MAIL_TIMEOUT."""
+    _set_up(app)
+    connection = mail.connect()
+    connection.host = _smtp_host(app.config)
+    return connection
+
+
+def _set_up(app: Flask) -> None:
+    """Flask-Mail's state for this app (Message reads it while writing, connect() to begin)."""
+    if "mail" not in app.extensions:
+        mail.init_app(app)
+
+
+def close_connection(connection: Connection) -> None:
+    """QUIT and close; a server that already accepted a message cannot take it back by failing
+    the QUIT, so that is not an error."""
+    if connection.host is None:
+        return
+    with contextlib.suppress(smtplib.SMTPException, OSError):
+        connection.host.quit()
+    connection.host.close()
+
+
+def _smtp_host(config: Any) -> smtplib.SMTP:
+    server, port, timeout = config["MAIL_SERVER"], config["MAIL_PORT"], config["MAIL_TIMEOUT"]
+    host: smtplib.SMTP
+    if config.get("MAIL_USE_SSL"):
+        host = smtplib.SMTP_SSL(server, port, timeout=timeout)
+    else:
+        host = smtplib.SMTP(server, port, timeout=timeout)
+    try:
+        if config.get("MAIL_USE_TLS"):
+            host.starttls()
+        if config.get("MAIL_USERNAME") and config.get("MAIL_PASSWORD"):
+            host.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
+    except BaseException:
+        host.close()
+        raise
+    return host
+
+
+def sender_address() -> str:
+    """MAIL_DEFAULT_SENDER's address, for the envelope (MAIL FROM)."""
+    return envelope_address(parse_sender(current_app.config["MAIL_DEFAULT_SENDER"])[1])
