@@ -30,7 +30,8 @@ from pathlib import Path
 from flask import Flask
 from sqlalchemy import event, insert, text
 
-from blueprints.drills.filters import DrillFilters, filter_conditions, page_of_drills
+from blueprints.drills.filter_args import DrillFilters
+from blueprints.drills.filters import filter_conditions, page_of_drills
 from blueprints.drills.models import DIRECTIONS, EQUIPMENT, LEVELS, Drill, DrillEquipment
 from blueprints.shared.extensions import db
 from harness import build_migrated_database, make_app, shutdown_app
@@ -176,7 +177,7 @@ def _query_plan(library: Library) -> list[str]:
         from flask import request
 
         filters = DrillFilters.from_args(request.args)
-        query = page_of_drills(filters, filter_conditions(filters), 1)
+        query = page_of_drills(filter_conditions(filters), 1)
         compiled = query.compile(db.engine, compile_kwargs={"literal_binds": True})
         rows = db.session.execute(text(f"EXPLAIN QUERY PLAN {compiled}")).all()
         db.session.remove()

@@ -37,7 +37,8 @@ from pathlib import Path
 from werkzeug.datastructures import MultiDict
 
 from bench.drill_filter import HTMX, Library, _library, uncached
-from blueprints.drills.filters import DrillFilters, drills_matching
+from blueprints.drills.filter_args import DrillFilters
+from blueprints.drills.filters import drills_matching
 from blueprints.drills.search import matching_drills
 from blueprints.shared.extensions import db
 
