@@ -155,18 +155,27 @@ def library_order(conditions: Sequence[ColumnElement[bool]]) -> Subquery:
 
 
 def page_of_drills(conditions: Sequence[ColumnElement[bool]], page: int) -> Select[tuple[Any, ...]]:
-    """The SELECT for one page of cards in library order (bench/drill_filter.py shows its plan)."""
+    """The SELECT for one page of cards in library order (bench/drill_filter.py shows its plan).
+
+    The page is cut from the ranked ids alone; only its drills' rows are read for the cards.
+    """
     ordered = library_order(conditions)
-    return (
-        select(*CARD_COLUMNS)
-        .join(ordered, ordered.c.id == Drill.id)
-        .order_by(
-            (ordered.c.step - 1) // PER_DIRECTION_IN_A_ROUND,
-            ordered.c.direction_rank,
-            ordered.c.step,
-        )
+    in_order = (
+        (ordered.c.step - 1) // PER_DIRECTION_IN_A_ROUND,
+        ordered.c.direction_rank,
+        ordered.c.step,
+    )
+    on_page = (
+        select(ordered.c.id, *(key.label(f"key{n}") for n, key in enumerate(in_order)))
+        .order_by(*in_order)
         .limit(PAGE_SIZE)
         .offset((page - 1) * PAGE_SIZE)
+        .subquery("on_page")
+    )
+    return (
+        select(*CARD_COLUMNS)
+        .join(on_page, on_page.c.id == Drill.id)
+        .order_by(on_page.c.key0, on_page.c.key1, on_page.c.key2)
     )
 
 
