@@ -131,24 +131,26 @@ def filter_conditions(filters: DrillFilters) -> list[ColumnElement[bool]]:
     return conditions
 
 
+# Each direction's drills numbered easiest first: level, then the coach's position, then id.
+STEP = func.row_number().over(
+    partition_by=Drill.direction,
+    order_by=(level_rank(Drill.level), Drill.position, Drill.id),
+)
+DIRECTION_RANK = direction_rank(Drill.direction)
+
+
 def library_order(conditions: Sequence[ColumnElement[bool]]) -> Subquery:
     """Every drill matching `conditions`, with the keys of the library order.
 
-    `step` numbers each direction's drills easiest first (level, then the coach's position,
-    then id). The library shows PER_DIRECTION_IN_A_ROUND drills of each direction in turn
-    (extension, flexion, side flexion, rotation), so it sorts by the round a step falls in,
+    `step` numbers each direction's drills easiest first (STEP: level, then the coach's
+    position, then id). The library shows PER_DIRECTION_IN_A_ROUND drills of each direction in
+    turn (extension, flexion, side flexion, rotation), so it sorts by the round a step falls in,
     then the direction, then the step: every direction with a match is on page one however
     many drills another holds, each still reads easiest first, and pages are slices of one
     fixed order (no drill twice, none skipped).
     """
-    step = func.row_number().over(
-        partition_by=Drill.direction,
-        order_by=(level_rank(Drill.level), Drill.position, Drill.id),
-    )
     return (
-        select(
-            Drill.id, direction_rank(Drill.direction).label("direction_rank"), step.label("step")
-        )
+        select(Drill.id, DIRECTION_RANK.label("direction_rank"), STEP.label("step"))
         .where(*conditions)
         .subquery("ordered")
     )
