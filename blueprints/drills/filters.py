@@ -3,7 +3,7 @@
 One path for both databases, with or without search words: the filters become WHERE clauses
 (the words through blueprints/drills/search.py, as on the site's search page), `library_order`
 ranks every matching drill with a window function, and a page is a LIMIT/OFFSET slice of that
-order. Three statements a page (the count, the page's drills, their equipment) however many
+order. Two statements a page (the page's drills with the count, their equipment) however many
 drills match. The query string is read into DrillFilters in blueprints/drills/filter_args.py.
 """
 
@@ -63,8 +63,8 @@ CARD_COLUMNS = (
 class DrillPage:
     """One page of matching drills and where it sits in the whole result.
 
-    With search words, matches are counted only up to COUNT_LIMIT (see `drills_matching`): past
-    it `total_is_exact` is False, `total` is COUNT_LIMIT and the page count is unknown (None).
+    With search words, the total shows only up to COUNT_LIMIT (see `drills_matching`): past it
+    `total_is_exact` is False, `total` is COUNT_LIMIT and the page count is not given (None).
     """
 
     drills: Sequence[DrillCard]
@@ -99,17 +99,19 @@ class DrillPage:
 def drills_matching(filters: DrillFilters) -> DrillPage:
     """The page of drills `filters` asks for, in library order (`library_order`), with the total.
 
-    Without search words the total is exact. With them, matches are counted only until it is
-    certain there are more than COUNT_LIMIT ("More than 100 drills match.", pages without "of
-    N"), so a word every drill uses never costs a count of the whole library. A page past the
-    end falls back to page 1 (the template says so).
+    One statement reads the page and how many drills match (the ranking sees them all anyway),
+    one more their equipment. A page past the end falls back to page 1 (the template says so).
+    With search words the total shows only up to COUNT_LIMIT ("More than 100 drills match.",
+    pages without "of N"), as on the site's search page.
     """
     conditions = filter_conditions(filters)
-    cap = _count_cap(filters.page) if filters.q else None
-    counted = db.session.scalar(count_of_drills(conditions, cap)) or 0
-    page = _reachable(filters.page, counted)
-    rows = db.session.execute(page_of_drills(conditions, page)).all() if counted else []
-    return _drill_page(_cards_from_rows(rows), counted, page, counted_to_a_cap=cap is not None)
+    page = filters.page
+    rows = db.session.execute(page_of_drills(conditions, page)).all()
+    if not rows and page > 1:
+        page = 1
+        rows = db.session.execute(page_of_drills(conditions, page)).all()
+    total = rows[0].matching if rows else 0
+    return _drill_page(_cards_from_rows(rows), total, page, capped=bool(filters.q))
 
 
 def filter_conditions(filters: DrillFilters) -> list[ColumnElement[bool]]:
@@ -140,7 +142,7 @@ DIRECTION_RANK = direction_rank(Drill.direction)
 
 
 def library_order(conditions: Sequence[ColumnElement[bool]]) -> Subquery:
-    """Every drill matching `conditions`, with the keys of the library order.
+    """Every drill matching `conditions`, with the keys of the library order and how many match.
 
     `step` numbers each direction's drills easiest first (STEP: level, then the coach's
     position, then id). The library shows PER_DIRECTION_IN_A_ROUND drills of each direction in
@@ -150,14 +152,20 @@ def library_order(conditions: Sequence[ColumnElement[bool]]) -> Subquery:
     fixed order (no drill twice, none skipped).
     """
     return (
-        select(Drill.id, DIRECTION_RANK.label("direction_rank"), STEP.label("step"))
+        select(
+            Drill.id,
+            DIRECTION_RANK.label("direction_rank"),
+            STEP.label("step"),
+            func.count().over().label("matching"),
+        )
         .where(*conditions)
         .subquery("ordered")
     )
 
 
 def page_of_drills(conditions: Sequence[ColumnElement[bool]], page: int) -> Select[tuple[Any, ...]]:
-    """The SELECT for one page of cards in library order (bench/drill_filter.py shows its plan).
+    """One page of cards in library order, each row also saying how many drills match
+    (bench/drill_filter.py shows the plan).
 
     The page is cut from the ranked ids alone; only its drills' rows are read for the cards.
     """
@@ -168,47 +176,29 @@ def page_of_drills(conditions: Sequence[ColumnElement[bool]], page: int) -> Sele
         ordered.c.step,
     )
     on_page = (
-        select(ordered.c.id, *(key.label(f"key{n}") for n, key in enumerate(in_order)))
+        select(
+            ordered.c.id,
+            ordered.c.matching,
+            *(key.label(f"key{n}") for n, key in enumerate(in_order)),
+        )
         .order_by(*in_order)
         .limit(PAGE_SIZE)
         .offset((page - 1) * PAGE_SIZE)
         .subquery("on_page")
     )
     return (
-        select(*CARD_COLUMNS)
+        select(*CARD_COLUMNS, on_page.c.matching)
         .join(on_page, on_page.c.id == Drill.id)
         .order_by(on_page.c.key0, on_page.c.key1, on_page.c.key2)
     )
 
 
-def count_of_drills(
-    conditions: Sequence[ColumnElement[bool]], cap: int | None
-) -> Select[tuple[int]]:
-    """How many drills match `conditions`: all of them, or at most `cap` (a LIMIT, no more read)."""
-    if cap is None:
-        return select(func.count()).select_from(Drill).where(*conditions)
-    capped = select(Drill.id).where(*conditions).limit(cap).subquery("capped")
-    return select(func.count()).select_from(capped)
-
-
-def _count_cap(page: int) -> int:
-    """How far a search's matches are counted: past COUNT_LIMIT and past `page`, by one."""
-    return max(COUNT_LIMIT, page * PAGE_SIZE) + 1
-
-
-def _reachable(page: int, counted: int) -> int:
-    """`page` if it holds drills, else 1 (`counted` is at least min(total, _count_cap(page)))."""
-    return page if counted > (page - 1) * PAGE_SIZE else 1
-
-
-def _drill_page(
-    drills: Sequence[DrillCard], counted: int, page: int, counted_to_a_cap: bool
-) -> DrillPage:
-    """The page's figures: exact, or "more than COUNT_LIMIT" when a search counted past it."""
-    if counted_to_a_cap and counted > COUNT_LIMIT:
-        more = counted > page * PAGE_SIZE
+def _drill_page(drills: Sequence[DrillCard], total: int, page: int, capped: bool) -> DrillPage:
+    """The page's figures: exact, or "more than COUNT_LIMIT" for a search past it."""
+    if capped and total > COUNT_LIMIT:
+        more = total > page * PAGE_SIZE
         return DrillPage(drills, COUNT_LIMIT, page, page_count=None, more_follow=more)
-    return DrillPage(drills, counted, page, page_count=max(1, math.ceil(counted / PAGE_SIZE)))
+    return DrillPage(drills, total, page, page_count=max(1, math.ceil(total / PAGE_SIZE)))
 
 
 def _cards_from_rows(rows: Sequence[Any]) -> list[DrillCard]:
