@@ -50,6 +50,9 @@ class Drill(db.Model):
         ),
         CheckConstraint("level IN ('beginner', 'intermediate', 'advanced')", name="ck_drill_level"),
         Index("ix_drill_direction_position", "direction", "position", "id"),
+        # The library's order (filters.library_order) ranks from this index alone, never the
+        # drills' rows: direction, then level, position and id.
+        Index("ix_drill_direction_level_position", "direction", "level", "position", "id"),
         # Level filters (alone or with a direction) count and page from this index alone.
         Index("ix_drill_level_direction_position", "level", "direction", "position", "id"),
     )

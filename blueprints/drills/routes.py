@@ -8,7 +8,8 @@ from sqlalchemy import select
 from blueprints.drills import bp
 from blueprints.drills.captions import language_label
 from blueprints.drills.demonstration import demonstration_file, demonstration_for
-from blueprints.drills.filters import DrillFilters, direction_counts, drills_matching
+from blueprints.drills.filter_args import DrillFilters
+from blueprints.drills.filters import direction_counts, drills_matching
 from blueprints.drills.models import DIRECTIONS, EQUIPMENT, LEVELS, Drill
 from blueprints.drills.queries import progression_neighbours, public_articles_using
 from blueprints.shared.extensions import db

@@ -95,7 +95,7 @@ def drill_text_matches(query: str) -> ColumnElement[bool]:
     dialect = db.session.get_bind().dialect.name
     if dialect == "sqlite":
         # SQLite reads the matches into a temporary b-tree once per place this clause is written
-        # in a statement (not per row): write it once (see _searched_page in filters.py).
+        # in a statement (not per row): the library writes it once per statement.
         found = text(FTS_IDS).bindparams(match=fts_match_expression(terms)).columns(rowid=Integer)
         return Drill.id.in_(found)
     if dialect == "postgresql":
