@@ -54,6 +54,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     cli.init_app(app)
     for feature in FEATURES:
         feature.init_app(app)
+    database.init_commands(app)  # every command so far takes SQLite's write lock up front
 
     # WSGI layers, innermost first: cache hits answered before Flask, then the proxies' headers.
     pagecache_wsgi.init_app(app)
