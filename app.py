@@ -9,9 +9,11 @@ from flask import Flask
 
 from blueprints import blog, contact, drills, me, newsletter, programs, search, site, studio
 from blueprints.shared import (
+    alerts,
     cli,
     compression,
     database,
+    health,
     htmx,
     outbox,
     pagecache,
@@ -51,6 +53,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     spam.init_app(app)
     theme.init_app(app)
     outbox.init_app(app)
+    alerts.init_app(app)
+    health.init_app(app)
     cli.init_app(app)
     for feature in FEATURES:
         feature.init_app(app)
