@@ -107,7 +107,7 @@ def send_enquiry(site: Site, visitor: Visitor, ledger: Ledger) -> None:
     email = f"enquiry{n}@example.org"
     reply, form = visitor.form("/contact/?topic=other", "/contact/")
     if form is None:
-        ledger.note("enquiry", reply.status or 0)
+        ledger.note("enquiry (page had no form)", reply.status)
         return
     changes = {"name": f"Visitor {n}", "email": email, "topic": "other",
                "message": f"Enquiry {n}: my back is stiff after long drives."}  # fmt: skip
@@ -120,7 +120,7 @@ def book(site: Site, visitor: Visitor, ledger: Ledger) -> None:
     email = f"booking{n}@example.org"
     reply, form = visitor.form("/contact/?topic=consultation", "/contact/")
     if form is None or not form.choices.get("slot"):
-        ledger.note("booking", reply.status or 0)
+        ledger.note("booking (page had no form)", reply.status)
         return
     changes = {"name": f"Booker {n}", "email": email, "topic": "consultation",
                "timezone": "Europe/London", "format": "video", "pain_duration": "6_weeks_3_months",
@@ -135,7 +135,7 @@ def sign_up(site: Site, visitor: Visitor, ledger: Ledger) -> None:
     email = f"signup{n}@example.org"
     reply, form = visitor.form("/programs/back-basics-group-course", "/signup")
     if form is None:
-        ledger.note("signup", reply.status or 0)
+        ledger.note("signup (page had no form)", reply.status)
         return
     changes = {"name": f"Signer {n}", "email": email, "consent": "y",
                "goals": "Lift my kids without a twinge.",
@@ -148,7 +148,7 @@ def subscribe(site: Site, visitor: Visitor, ledger: Ledger) -> None:
     email = f"reader{site.number()}@example.org"
     reply, form = visitor.form("/newsletter/", "/newsletter/subscribe")
     if form is None:
-        ledger.note("subscribe", reply.status or 0)
+        ledger.note("subscribe (page had no form)", reply.status)
         return
     ledger.note("subscribe", visitor.submit(form, {"email": email}).status, email)
 
@@ -158,7 +158,7 @@ def ask_sign_in(site: Site, visitor: Visitor, ledger: Ledger) -> None:
     email = random.choice(site.known)  # noqa: S311
     reply, form = visitor.form("/me/", "/me/sign-in")
     if form is None:
-        ledger.note("sign-in", reply.status or 0)
+        ledger.note("sign-in (page had no form)", reply.status)
         return
     ledger.note("sign-in", visitor.submit(form, {"email": email}).status, email)
 
@@ -168,7 +168,7 @@ def log_session(site: Site, visitor: Visitor, ledger: Ledger) -> None:
     email, client = random.choice(list(site.signed_in.items()))  # noqa: S311
     reply, form = client.form("/me/log", "/me/log")
     if form is None:
-        ledger.note("log", reply.status or 0)
+        ledger.note("log (page had no form)", reply.status)
         return
     changes = {name: "1" for name in form.fields if name.startswith("pain-")}
     ledger.note("log", client.submit(form, changes).status, email)
@@ -198,7 +198,7 @@ def coach_edits(site: Site, post_id: int, deadline: float, ledger: Ledger) -> No
     while time.monotonic() < deadline:
         reply, form = coach.form(edit, edit)
         if form is None:
-            ledger.note("coach", reply.status)
+            ledger.note("coach (page had no form)", reply.status)
             continue
         title = f"Load test edit {site.number()}"
         ledger.note("coach", coach.submit(form, {"title": title}).status, title)
@@ -362,7 +362,7 @@ def report(
           f"({total / elapsed:.0f}/s); >= 500: {errors}; no answer: {dropped}")  # fmt: skip
     for kind in sorted({kind for kind, _status in ledger.answers}):
         by_status = {s: n for (k, s), n in sorted(ledger.answers.items()) if k == kind}
-        print(f"    {kind:10} {by_status}")
+        print(f"    {kind:28} {by_status}")
     kinds = Counter(kind for kind, _key in ledger.accepted)
     print(f"  accepted writes: {dict(sorted(kinds.items()))}; missing afterwards: "
           f"{dict(missing) or 0}")  # fmt: skip
