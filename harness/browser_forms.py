@@ -80,7 +80,12 @@ class _FormReader(HTMLParser):
     def handle_endtag(self, tag: str) -> None:
         if tag == "select":
             self._select = None
-        elif tag == "textarea":
+        elif tag == "textarea" and self._textarea is not None and self._owner is not None:
+            # as a browser does: a newline just after <textarea> is not part of the value
+            value = self._owner.fields[self._textarea]
+            self._owner.fields[self._textarea] = (
+                value[2:] if value.startswith("\r\n") else value.removeprefix("\n")
+            )
             self._textarea = None
 
     def handle_data(self, data: str) -> None:
