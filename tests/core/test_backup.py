@@ -1,7 +1,7 @@
 """`flask backup` and `flask restore`: an archive taken while the site writes rebuilds it whole;
 a damaged or truncated archive is refused with a message, and nothing is written.
 
-SQLite here (the online backup API); the archive's PostgreSQL half is pg_dump/pg_restore.
+SQLite (the online backup API) and, in the PostgreSQL run, pg_dump/pg_restore.
 """
 
 from __future__ import annotations
@@ -25,8 +25,6 @@ from blueprints.shared.clock import utcnow
 from blueprints.shared.extensions import db
 from blueprints.shared.models import RateEvent
 from harness import make_app, shutdown_app, wait_until
-
-pytestmark = pytest.mark.sqlite_only
 
 UPLOADS = {
     "images/cover.jpg": b"\xff\xd8\xff" + bytes(range(256)) * 40,
@@ -69,6 +67,7 @@ def _back_up(app: Flask) -> Path:
     return archives[-1]
 
 
+@pytest.mark.sqlite_only
 def test_a_backup_taken_during_writes_restores_every_row_and_file(
     site: Flask, empty_site: Flask, database_file: Path
 ) -> None:
@@ -119,6 +118,7 @@ def test_a_backup_taken_during_writes_restores_every_row_and_file(
     assert empty_site.test_client().get("/robots.txt").status_code == 200
 
 
+@pytest.mark.sqlite_only
 def test_the_manifest_lists_every_file_with_its_checksum(site: Flask) -> None:
     archive = _back_up(site)
     with tarfile.open(archive) as tar:
@@ -130,6 +130,7 @@ def test_the_manifest_lists_every_file_with_its_checksum(site: Flask) -> None:
     assert manifest["database"] == {"kind": "sqlite", "name": "database.sqlite"}
 
 
+@pytest.mark.sqlite_only
 def test_a_truncated_archive_is_refused_with_a_message_and_nothing_written(
     site: Flask, empty_site: Flask
 ) -> None:
@@ -146,6 +147,7 @@ def test_a_truncated_archive_is_refused_with_a_message_and_nothing_written(
     assert not Path(empty_site.config["UPLOAD_FOLDER"]).exists()
 
 
+@pytest.mark.sqlite_only
 def test_an_archive_whose_file_does_not_match_its_checksum_is_refused(
     site: Flask, empty_site: Flask, tmp_path: Path
 ) -> None:
@@ -165,6 +167,7 @@ def test_an_archive_whose_file_does_not_match_its_checksum_is_refused(
     assert not Path(empty_site.config["UPLOAD_FOLDER"]).exists()
 
 
+@pytest.mark.sqlite_only
 def test_restore_refuses_a_site_that_is_not_empty(site: Flask) -> None:
     archive = _back_up(site)
     result = site.test_cli_runner().invoke(args=["restore", str(archive)])
@@ -172,6 +175,7 @@ def test_restore_refuses_a_site_that_is_not_empty(site: Flask) -> None:
     assert "is not empty" in result.output
 
 
+@pytest.mark.sqlite_only
 def test_a_file_that_is_not_an_archive_is_refused(empty_site: Flask, tmp_path: Path) -> None:
     junk = tmp_path / "notes.tar.gz"
     junk.write_bytes(gzip.compress(b"just some text, not a tar archive" * 20))
@@ -181,9 +185,63 @@ def test_a_file_that_is_not_an_archive_is_refused(empty_site: Flask, tmp_path: P
     assert "Traceback" not in result.output
 
 
+@pytest.mark.sqlite_only
 def test_only_the_last_backups_are_kept(site: Flask) -> None:
     for day in (1, 2, 3, 4):
         with time_machine.travel(datetime(2026, 12, day, 2, 0, tzinfo=UTC), tick=False):
             assert site.test_cli_runner().invoke(args=["backup", "--keep", "2"]).exit_code == 0
     names = sorted(path.name for path in Path(site.config["BACKUP_FOLDER"]).iterdir())
     assert names == ["backup-20261203T020000Z.tar.gz", "backup-20261204T020000Z.tar.gz"]
+
+
+@pytest.mark.postgres_only
+def test_a_postgresql_backup_restores_into_an_empty_database(
+    database_file: str, tmp_path: Path
+) -> None:
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.pool import NullPool
+
+    uploads = tmp_path / "uploads"
+    (uploads / "images").mkdir(parents=True)
+    (uploads / "images" / "cover.jpg").write_bytes(UPLOADS["images/cover.jpg"])
+    site = make_app(database_file, UPLOAD_FOLDER=str(uploads), BACKUP_FOLDER=str(tmp_path / "b"))
+    try:
+        with site.app_context():
+            db.session.execute(
+                insert(RateEvent), [{"key": f"pg-{n}", "at": utcnow()} for n in range(40)]
+            )
+            db.session.commit()
+            db.session.remove()
+        archive = _back_up(site)
+    finally:
+        shutdown_app(site)
+
+    url = make_url(database_file)
+    fresh_url = url.set(database=f"{url.database}_restored")
+    admin = create_engine(url, poolclass=NullPool, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{fresh_url.database}"'))
+        connection.execute(text(f'CREATE DATABASE "{fresh_url.database}"'))
+    fresh = make_app(
+        fresh_url.render_as_string(hide_password=False), UPLOAD_FOLDER=str(tmp_path / "fresh")
+    )
+    try:
+        result = fresh.test_cli_runner().invoke(args=["restore", str(archive)])
+        assert result.exit_code == 0, result.output
+        with fresh.app_context():
+            keys = set(db.session.scalars(text("SELECT key FROM rate_event")))
+            db.session.remove()
+        assert keys == {f"pg-{n}" for n in range(40)}
+        assert (tmp_path / "fresh" / "images" / "cover.jpg").read_bytes() == UPLOADS[
+            "images/cover.jpg"
+        ]
+        # and it refuses to restore over what is there now
+        again = fresh.test_cli_runner().invoke(args=["restore", str(archive)])
+        assert again.exit_code != 0
+        assert "not empty" in again.output
+    finally:
+        shutdown_app(fresh)
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{fresh_url.database}" WITH (FORCE)'))
+        admin.dispose()
