@@ -20,9 +20,11 @@ from blueprints import (
     studio,
 )
 from blueprints.shared import (
+    alerts,
     cli,
     compression,
     database,
+    health,
     htmx,
     outbox,
     pagecache,
@@ -62,9 +64,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     spam.init_app(app)
     theme.init_app(app)
     outbox.init_app(app)
+    alerts.init_app(app)
+    health.init_app(app)
     cli.init_app(app)
     for feature in FEATURES:
         feature.init_app(app)
+    database.init_commands(app)  # every command so far takes SQLite's write lock up front
 
     # WSGI layers, innermost first: cache hits answered before Flask, then the proxies' headers.
     pagecache_wsgi.init_app(app)

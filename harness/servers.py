@@ -101,6 +101,7 @@ class Gunicorn:
         env: dict[str, str],
         app: str = "app:create_app()",
         stderr_path: Path | None = None,
+        start_seconds: float = 30.0,
     ) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -112,6 +113,7 @@ class Gunicorn:
         self.stderr_path = stderr_path
         self._stderr_file: IO[bytes] | None = None
         self.process: subprocess.Popen[bytes] | None = None
+        self.start_seconds = start_seconds  # how long the first page may take to answer
 
     def __enter__(self) -> Gunicorn:
         gunicorn = str(Path(sys.executable).parent / "gunicorn")
@@ -123,7 +125,7 @@ class Gunicorn:
             cwd=ROOT, env=self.env, stdout=subprocess.DEVNULL,
             stderr=self._stderr_file or subprocess.PIPE,
         )  # fmt: skip
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + self.start_seconds
         while time.monotonic() < deadline:
             try:
                 urllib.request.urlopen(self.url + "/robots.txt", timeout=1).read()  # noqa: S310

@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 from flask import Flask
 
+from blueprints.shared.database import writes_by_default
 from blueprints.shared.extensions import db
 
 log = logging.getLogger(__name__)
@@ -54,6 +55,7 @@ class BackgroundWorker:
         return not self._stop.is_set()
 
     def _run(self) -> None:
+        writes_by_default()  # its passes claim and update rows: take SQLite's write lock at BEGIN
         while not self._stop.is_set():
             self._wake.wait(self.poll_seconds)
             self._wake.clear()

@@ -1,6 +1,8 @@
-"""Command-line tasks every site has: demo content and draining the outbox."""
+"""Command-line tasks every site has: demo content, draining the outbox, backup and restore."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import click
 from flask import Flask
@@ -13,6 +15,8 @@ def init_app(app: Flask) -> None:
     """Register the commands on `flask`."""
     app.cli.add_command(seed_command)
     app.cli.add_command(send_mail_command)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
     # Also an entry point (pyproject.toml), so it runs when the app itself would refuse to start.
     app.cli.add_command(check_deploy_command)
 
@@ -59,3 +63,31 @@ def send_mail_command(loop: bool, interval: float) -> None:
         if not loop:
             break
         time.sleep(interval)
+
+
+@click.command("backup")
+@with_appcontext
+@click.option("--keep", type=int, default=None, help="Archives to keep (default BACKUP_KEEP).")
+def backup_command(keep: int | None) -> None:
+    """Write a backup archive (database, uploads, checksums); keep only the last few."""
+    from blueprints.shared.backup import BackupError, write_backup
+
+    try:
+        made = write_backup(keep)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Wrote {made.path} ({made.files} files, {made.size:,} bytes).")
+
+
+@click.command("restore")
+@with_appcontext
+@click.argument("archive", type=click.Path(path_type=Path))
+def restore_command(archive: Path) -> None:
+    """Rebuild an empty site (database and uploads) from a backup archive."""
+    from blueprints.shared.backup import BackupError, restore
+
+    try:
+        files = restore(archive)
+    except BackupError as error:
+        raise click.ClickException(f"{error}\nNothing was restored.") from error
+    click.echo(f"Restored the database and {files} uploaded files from {archive}.")

@@ -92,6 +92,14 @@ def config_from_environment(instance_path: str) -> dict[str, Any]:
         # Each process reads the shared content version at most this often.
         "PAGE_CACHE_VERSION_SECONDS": float(env("PAGE_CACHE_VERSION_SECONDS", "1")),
         "SEND_FILE_MAX_AGE_DEFAULT": 0,
+        # `flask backup` writes its archives here and keeps the last BACKUP_KEEP.
+        "BACKUP_FOLDER": env("BACKUP_FOLDER", str(Path(instance_path) / "backups")),
+        "BACKUP_KEEP": int(env("BACKUP_KEEP", "14")),
+        # /healthz answers 503 past these: the last backup's age, the oldest unsent email's.
+        "HEALTH_BACKUP_MAX_HOURS": float(env("HEALTH_BACKUP_MAX_HOURS", "26")),
+        "HEALTH_MAIL_MAX_MINUTES": float(env("HEALTH_MAIL_MAX_MINUTES", "30")),
+        # Who is emailed about an unhandled error (the coach unless set).
+        "ADMIN_EMAIL": env("ADMIN_EMAIL", "") or env("COACH_EMAIL", "coach@example.com"),
         "WTF_CSRF_TIME_LIMIT": None,
     }
 

@@ -1,15 +1,33 @@
-"""Connection settings (SQLite, PostgreSQL) and the one helper for read-then-write transactions."""
+"""Connection settings (SQLite, PostgreSQL) and the one helper for read-then-write transactions.
+
+On SQLite, which BEGIN a transaction issues is decided here and nowhere else (`_begin_mode`):
+a transaction that may write takes the write lock when it begins (`BEGIN IMMEDIATE`, waiting up
+to the busy timeout for it), because a deferred transaction that read first cannot wait for the
+lock when it then writes: SQLite fails that upgrade at once with "database is locked" if another
+connection wrote in between. Reads stay deferred, so they run beside a writer under WAL.
+
+- a request with an unsafe method (POST, PUT, PATCH, DELETE) writes;
+- a GET in the signed-in areas (`WRITING_BLUEPRINTS`) may write (a plan copied on first view,
+  a plan made empty on first visit), so it is treated as a write too; every other GET or HEAD
+  is a read;
+- a `flask` command (`init_commands`) and a background worker's thread (`writes_by_default`)
+  write;
+- anything else (a test's or a shell's app context) is deferred, as SQLite's default;
+- `serialized_write` always takes the lock first (and an advisory lock on PostgreSQL).
+"""
 
 from __future__ import annotations
 
+import functools
 import os
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from pathlib import Path
 
-from flask import Flask
+import click
+from flask import Flask, has_request_context, request
 from sqlalchemy import Index, event, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
@@ -18,8 +36,13 @@ from blueprints.shared.extensions import db
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 
-# Which BEGIN the next SQLite transaction on this thread/task issues.
-_sqlite_begin_mode: ContextVar[str] = ContextVar("sqlite_begin_mode", default="DEFERRED")
+# Which BEGIN the next SQLite transaction on this thread/task issues; None: decided by
+# `_begin_mode` from the request (or DEFERRED outside one).
+_sqlite_begin_mode: ContextVar[str | None] = ContextVar("sqlite_begin_mode", default=None)
+
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+# The signed-in areas, whose GET pages may write (see the module docstring).
+WRITING_BLUEPRINTS = frozenset({"me", "studio"})
 
 # The partial indexes of the models, and whether a PostgreSQL engine has been set up.
 _partial_indexes: list[Index] = []
@@ -102,7 +125,58 @@ def _install_sqlite_listeners(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn) -> None:  # type: ignore[no-untyped-def]
-        conn.exec_driver_sql(f"BEGIN {_sqlite_begin_mode.get()}")
+        conn.exec_driver_sql(f"BEGIN {_begin_mode()}")
+
+
+def _begin_mode() -> str:
+    """IMMEDIATE for a transaction that may write, DEFERRED for a read (module docstring)."""
+    chosen = _sqlite_begin_mode.get()
+    if chosen is not None:
+        return chosen
+    if has_request_context() and request_may_write():
+        return "IMMEDIATE"
+    return "DEFERRED"
+
+
+def request_may_write() -> bool:
+    """Whether this request may write: an unsafe method, or a GET of a signed-in area."""
+    return request.method not in READ_METHODS or request.blueprint in WRITING_BLUEPRINTS
+
+
+def writes_by_default() -> None:
+    """From now on, this thread's transactions take the write lock when they begin.
+
+    For threads and commands that exist to write (the outbox sender, `flask send-mail`): their
+    context is their own, so nothing else is affected.
+    """
+    _sqlite_begin_mode.set("IMMEDIATE")
+
+
+def init_commands(app: Flask) -> None:
+    """Make every `flask` command registered so far take the write lock when it begins."""
+    for command in app.cli.commands.values():
+        _commands_write(command)
+
+
+def _commands_write(command: click.Command) -> None:
+    if isinstance(command, click.Group):
+        for sub in command.commands.values():
+            _commands_write(sub)
+    if command.callback is not None and not getattr(command.callback, "_writes", False):
+        command.callback = _writing(command.callback)
+
+
+def _writing(callback: Callable[..., object]) -> Callable[..., object]:
+    @functools.wraps(callback)
+    def run(*args: object, **kwargs: object) -> object:
+        token = _sqlite_begin_mode.set("IMMEDIATE")
+        try:
+            return callback(*args, **kwargs)
+        finally:
+            _sqlite_begin_mode.reset(token)
+
+    run._writes = True  # type: ignore[attr-defined]
+    return run
 
 
 @contextmanager

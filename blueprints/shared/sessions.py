@@ -24,6 +24,7 @@ from flask import current_app, g, has_request_context, session
 from sqlalchemy import delete, select, update
 
 from blueprints.shared.clock import utcnow
+from blueprints.shared.database import serialized_write
 from blueprints.shared.extensions import db
 from blueprints.shared.models import UserSession
 
@@ -105,12 +106,15 @@ def _valid_row(token: object, kind: str) -> UserSession | None:
         or row.last_seen_at + _idle_limit() <= now
     ):
         return None
-    if now - row.last_seen_at >= TOUCH_EVERY and not (db.session.new or db.session.dirty):
-        # Its own short write, so the idle limit counts from the last real use.
-        db.session.execute(
-            update(UserSession).where(UserSession.id == row.id).values(last_seen_at=now)
-        )
-        db.session.commit()
+    if now - row.last_seen_at >= TOUCH_EVERY and not (
+        db.session.new or db.session.dirty or db.session.deleted
+    ):
+        # Its own short write, so the idle limit counts from the last real use; a transaction
+        # of its own that takes the write lock first, since a GET's read cannot wait for it.
+        with serialized_write("session-touch") as write:
+            write.execute(
+                update(UserSession).where(UserSession.id == row.id).values(last_seen_at=now)
+            )
     return row
 
 
