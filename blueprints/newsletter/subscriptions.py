@@ -12,23 +12,28 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
 
 from blueprints.newsletter.models import NewsletterDelivery, Subscriber
 from blueprints.shared.clock import utcnow
 from blueprints.shared.database import serialized_write
 from blueprints.shared.extensions import db
-from blueprints.shared.models import OutboxMessage
+from blueprints.shared.models import OutboxMessage, RateEvent
 from blueprints.shared.outbox import queue_email
 from blueprints.shared.ratelimit import allow
 from blueprints.shared.signing import InvalidLink, sign, unsign
 from blueprints.shared.urls import absolute_url
 
 CONFIRM_DAYS = 7
-# Per visitor: a household trying a few addresses. Per address: a typo and a retry.
+# Per visitor: a household trying a few addresses (past it, that visitor's own 429).
 SUBSCRIBES_PER_CLIENT = 10
-SUBSCRIBES_PER_ADDRESS = 3
 SUBSCRIBE_WINDOW_SECONDS = 3600
+# Per address, however many visitors ask: a typo and a retry, then no more mail that day; and no
+# second confirmation while the last one is under an hour old (its link keeps working).
+MAILS_PER_ADDRESS = 3
+MAILS_PER_ADDRESS_WINDOW_SECONDS = 24 * 3600
+CONFIRMATION_RESEND_AFTER = timedelta(hours=1)
 CONFIRM_PURPOSE = "newsletter-confirm"
 UNSUBSCRIBE_PURPOSE = "newsletter-unsubscribe"
 # One lock for every newsletter write: an unsubscribe can never fall between a batch reading
@@ -36,21 +41,35 @@ UNSUBSCRIBE_PURPOSE = "newsletter-unsubscribe"
 NEWSLETTER_LOCK = "newsletter"
 
 
-def subscribe_allowed(email: str) -> bool:
-    """Count this request against the visitor's and the address's hourly allowance."""
-    address_key = hashlib.sha256(email.encode()).hexdigest()[:32]  # never in the clear
-    return allow("newsletter-subscribe", SUBSCRIBES_PER_CLIENT, SUBSCRIBE_WINDOW_SECONDS) and allow(
-        "newsletter-subscribe-address",
-        SUBSCRIBES_PER_ADDRESS,
-        SUBSCRIBE_WINDOW_SECONDS,
-        address_key,
+def subscribe_allowed() -> bool:
+    """Count this request against the visitor's own hourly allowance (by its address)."""
+    return allow("newsletter-subscribe", SUBSCRIBES_PER_CLIENT, SUBSCRIBE_WINDOW_SECONDS)
+
+
+def _mail_allowed(session: Session, email: str) -> bool:
+    """Count one email to this address, inside the newsletter lock (so two requests cannot both
+    take the last one); False once it had MAILS_PER_ADDRESS in the window."""
+    key = "newsletter-mail:" + hashlib.sha256(email.encode()).hexdigest()[:32]  # not in clear
+    now = utcnow()
+    since = now - timedelta(seconds=MAILS_PER_ADDRESS_WINDOW_SECONDS)
+    mailed = session.scalar(
+        select(func.count())
+        .select_from(RateEvent)
+        .where(RateEvent.key == key, RateEvent.at >= since)
     )
+    if mailed >= MAILS_PER_ADDRESS:
+        return False
+    session.add(RateEvent(key=key, at=now))
+    return True
 
 
 def request_subscription(email: str) -> None:
-    """Store the address as pending and email it a confirmation link (none if already confirmed).
+    """Store the address as pending and email it a confirmation link.
 
-    The visitor sees the same answer either way, so the form tells nobody who is subscribed.
+    The same work and answer whoever asks: an address already confirmed is emailed that it is
+    (with its unsubscribe link) instead, so neither the answer nor its time tells anyone who is
+    subscribed. While its last confirmation is under an hour old, or past the address's daily
+    allowance, nothing more is mailed and the links already sent keep working.
     """
     with serialized_write(NEWSLETTER_LOCK) as session:
         subscriber = session.scalar(select(Subscriber).where(Subscriber.email == email))
@@ -58,6 +77,15 @@ def request_subscription(email: str) -> None:
             subscriber = Subscriber(email=email, key=secrets.token_urlsafe(24), status="pending")
             session.add(subscriber)
         elif subscriber.status == "confirmed":
+            if _mail_allowed(session, email):
+                _queue_already_subscribed(subscriber)
+            return
+        elif (
+            subscriber.status == "pending"
+            and subscriber.confirmation_sent_at > utcnow() - CONFIRMATION_RESEND_AFTER
+        ):
+            return
+        if not _mail_allowed(session, email):
             return
         subscriber.status = "pending"
         subscriber.confirmation_sent_at = utcnow()
@@ -72,6 +100,16 @@ def request_subscription(email: str) -> None:
             ),
             confirm_days=CONFIRM_DAYS,
         )
+
+
+def _queue_already_subscribed(subscriber: Subscriber) -> None:
+    queue_email(
+        "newsletter-already",
+        subscriber.email,
+        f"You already receive new articles from {current_app.config['SITE_NAME']}",
+        "newsletter_already",
+        unsubscribe_url=unsubscribe_url(subscriber.key),
+    )
 
 
 def subscriber_from_link(purpose: str, token: str) -> Subscriber:
