@@ -1,7 +1,8 @@
 """Subscribing (double opt-in), confirming, unsubscribing and forgetting unconfirmed addresses.
 
 A subscriber is identified in links by a random key, signed per purpose: the confirmation link
-expires with the pending address (CONFIRM_DAYS), the unsubscribe link never does.
+expires with the pending address (CONFIRM_DAYS) and with the next unsubscribe (it carries the
+subscriber's generation), the unsubscribe link never does.
 """
 
 from __future__ import annotations
@@ -74,7 +75,9 @@ def request_subscription(email: str) -> None:
     with serialized_write(NEWSLETTER_LOCK) as session:
         subscriber = session.scalar(select(Subscriber).where(Subscriber.email == email))
         if subscriber is None:
-            subscriber = Subscriber(email=email, key=secrets.token_urlsafe(24), status="pending")
+            subscriber = Subscriber(
+                email=email, key=secrets.token_urlsafe(24), status="pending", generation=0
+            )
             session.add(subscriber)
         elif subscriber.status == "confirmed":
             if _mail_allowed(session, email):
@@ -96,7 +99,8 @@ def request_subscription(email: str) -> None:
             f"Please confirm: new articles from {current_app.config['SITE_NAME']}",
             "newsletter_confirm",
             confirm_url=absolute_url(
-                "newsletter.confirm", token=sign(CONFIRM_PURPOSE, subscriber.key)
+                "newsletter.confirm",
+                token=sign(CONFIRM_PURPOSE, [subscriber.key, subscriber.generation]),
             ),
             confirm_days=CONFIRM_DAYS,
         )
@@ -113,13 +117,23 @@ def _queue_already_subscribed(subscriber: Subscriber) -> None:
 
 
 def subscriber_from_link(purpose: str, token: str) -> Subscriber:
-    """The subscriber a signed link names, or InvalidLink (forged, expired, or erased since)."""
+    """The subscriber a signed link names, or InvalidLink (forged, expired, or erased since; for
+    a confirmation link also once the address has unsubscribed after it was sent)."""
     max_age = CONFIRM_DAYS * 86400 if purpose == CONFIRM_PURPOSE else None
-    key = unsign(purpose, token, max_age)
-    subscriber = db.session.scalar(select(Subscriber).where(Subscriber.key == str(key)))
-    if subscriber is None:
+    key, generation = _key_and_generation(unsign(purpose, token, max_age))
+    subscriber = db.session.scalar(select(Subscriber).where(Subscriber.key == key))
+    if subscriber is None or (purpose == CONFIRM_PURPOSE and subscriber.generation != generation):
         raise InvalidLink("This link is no longer valid.")
     return subscriber
+
+
+def _key_and_generation(value: object) -> tuple[str, int]:
+    # A confirmation link carries [key, generation]; one sent before generations were kept
+    # carries the key alone and counts as generation 0 (the migration raised it for every
+    # address that had unsubscribed). An unsubscribe link carries the key alone.
+    if isinstance(value, list) and len(value) == 2:
+        return str(value[0]), int(value[1])
+    return str(value), 0
 
 
 def confirm(token: str) -> Subscriber:
@@ -141,6 +155,7 @@ def unsubscribe(token: str) -> Subscriber:
         if subscriber.status != "unsubscribed":
             subscriber.status = "unsubscribed"
             subscriber.unsubscribed_at = utcnow()
+            subscriber.generation += 1  # every confirmation link sent so far stops working
         withdraw_queued_newsletters(subscriber.id)
 
     return _change_by_link(UNSUBSCRIBE_PURPOSE, token, unsubscribed)
@@ -148,10 +163,14 @@ def unsubscribe(token: str) -> Subscriber:
 
 def _change_by_link(purpose: str, token: str, change: Callable[[Subscriber], None]) -> Subscriber:
     """Apply `change` to the subscriber a signed link names, in one newsletter transaction."""
-    subscriber_id = subscriber_from_link(purpose, token).id
+    linked = subscriber_from_link(purpose, token)
+    subscriber_id, generation = linked.id, linked.generation
     with serialized_write(NEWSLETTER_LOCK) as session:
-        subscriber = session.get(Subscriber, subscriber_id)
-        if subscriber is None:  # removed between the look-up and the lock
+        subscriber = session.get(Subscriber, subscriber_id, populate_existing=True)
+        # Removed, or unsubscribed, between the look-up and the lock.
+        if subscriber is None or (
+            purpose == CONFIRM_PURPOSE and subscriber.generation != generation
+        ):
             raise InvalidLink("This link is no longer valid.")
         change(subscriber)
     return subscriber

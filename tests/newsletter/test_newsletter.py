@@ -33,6 +33,7 @@ from harness.newsletter import (
     count_rows,
     html_text,
     https_unsubscribe,
+    link_in,
     plain_text,
     site_path,
     subscribe_data,
@@ -321,6 +322,41 @@ def test_one_visitor_asking_too_often_is_told_to_wait(mail_app: Flask) -> None:
     assert [r.status_code for r in statuses] == [200] * 10 + [429]  # its own requests only
     assert "Please try again in an hour" in statuses[-1].get_data(as_text=True)
     assert count_rows(mail_app, OutboxMessage) == 10
+
+
+def test_a_confirmation_link_dies_with_an_unsubscribe(
+    mail_app: Flask, smtp_server: SmtpServer
+) -> None:
+    """N8: an old confirmation link re-subscribed an address that had left."""
+    reader = mail_app.test_client()
+    reader.post("/newsletter/subscribe", data=subscribe_data(mail_app, "ines@example.org"))
+    deliver(mail_app)
+    [first] = smtp_server.recorder.to("ines@example.org")
+    assert confirm_by_mail(reader, first).status_code == 200
+    with mail_app.app_context():
+        key = db.session.scalar(select(Subscriber.key))
+    assert reader.post(site_path(unsubscribe_url_in(mail_app, key))).status_code == 200
+    old_link = site_path(link_in(first, "/newsletter/confirm/"))
+    for method in (reader.get, reader.post):
+        refused = method(old_link)
+        assert refused.status_code == 400
+        assert "This link is no longer valid." in refused.get_data(as_text=True)
+    assert subscriber_states(mail_app) == {"ines@example.org": "unsubscribed"}
+    # Asking again sends a new link, and only that one works.
+    with time_machine.travel(utcnow() + timedelta(hours=2), tick=True):
+        data = subscribe_data(mail_app, "ines@example.org")
+        mail_app.test_client().post("/newsletter/subscribe", data=data)
+        deliver(mail_app)
+        second = smtp_server.recorder.to("ines@example.org")[-1]
+        assert reader.post(old_link).status_code == 400
+        assert confirm_by_mail(reader, second).status_code == 200
+    assert subscriber_states(mail_app) == {"ines@example.org": "confirmed"}
+
+
+def unsubscribe_url_in(app: Flask, key: str) -> str:
+    """The unsubscribe link for a subscriber key, as the newsletter emails carry it."""
+    with app.test_request_context():
+        return unsubscribe_url(key)
 
 
 def test_confirmation_links_expire_and_unconfirmed_addresses_are_forgotten_after_7_days(
