@@ -20,6 +20,7 @@ BENCHMARKS = [
     "bench.mail",
     "bench.newsletter",
     "bench.mixed_load",
+    "bench.known_unknown",
 ]
 
 

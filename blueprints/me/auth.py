@@ -44,18 +44,36 @@ def is_known_address(email: str) -> bool:
     return db.session.scalar(signup) is not None or db.session.scalar(booking) is not None
 
 
-def sign_in_allowed(email: str) -> bool:
-    """The rate limits on asking for links: per client address, and per email address."""
+def sign_in_allowed() -> bool:
+    """The rate limit on asking for links from this client address (its own 429, nobody else's)."""
+    return allow("me-sign-in", REQUESTS_PER_ADDRESS, 3600)
+
+
+def _mail_allowed(email: str) -> bool:
+    """Count one email to this address; False once it had REQUESTS_PER_EMAIL this hour.
+
+    Past the allowance the asker gets the same answer as before and the address no more mail
+    (the links already sent keep working), so strangers asking cannot refuse its owner a thing.
+    """
     email_key = hashlib.sha256(email.encode()).hexdigest()[:32]
-    return allow("me-sign-in", REQUESTS_PER_ADDRESS, 3600) and allow(
-        "me-sign-in-email", REQUESTS_PER_EMAIL, 3600, email_key
-    )
+    return allow("me-sign-in-email", REQUESTS_PER_EMAIL, 3600, email_key)
 
 
 def request_sign_in_link(email: str) -> bool:
-    """Email a sign-in link if the address is known; True if one was queued."""
+    """Email a sign-in link if the address is known; True if one was queued.
+
+    An unknown address gets an email too, saying there is nothing to sign in to: the same work
+    and the same answer for both, so neither tells a stranger who is a client.
+    """
     email = email.strip().lower()
+    if not _mail_allowed(email):
+        return False
     if not is_known_address(email):
+        queue_email(
+            "me-sign-in-unknown", email, f"Signing in to {current_app.config['SITE_NAME']}",
+            "me_sign_in_unknown",
+        )  # fmt: skip
+        db.session.commit()
         return False
     client = db.session.scalar(select(Client).where(Client.email == email))
     if client is None:

@@ -135,7 +135,7 @@ def ask_for_link() -> ResponseReturnValue:
     if not form.validate():
         error = " ".join(form.email.errors)
         return render_template("me/sign_in.html", email=form.email.data or "", error=error), 422
-    if not sign_in_allowed(form.email.data):
+    if not sign_in_allowed():
         error = "Too many sign-in requests. Please wait an hour and try again."
         return render_template("me/sign_in.html", email=form.email.data, error=error), 429
     request_sign_in_link(form.email.data)

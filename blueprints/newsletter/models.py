@@ -35,6 +35,9 @@ class Subscriber(db.Model):
     confirmation_sent_at: Mapped[datetime] = mapped_column(default=utcnow)
     confirmed_at: Mapped[datetime | None]
     unsubscribed_at: Mapped[datetime | None]
+    # Raised by each unsubscribe; a confirmation link carries the value it was sent with, so a
+    # link from before an unsubscribe can never subscribe the address again.
+    generation: Mapped[int] = mapped_column(default=0, server_default="0")
 
 
 class NewsletterSend(db.Model):

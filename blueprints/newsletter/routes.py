@@ -40,7 +40,7 @@ def subscribe() -> ResponseReturnValue:
     if not form.validate():
         return _form_response(form, 422)
     if not form.looks_like_spam():
-        if not subscribe_allowed(form.email.data):
+        if not subscribe_allowed():
             return _form_response(form, 429, form_error=RATE_LIMITED)
         request_subscription(form.email.data)
     if not is_htmx_request():

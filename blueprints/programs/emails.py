@@ -34,7 +34,11 @@ def queue_signup_emails(program: Program, signup: Signup, cancel_url: str) -> No
 
 
 def queue_already_signed_up(program: Program, signup: Signup, cancel_url: str) -> None:
-    """Someone signed this address up again: tell its owner, and nobody else, where they stand."""
+    """Someone signed this address up again: tell its owner, and nobody else, where they stand.
+
+    The coach gets a note too, as for a new signup: both answers then take the same work (two
+    emails), so their time tells a stranger nothing either (N5).
+    """
     queue_email(
         "program-already-signed-up",
         signup.email,
@@ -43,6 +47,16 @@ def queue_already_signed_up(program: Program, signup: Signup, cancel_url: str) -
         program=program,
         signup=signup,
         cancel_url=cancel_url,
+    )
+    queue_email(
+        "program-signup-again-coach",
+        current_app.config["COACH_EMAIL"],
+        f"Signed up again (nothing changed): {signup.name}, {program.title}",
+        "signup_again_coach",
+        reply_to=signup.email,
+        about=signup.email,
+        program=program,
+        signup=signup,
     )
 
 

@@ -52,9 +52,6 @@ def detail(slug: str) -> Response:
     result = session.pop(RESULT_KEY, None)
     if result and result.get("program_id") != program.id:
         result = None
-    if result and result.get("signup_id"):
-        signup = db.session.get(Signup, result["signup_id"])
-        result["email"] = signup.email if signup else ""
     form = SignupForm(formdata=None)
     form.prime_spam_guard()
     return _signup_answer(program, form, result=result)
@@ -119,21 +116,11 @@ def _details(form: SignupForm) -> SignupDetails:
 
 
 def _answer_outcome(program: Program, form: SignupForm, outcome: SignupOutcome) -> Response:
-    signup = outcome.signup
     if outcome.kind == "closed":
         return _signup_answer(program, form, status=409)
-    result = {
-        "program_id": program.id,
-        "kind": outcome.kind,
-        "email": signup.email if signup else "",
-        "position": signup.waitlist_position if signup else None,
-        "signup_id": signup.id if signup else None,
-    }
-    if outcome.kind == "already_signed_up":
-        # The same answer anyone gets whose signup is being looked at: whether an address is
-        # enrolled (and where on the waitlist) goes by email to that address only.
-        return _after_signup(program, {"kind": "received"})
-    return _after_signup(program, result)
+    # One answer for a new place, a waitlist position and an address already signed up (N5):
+    # where the person stands goes by email to that address only.
+    return _after_signup(program, {"kind": "received"})
 
 
 def _after_signup(program: Program, result: dict[str, Any]) -> Response:
@@ -141,8 +128,7 @@ def _after_signup(program: Program, result: dict[str, Any]) -> Response:
     result["program_id"] = program.id
     if is_htmx_request():
         return _signup_answer(program, SignupForm(formdata=None), result=result)
-    # The session cookie is signed, not encrypted: it carries the signup's id, not the address.
-    session[RESULT_KEY] = {key: value for key, value in result.items() if key != "email"}
+    session[RESULT_KEY] = result
     return redirect(url_for("programs.detail", slug=program.slug, _anchor="signup"), code=303)
 
 

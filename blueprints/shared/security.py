@@ -89,10 +89,11 @@ def _refuse_nul_in_path() -> None:
         abort(404)
 
 
+REFERRER_POLICY = ("Referrer-Policy", "strict-origin-when-cross-origin")
 SECURITY_HEADERS = (
     ("Content-Security-Policy", CONTENT_SECURITY_POLICY),
     ("X-Content-Type-Options", "nosniff"),
-    ("Referrer-Policy", "strict-origin-when-cross-origin"),
+    REFERRER_POLICY,
     ("X-Frame-Options", "DENY"),
     ("Permissions-Policy", "camera=(), microphone=(), geolocation=()"),
 )
@@ -117,8 +118,9 @@ def _add_security_headers(response: Response) -> Response:
     headers = response.headers
     present = {name.lower() for name in headers.keys()}  # noqa: SIM118 - Headers, not a dict
     if request.endpoint == "static":
-        # Static files need only these (the pages' policy means nothing to a stylesheet).
-        wanted = [("X-Content-Type-Options", "nosniff"), STATIC_HEADERS_POLICY]
+        # Static files need only these (the pages' policy means nothing to a stylesheet; a
+        # file opened as a document, an SVG or a PDF, may still link out, hence the referrer).
+        wanted = [("X-Content-Type-Options", "nosniff"), STATIC_HEADERS_POLICY, REFERRER_POLICY]
     else:
         wanted = list(SECURITY_HEADERS)
     if request.is_secure:

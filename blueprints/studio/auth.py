@@ -25,7 +25,7 @@ from blueprints.shared.extensions import db, login_manager
 from blueprints.shared.htmx import is_htmx_request
 from blueprints.shared.security import no_store_response
 from blueprints.shared.validators import same_site_path as safe_next
-from blueprints.studio import bp, throttle
+from blueprints.studio import bp, devices, throttle
 from blueprints.studio.forms import LoginForm, form_status
 from blueprints.studio.models import User
 
@@ -99,20 +99,34 @@ def login() -> ResponseReturnValue:
         form.next.data = safe_next(request.args.get("next")) or ""
     if not form.validate_on_submit():
         return render_template("studio/login.html", form=form), form_status(form)
-    if throttle.login_refused(form.email.data):
+    device = known_device_for(form.email.data)
+    if throttle.login_refused(form.email.data, device):
         form.form_errors.append(TOO_MANY_ATTEMPTS)
         return render_template("studio/login.html", form=form), 429
     user = authenticate(form.email.data, form.password.data)
     if user is None:
-        throttle.login_failed(form.email.data)
+        throttle.login_failed(form.email.data, device)
         form.form_errors.append(LOGIN_FAILED)
         return render_template("studio/login.html", form=form), 422
-    throttle.login_succeeded(form.email.data)
+    throttle.login_succeeded(form.email.data, device)
     target = safe_next(form.next.data) or url_for("studio.index")
     session.clear()  # nothing from before the login survives (session fixation)
     sessions.start(SESSION_KIND, user.id)
     login_user(user)
-    return redirect(target)
+    response = redirect(target)
+    devices.remember(response, user.id)
+    return response
+
+
+def known_device_for(email: str) -> str | None:
+    """This browser's device key when its device cookie belongs to `email`'s login, else None."""
+    owner_id = devices.device_user_id()
+    if owner_id is None:
+        return None
+    owner = db.session.get(User, owner_id)
+    if owner is None or owner.email.lower() != email.strip().lower():
+        return None
+    return devices.device_key()
 
 
 @bp.post("/logout")
@@ -129,10 +143,13 @@ def logout() -> ResponseReturnValue:
 def sign_out_everywhere() -> ResponseReturnValue:
     """End every session of this login, in every browser (a lost laptop, a shared computer)."""
     ended = sessions.end_all(SESSION_KIND, current_user.id)
+    devices.forget_all(current_user.id)  # no browser keeps its way past the login ceiling
     logout_user()
     session.clear()
     flash(f"Signed out everywhere ({ended} session{'s' if ended != 1 else ''} ended).", "info")
-    return redirect(url_for("studio.login"))
+    response = redirect(url_for("studio.login"))
+    devices.forget_here(response)
+    return response
 
 
 def back_to(default: str) -> ResponseReturnValue:

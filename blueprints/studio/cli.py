@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from blueprints.shared import sessions
 from blueprints.shared.extensions import db
+from blueprints.studio import devices
 from blueprints.studio.models import User
 
 
@@ -33,6 +34,8 @@ def create_admin_command(email: str, password: str) -> None:
     db.session.commit()
     # A new password ends every session the old one opened (a copied cookie included).
     ended = 0 if created else sessions.end_all("studio", user.id)
+    if not created:
+        devices.forget_all(user.id)  # and every browser's way past the login ceiling
     click.echo(f"{'Created' if created else 'Updated'} studio login for {email}.")
     if ended:
         click.echo(f"Ended {ended} open session{'s' if ended != 1 else ''}.")

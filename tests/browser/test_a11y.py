@@ -138,7 +138,7 @@ def test_program_signup_errors_and_confirmation_stay_accessible(
     page.get_by_role("checkbox").check()
     page.wait_for_timeout(600)
     page.get_by_role("button", name="Sign up").click()
-    expect(page.get_by_role("status")).to_contain_text("You're in.")
+    expect(page.get_by_role("status")).to_contain_text("Your signup has arrived")
     expect(page.get_by_role("status")).to_be_focused()
     audit.check("signup confirmed")
     audit.assert_clean()

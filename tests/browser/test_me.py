@@ -94,7 +94,7 @@ def test_a_client_follows_their_plan_and_the_coach_is_in_the_loop(
     page.get_by_role("checkbox").check()
     page.wait_for_timeout(600)
     page.get_by_role("button", name="Sign up").click()
-    expect(page.get_by_role("status")).to_contain_text("You're in.")
+    expect(page.get_by_role("status")).to_contain_text("Your signup has arrived")
 
     page.goto(base + "/me/")
     audit.check("the sign-in form")

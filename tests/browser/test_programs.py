@@ -55,7 +55,7 @@ def test_sign_up_with_htmx_get_the_email_and_cancel_from_its_link(
 
     page.get_by_role("checkbox").check()
     page.get_by_role("button", name="Sign up").click()
-    expect(page.get_by_role("status")).to_contain_text("You're in.")
+    expect(page.get_by_role("status")).to_contain_text("Your signup has arrived")
     expect(page.locator("#places-left")).to_have_text("9 places left")
     expect(page).to_have_url(live_server.url + "/programs/back-basics-group-course")
     assert signups(live_app) == [("robin@example.com", "confirmed", None)]
@@ -97,6 +97,6 @@ def test_without_javascript_a_full_program_puts_you_on_the_waitlist(
 
     page.get_by_label("Email").fill("sam@example.com")
     page.get_by_role("button", name="Join the waitlist").click()
-    expect(page.get_by_role("status")).to_contain_text("You're on the waitlist at number 1.")
+    expect(page.get_by_role("status")).to_contain_text("Your signup has arrived")
     expect(page).to_have_url(live_server.url + "/programs/back-basics-group-course#signup")
     assert signups(live_app) == [("sam@example.com", "waitlisted", 1)]

@@ -132,3 +132,41 @@ def test_trusted_hosts_reject_other_hosts(database_file) -> None:  # type: ignor
         assert client.get("/", base_url="http://evil.example").status_code == 400
     finally:
         shutdown_app(app)
+
+
+REFERRER_POLICY = "strict-origin-when-cross-origin"
+
+
+def test_static_files_carry_the_referrer_policy(client: FlaskClient) -> None:
+    """N8: the app's static route answered without one (a file opened as a document links out)."""
+    html = client.get("/").get_data(as_text=True)
+    versioned = re.search(r'"(/static/css/site\.css\?v=[0-9a-f]+)"', html)
+    assert versioned
+    plain = client.get("/static/css/site.css")
+    answers = [
+        client.get(versioned[1]),
+        plain,
+        client.get("/static/css/site.css", headers={"If-None-Match": plain.headers["ETag"]}),
+        client.get("/static/no-such-file.css"),
+    ]
+    assert [a.status_code for a in answers] == [200, 200, 304, 404]
+    for answer in answers:
+        assert answer.headers.get("Referrer-Policy") == REFERRER_POLICY, answer.request.url
+        answer.close()
+
+
+def test_every_page_without_arguments_carries_the_referrer_policy(
+    seeded_client: FlaskClient,
+) -> None:
+    app = seeded_client.application
+    paths = sorted(
+        rule.rule
+        for rule in app.url_map.iter_rules()
+        if "GET" in (rule.methods or ()) and not rule.arguments and rule.endpoint != "static"
+    )
+    assert len(paths) > 20
+    for path in paths:
+        response = seeded_client.get(path)
+        assert response.status_code < 500, path
+        assert response.headers.get("Referrer-Policy") == REFERRER_POLICY, path
+        response.close()

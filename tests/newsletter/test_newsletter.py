@@ -33,6 +33,7 @@ from harness.newsletter import (
     count_rows,
     html_text,
     https_unsubscribe,
+    link_in,
     plain_text,
     site_path,
     subscribe_data,
@@ -242,8 +243,12 @@ def test_the_answer_is_the_same_whether_or_not_the_address_is_subscribed(
         )
     assert subscriber_states(mail_app) == {"newcomer@example.org": "pending", known: "confirmed"}
     with mail_app.app_context():
-        confirmations = db.session.scalars(select(OutboxMessage.to_addr)).all()
-    assert confirmations == ["newcomer@example.org"]  # the subscribed reader gets nothing
+        mails = db.session.execute(select(OutboxMessage.to_addr, OutboxMessage.kind)).all()
+    # N6: the same work for both (an email each), so the answer's time tells nothing either.
+    assert sorted(mails) == [
+        ("newcomer@example.org", "newsletter-confirm"),
+        (known, "newsletter-already"),
+    ]
 
 
 @pytest.mark.parametrize("headers", [{}, HTMX], ids=["plain", "htmx"])
@@ -279,17 +284,79 @@ def test_spam_gets_the_same_answer_and_stores_nothing(database_file: Path, trap:
         stop(app)
 
 
-def test_one_address_cannot_be_sent_confirmation_after_confirmation(mail_app: Flask) -> None:
+def test_one_address_cannot_be_sent_confirmation_after_confirmation(
+    mail_app: Flask, smtp_server: SmtpServer
+) -> None:
+    """N3: strangers asking again get the first answer, the address no more mail, and the link
+    already sent keeps working; past a day's allowance nothing is mailed at all."""
+    start = utcnow()
+    answers = []
+    for hour in range(6):
+        with time_machine.travel(start + timedelta(hours=hour, minutes=1), tick=True):
+            for number in range(3):  # three strangers, each from an address of their own
+                stranger = mail_app.test_client()
+                stranger.environ_base["REMOTE_ADDR"] = f"203.0.113.{number + 1}"
+                data = subscribe_data(mail_app, "ines@example.org")
+                answers.append(stranger.post("/newsletter/subscribe", data=data, headers=HTMX))
+    bodies = {re.sub(r'value="[^"]*"', "", a.get_data(as_text=True)) for a in answers}
+    assert {a.status_code for a in answers} == {200}
+    assert len(bodies) == 1  # the same page every time, apart from the fresh form's stamp
+    assert count_rows(mail_app, OutboxMessage) == 3  # an hour apart at most, three a day
+    with time_machine.travel(start + timedelta(hours=6), tick=True):
+        deliver(mail_app)
+        earliest = smtp_server.recorder.to("ines@example.org")[0]
+        assert confirm_by_mail(mail_app.test_client(), earliest).status_code == 200
+    assert subscriber_states(mail_app) == {"ines@example.org": "confirmed"}
+
+
+def test_one_visitor_asking_too_often_is_told_to_wait(mail_app: Flask) -> None:
     client = mail_app.test_client()
     statuses = [
         client.post(
-            "/newsletter/subscribe", data=subscribe_data(mail_app, "ines@example.org"), headers=HTMX
+            "/newsletter/subscribe",
+            data=subscribe_data(mail_app, f"reader{n}@example.org"),
+            headers=HTMX,
         )
-        for _ in range(4)
+        for n in range(11)
     ]
-    assert [r.status_code for r in statuses] == [200, 200, 200, 429]
+    assert [r.status_code for r in statuses] == [200] * 10 + [429]  # its own requests only
     assert "Please try again in an hour" in statuses[-1].get_data(as_text=True)
-    assert count_rows(mail_app, OutboxMessage) == 3
+    assert count_rows(mail_app, OutboxMessage) == 10
+
+
+def test_a_confirmation_link_dies_with_an_unsubscribe(
+    mail_app: Flask, smtp_server: SmtpServer
+) -> None:
+    """N8: an old confirmation link re-subscribed an address that had left."""
+    reader = mail_app.test_client()
+    reader.post("/newsletter/subscribe", data=subscribe_data(mail_app, "ines@example.org"))
+    deliver(mail_app)
+    [first] = smtp_server.recorder.to("ines@example.org")
+    assert confirm_by_mail(reader, first).status_code == 200
+    with mail_app.app_context():
+        key = db.session.scalar(select(Subscriber.key))
+    assert reader.post(site_path(unsubscribe_url_in(mail_app, key))).status_code == 200
+    old_link = site_path(link_in(first, "/newsletter/confirm/"))
+    for method in (reader.get, reader.post):
+        refused = method(old_link)
+        assert refused.status_code == 400
+        assert "This link is no longer valid." in refused.get_data(as_text=True)
+    assert subscriber_states(mail_app) == {"ines@example.org": "unsubscribed"}
+    # Asking again sends a new link, and only that one works.
+    with time_machine.travel(utcnow() + timedelta(hours=2), tick=True):
+        data = subscribe_data(mail_app, "ines@example.org")
+        mail_app.test_client().post("/newsletter/subscribe", data=data)
+        deliver(mail_app)
+        second = smtp_server.recorder.to("ines@example.org")[-1]
+        assert reader.post(old_link).status_code == 400
+        assert confirm_by_mail(reader, second).status_code == 200
+    assert subscriber_states(mail_app) == {"ines@example.org": "confirmed"}
+
+
+def unsubscribe_url_in(app: Flask, key: str) -> str:
+    """The unsubscribe link for a subscriber key, as the newsletter emails carry it."""
+    with app.test_request_context():
+        return unsubscribe_url(key)
 
 
 def test_confirmation_links_expire_and_unconfirmed_addresses_are_forgotten_after_7_days(
