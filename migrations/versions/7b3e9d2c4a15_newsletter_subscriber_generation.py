@@ -1,7 +1,7 @@
 """newsletter: a subscription generation, so a confirmation link dies with an unsubscribe
 
 Revision ID: 7b3e9d2c4a15
-Revises: 4e7a2c9d1b36
+Revises: 6b1d9e4c2a57
 Create Date: 2026-12-07 02:30:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '7b3e9d2c4a15'
-down_revision = '4e7a2c9d1b36'
+down_revision = '6b1d9e4c2a57'
 branch_labels = None
 depends_on = None
 
