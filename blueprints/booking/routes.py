@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date
+from datetime import date
 
 from flask import Response, make_response, redirect, render_template, request, url_for
 
 from blueprints.booking import bp
-from blueprints.booking.freetimes import free_times
 from blueprints.booking.picker import (
     SlotPicker,
     build_picker,
@@ -17,7 +16,6 @@ from blueprints.booking.picker import (
 )
 from blueprints.contact.forms import clean_context
 from blueprints.shared.htmx import is_htmx_request
-from blueprints.shared.pagecache import cache_page_until
 
 bp.after_request(remember_zone_from_link)
 
@@ -58,7 +56,4 @@ def contact_picker(
         selected=selected,
         error=error,
     )
-    # A cached copy of this page is stale once the clock changes the free times.
-    valid_until = free_times().valid_until.replace(tzinfo=UTC)
-    cache_page_until(valid_until.timestamp())
     return picker

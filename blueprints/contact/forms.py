@@ -19,7 +19,7 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from blueprints.booking.forms import SlotChoiceMixin
 from blueprints.booking.models import FORMATS
 from blueprints.contact.models import PAIN_DURATIONS, RED_FLAGS, TOPICS
-from blueprints.shared.spam import SpamGuardMixin
+from blueprints.shared.spam import PublicForm
 from blueprints.shared.validators import EmailAddress, single_line
 
 MESSAGE_MAX = 5000
@@ -61,7 +61,7 @@ def _yes_no(key: str) -> RadioField:
     )
 
 
-class ContactForm(SlotChoiceMixin, SpamGuardMixin, FlaskForm):
+class ContactForm(SlotChoiceMixin, PublicForm):
     """Name, email, topic and message; for a consultation also a slot, format and intake."""
 
     name = StringField(

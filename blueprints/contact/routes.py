@@ -15,49 +15,36 @@ from flask import (
     url_for,
 )
 from sqlalchemy import select
-from werkzeug.wrappers import Request
 
 from blueprints.booking.bookings import SlotTaken, SlotUnavailable, book_consultation
 from blueprints.booking.links import manage_token
 from blueprints.booking.models import Booking
 from blueprints.booking.picker import (
-    ZONE_COOKIE,
     offered_formats,
     parse_day,
     remember_zone_from_link,
     visitor_zone,
 )
 from blueprints.booking.routes import contact_picker
-from blueprints.booking.slots import describe_time, is_valid_zone, parse_slot_value, settings
+from blueprints.booking.slots import describe_time, parse_slot_value, settings
 from blueprints.contact import bp
 from blueprints.contact.enquiries import Intake, Visitor, record_enquiry
 from blueprints.contact.forms import ContactForm, as_choices, clean_context
 from blueprints.contact.links import describe_context
 from blueprints.contact.models import RED_FLAGS, TOPICS, Enquiry
-from blueprints.shared.extensions import db
+from blueprints.shared.extensions import csrf, db
 from blueprints.shared.htmx import is_htmx_request, render_page_or_partial
-from blueprints.shared.pagecache import cached_page
+from blueprints.shared.http_cache import public_page
 from blueprints.shared.ratelimit import allow
 
 RATE_WINDOW_SECONDS = 3600
-
-
-def _remembered_zone(req: Request) -> str:
-    """The part of the cache key a visitor's cookie decides: their remembered zone, if valid."""
-    zone = req.cookies.get(ZONE_COOKIE)
-    return zone if zone and is_valid_zone(zone) else ""
-
-
-def _names_no_zone(req: Request) -> bool:
-    """The zone hook does nothing for this URL: a cached page may be answered before Flask."""
-    return "tz" not in req.args
 
 
 bp.after_request(remember_zone_from_link)
 
 
 @bp.get("/")
-@cached_page(vary=_remembered_zone, hooks_idle=_names_no_zone)
+@public_page
 def index() -> Response:
     """The form, prefilled from the query (topic, context, tz, day); htmx gets the booking part."""
     topic = request.args.get("topic", "")
@@ -76,6 +63,7 @@ def index() -> Response:
 
 
 @bp.post("/")
+@csrf.exempt  # a public page's form: origin_check guards it
 def submit() -> Response:
     """Validate, then store the message or the booking (with its emails) in one transaction."""
     form = ContactForm()

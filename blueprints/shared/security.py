@@ -53,10 +53,8 @@ STATIC_FILE_SECURITY_POLICY = "default-src 'none'; frame-ancestors 'none'"
 
 
 def init_app(app: Flask) -> None:
-    """Install the header hook and the address check (create_app adds `trust_proxies` last)."""
+    """Install the id converter (create_app adds `trust_proxies` last)."""
     app.url_map.converters["int"] = DatabaseIdConverter  # before any feature adds its routes
-    app.before_request(_refuse_nul_in_path)
-    app.after_request(_add_security_headers)
 
 
 def trust_proxies(app: Flask) -> None:
@@ -82,7 +80,8 @@ def trust_proxies(app: Flask) -> None:
         )
 
 
-def _refuse_nul_in_path() -> None:
+def refuse_nul_in_path() -> None:
+    """A 404 for a path holding a NUL byte (request_flow runs it before every view)."""
     # No address of ours holds a NUL byte, and PostgreSQL refuses one in any text it is asked to
     # compare (a slug lookup would fail with a 500): answer what it is, a page that is not here.
     if "\x00" in request.path:
@@ -101,20 +100,8 @@ HSTS = ("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
 STATIC_HEADERS_POLICY = ("Content-Security-Policy", STATIC_FILE_SECURITY_POLICY)
 
 
-def with_security_headers(headers: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    """`headers` plus each security header they lack (all but HSTS, which depends on the request):
-    the page cache stores them with a page, so serving it need not add them again."""
-    present = {name.lower() for name, _ in headers}
-    return headers + [(n, v) for n, v in SECURITY_HEADERS if n.lower() not in present]
-
-
-def _add_security_headers(response: Response) -> Response:
-    # Each header unless the view set its own. One pass over the names: Headers.setdefault
-    # raised and caught a KeyError per missing header, a tenth of a cached page's time.
-    if getattr(response, "security_headers_included", False):  # a cached page: all but HSTS
-        if request.is_secure:
-            response.headers.setdefault(*HSTS)
-        return response
+def add_security_headers(response: Response) -> Response:
+    """Each security header the view did not set itself (HSTS on https)."""
     headers = response.headers
     present = {name.lower() for name in headers.keys()}  # noqa: SIM118 - Headers, not a dict
     if request.endpoint == "static":
