@@ -14,6 +14,7 @@ import sys
 import time
 import urllib.parse
 from collections.abc import Iterator
+from html.parser import HTMLParser
 from pathlib import Path
 from string import Template
 from typing import Any
@@ -135,6 +136,7 @@ def test_flask_check_deploy_runs_when_the_site_refuses_to_start(tmp_path: Path) 
 # --- deploy/: the nginx site in front of gunicorn, on loopback --------------------------------
 
 NGINX_MAIN = """
+load_module /usr/lib/nginx/modules/ngx_http_brotli_filter_module.so;
 worker_processes 1;
 daemon off;
 pid {tmp}/nginx.pid;
@@ -181,6 +183,67 @@ def wait_for_port(port: int, process: subprocess.Popen[bytes], log: Path) -> Non
     pytest.fail(f"nothing listened on {port}:\n{log.read_text()[-3000:]}")
 
 
+class FormFields(HTMLParser):
+    """The values a browser would send for the first form whose action contains `action`."""
+
+    def __init__(self, action: str) -> None:
+        super().__init__()
+        self.action, self.fields = action, {}
+        self._inside = self._done = False
+        self._textarea: str | None = None
+        self._select: str | None = None
+        self.form_id: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        """Note each control of the form with its current value."""
+        a = {k: v or "" for k, v in attrs}
+        if tag == "form" and not self._done and self.action in a.get("action", ""):
+            self._inside, self.form_id = True, a.get("id")
+        owned = self.form_id is not None and a.get("form") == self.form_id
+        if not (self._inside or owned) or "name" not in a and tag != "option":
+            return
+        if tag == "input" and a.get("type") in ("checkbox", "radio"):
+            if "checked" in a:
+                self.fields[a["name"]] = a.get("value", "on")
+        elif tag == "input" and a.get("type") not in ("submit", "file", "button"):
+            self.fields[a["name"]] = a.get("value", "")
+        elif tag == "textarea":
+            self._textarea = a["name"]
+            self.fields[a["name"]] = ""
+        elif tag == "select":
+            self._select = a["name"]
+        elif (
+            tag == "option"
+            and self._select
+            and ("selected" in a or self._select not in self.fields)
+        ):
+            self.fields[self._select] = a.get("value", "")
+
+    def handle_endtag(self, tag: str) -> None:
+        """Close what the tag closes."""
+        if tag == "form" and self._inside:
+            self._inside, self._done = False, True
+        elif tag == "textarea":
+            self._textarea = None
+        elif tag == "select":
+            self._select = None
+
+    def handle_data(self, data: str) -> None:
+        """A textarea's text is its value."""
+        if self._inside and self._textarea:
+            self.fields[self._textarea] += (
+                data.removeprefix("\n") if not self.fields[self._textarea] else data
+            )
+
+
+def form_fields(page: str, action: str) -> dict[str, str]:
+    """What a browser would send for the form of `page` whose action contains `action`."""
+    parser = FormFields(action)
+    parser.feed(page)
+    assert parser._done, f"no form posting to {action}"
+    return parser.fields
+
+
 class Browser:
     """A client at one loopback address (127.0.0.2, ...) that keeps its cookies."""
 
@@ -201,6 +264,19 @@ class Browser:
         headers: dict[str, str] | None = None,
     ) -> tuple[int, dict[str, str], str]:
         """(status, headers, body) of one request, cookies kept."""
+        status, got, raw = self.fetch(method, path, body, https=https, headers=headers)
+        return status, got, raw.decode("utf-8", "replace")
+
+    def fetch(
+        self,
+        method: str,
+        path: str,
+        body: dict[str, str] | None = None,
+        *,
+        https: bool = True,
+        headers: dict[str, str] | None = None,
+    ) -> tuple[int, dict[str, str], bytes]:
+        """(status, headers, body bytes as sent) of one request, cookies kept."""
         if https:
             connection: http.client.HTTPConnection = http.client.HTTPSConnection(
                 "127.0.0.1", self.https_port, context=self.context,
@@ -224,12 +300,14 @@ class Browser:
         try:
             connection.request(method, path, body=data, headers=sent)
             response = connection.getresponse()
-            text = response.read().decode("utf-8", "replace")
+            raw = response.read()
             for name, value in response.getheaders():
                 if name.lower() == "set-cookie":
                     key, _, rest = value.partition("=")
                     self.cookies[key] = rest.split(";", 1)[0]
-            return response.status, {k.lower(): v for k, v in response.getheaders()}, text
+                    if "max-age=0" in rest.lower() or "expires=thu, 01 jan 1970" in rest.lower():
+                        del self.cookies[key]
+            return response.status, {k.lower(): v for k, v in response.getheaders()}, raw
         finally:
             connection.close()
 
@@ -238,8 +316,7 @@ class Browser:
         status, _, page = self.request("GET", f"/programs/{slug}")
         assert status == 200
         form = {
-            "csrf_token": re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1),  # type: ignore[union-attr]
-            "form_started": re.search(r'name="form_started"[^>]*value="([^"]+)"', page).group(1),  # type: ignore[union-attr]
+            **form_fields(page, f"/programs/{slug}/signup"),
             "name": "Ann Example", "email": email, "phone": "",
             "goals": "Carry my shopping home without a sore back.",
             "history": "Low back ache on and off for three years.",
@@ -259,6 +336,7 @@ def behind_nginx(tmp_path: Path) -> Iterator[dict[str, Any]]:
     build_migrated_database(database)
     smtp = SmtpServer().start()
     http_port, https_port, app_port = free_port(), free_port(), free_port()
+    compress_port = free_port()
     site_url = f"https://localhost:{https_port}"
     env = {
         **{k: v for k, v in os.environ.items() if k not in CHECKED},
@@ -289,6 +367,8 @@ def behind_nginx(tmp_path: Path) -> Iterator[dict[str, Any]]:
         TLS_KEY=str(tmp_path / "tls.key"),
         STATIC_ROOT=str(ROOT / "static"),
         UPSTREAM=f"127.0.0.1:{app_port}",
+        COMPRESS_LISTEN=f"127.0.0.1:{compress_port}",
+        CACHE_DIR=str(tmp_path / "cache"),
     )
     assert "${" not in rendered
     (tmp_path / "site.conf").write_text(rendered)
@@ -312,8 +392,8 @@ def behind_nginx(tmp_path: Path) -> Iterator[dict[str, Any]]:
         wait_for_port(app_port, gunicorn, app_log)
         wait_for_port(https_port, server, nginx_log)
         yield {
-            "site_url": site_url, "smtp": smtp, "tmp": tmp_path,
-            "http_port": http_port, "https_port": https_port,
+            "site_url": site_url, "smtp": smtp, "tmp": tmp_path, "env": env,
+            "database": database, "http_port": http_port, "https_port": https_port,
         }  # fmt: skip
     finally:
         for process in (server, gunicorn):
