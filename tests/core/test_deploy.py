@@ -6,17 +6,13 @@ from __future__ import annotations
 import http.client
 import os
 import re
-import shutil
-import socket
 import ssl
 import subprocess
 import sys
-import time
 import urllib.parse
 from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
-from string import Template
 from typing import Any
 
 import pytest
@@ -24,6 +20,7 @@ from click.testing import CliRunner
 
 from blueprints.shared.deploy_check import check_deploy_command
 from harness import SmtpServer, build_migrated_database, free_port
+from harness.edge import nginx_binary, start_edge, wait_for_port
 
 ROOT = Path(__file__).resolve().parents[2]
 FLASK = Path(sys.executable).parent / "flask"
@@ -134,53 +131,6 @@ def test_flask_check_deploy_runs_when_the_site_refuses_to_start(tmp_path: Path) 
 
 
 # --- deploy/: the nginx site in front of gunicorn, on loopback --------------------------------
-
-NGINX_MAIN = """
-load_module /usr/lib/nginx/modules/ngx_http_brotli_filter_module.so;
-worker_processes 1;
-daemon off;
-pid {tmp}/nginx.pid;
-error_log {tmp}/nginx-error.log warn;
-{user}
-events {{ worker_connections 64; }}
-http {{
-    include /etc/nginx/mime.types;
-    default_type application/octet-stream;
-    log_format client '$remote_addr "$request" $status';
-    access_log {tmp}/nginx-access.log client;
-    client_body_temp_path {tmp}/body;
-    proxy_temp_path {tmp}/proxy;
-    fastcgi_temp_path {tmp}/fastcgi;
-    uwsgi_temp_path {tmp}/uwsgi;
-    scgi_temp_path {tmp}/scgi;
-    include {tmp}/site.conf;
-}}
-"""
-
-
-def nginx_binary() -> str:
-    """nginx, installed by tests/ensure_nginx.sh when it is missing and we may (root, apt)."""
-    result = subprocess.run(  # noqa: S603 - our own script
-        ["bash", str(ROOT / "tests" / "ensure_nginx.sh")], capture_output=True, text=True
-    )
-    if result.returncode != 0:
-        pytest.fail(result.stderr or result.stdout)
-    found = shutil.which("nginx") or "/usr/sbin/nginx"
-    assert Path(found).exists(), "tests/ensure_nginx.sh succeeded but nginx is not on the PATH"
-    return found
-
-
-def wait_for_port(port: int, process: subprocess.Popen[bytes], log: Path) -> None:
-    """Until something accepts connections on 127.0.0.1:`port`; fails with the log if it died."""
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"exited with {process.returncode}:\n{log.read_text()[-3000:]}")
-        with socket.socket() as probe:
-            if probe.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.2)
-    pytest.fail(f"nothing listened on {port}:\n{log.read_text()[-3000:]}")
 
 
 class FormFields(HTMLParser):
@@ -331,78 +281,49 @@ class Browser:
 @pytest.fixture
 def behind_nginx(tmp_path: Path) -> Iterator[dict[str, Any]]:
     """gunicorn (2 workers, real SMTP sink) behind deploy/nginx/strongspine.conf, all loopback."""
-    nginx = nginx_binary()
+    nginx_binary()  # installs nginx first where it may, before anything starts
     database = tmp_path / "site.sqlite"
     build_migrated_database(database)
     smtp = SmtpServer().start()
-    http_port, https_port, app_port = free_port(), free_port(), free_port()
-    compress_port = free_port()
-    site_url = f"https://localhost:{https_port}"
+    app_port = free_port()
     env = {
         **{k: v for k, v in os.environ.items() if k not in CHECKED},
         **good_env(database),
-        "SITE_URL": site_url,
         "TRUSTED_HOSTS": "localhost",
         "MAIL_SERVER": "127.0.0.1",
         "MAIL_PORT": str(smtp.port),
         "PROGRAM_SIGNUP_RATE_LIMIT": "2",
         "SPAM_MIN_SECONDS": "0",
     }
-    subprocess.run(  # noqa: S603 - fixed arguments
-        [str(FLASK), "--app", "app", "seed"], cwd=ROOT, env=env, check=True, capture_output=True
-    )
-    subprocess.run(  # noqa: S603, S607 - fixed arguments
-        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
-         "-subj", "/CN=localhost", "-keyout", str(tmp_path / "tls.key"),
-         "-out", str(tmp_path / "tls.crt")],
-        check=True, capture_output=True,
-    )  # fmt: skip
-    site = Template((ROOT / "deploy" / "nginx" / "strongspine.conf").read_text())
-    rendered = site.safe_substitute(
-        SERVER_NAME="localhost",
-        HTTP_LISTEN=f"127.0.0.1:{http_port}",
-        HTTPS_LISTEN=f"127.0.0.1:{https_port}",
-        HTTPS_ORIGIN=site_url,
-        TLS_CERT=str(tmp_path / "tls.crt"),
-        TLS_KEY=str(tmp_path / "tls.key"),
-        STATIC_ROOT=str(ROOT / "static"),
-        UPSTREAM=f"127.0.0.1:{app_port}",
-        COMPRESS_LISTEN=f"127.0.0.1:{compress_port}",
-        CACHE_DIR=str(tmp_path / "cache"),
-    )
-    assert "${" not in rendered
-    (tmp_path / "site.conf").write_text(rendered)
-    user = "user root;" if os.geteuid() == 0 else ""  # workers must read the test's files
-    (tmp_path / "nginx.conf").write_text(NGINX_MAIN.format(tmp=tmp_path, user=user))
     app_log = tmp_path / "gunicorn.log"
-    with app_log.open("wb") as log_file:
-        gunicorn = subprocess.Popen(  # noqa: S603 - fixed arguments
-            [str(Path(sys.executable).parent / "gunicorn"), "-w", "2",
-             "-b", f"127.0.0.1:{app_port}", "--access-logfile", str(tmp_path / "access.log"),
-             "--access-logformat", "%(h)s %(r)s %(s)s", "app:create_app()"],
-            cwd=ROOT, env=env, stdout=log_file, stderr=log_file,
-        )  # fmt: skip
-    nginx_log = tmp_path / "nginx-error.log"
-    nginx_log.touch()
-    server = subprocess.Popen(  # noqa: S603 - fixed arguments
-        [nginx, "-c", str(tmp_path / "nginx.conf"), "-p", str(tmp_path)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
-    )  # fmt: skip
+    gunicorn: subprocess.Popen[bytes] | None = None
+    edge = start_edge(tmp_path, f"127.0.0.1:{app_port}")
     try:
+        env["SITE_URL"] = edge.site_url
+        subprocess.run(  # noqa: S603 - fixed arguments
+            [str(FLASK), "--app", "app", "seed"], cwd=ROOT, env=env, check=True, capture_output=True
+        )
+        with app_log.open("wb") as log_file:
+            gunicorn = subprocess.Popen(  # noqa: S603 - fixed arguments
+                [str(Path(sys.executable).parent / "gunicorn"), "-w", "2",
+                 "-b", f"127.0.0.1:{app_port}", "--access-logfile", str(tmp_path / "access.log"),
+                 "--access-logformat", "%(h)s %(r)s %(s)s", "app:create_app()"],
+                cwd=ROOT, env=env, stdout=log_file, stderr=log_file,
+            )  # fmt: skip
         wait_for_port(app_port, gunicorn, app_log)
-        wait_for_port(https_port, server, nginx_log)
         yield {
-            "site_url": site_url, "smtp": smtp, "tmp": tmp_path, "env": env,
-            "database": database, "http_port": http_port, "https_port": https_port,
+            "site_url": edge.site_url, "smtp": smtp, "tmp": tmp_path, "env": env,
+            "database": database, "http_port": edge.http_port, "https_port": edge.https_port,
         }  # fmt: skip
     finally:
-        for process in (server, gunicorn):
-            process.terminate()
+        edge.stop()
+        if gunicorn is not None:
+            gunicorn.terminate()
             try:
-                process.wait(15)
+                gunicorn.wait(15)
             except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(5)
+                gunicorn.kill()
+                gunicorn.wait(5)
         smtp.stop()
 
 
