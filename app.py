@@ -16,6 +16,7 @@ from blueprints.shared import (
     outbox,
     pagecache,
     pagecache_wsgi,
+    request_flow,
     security,
     spam,
     static_files,
@@ -38,6 +39,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     db.init_app(app)
     database.configure_engine_events(app)
     database.init_migrations(app)
+    request_flow.init_app(app)  # before CSRF: a cross-origin POST is a 403 first
     csrf.init_app(app)
     visitor.init_app(app)
 

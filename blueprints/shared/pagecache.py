@@ -244,7 +244,8 @@ def cached_page(
 KNOWN_APP_HOOKS = {
     # POST, PUT, PATCH and DELETE only: answered early are GETs.
     "flask_wtf.csrf.CSRFProtect.init_app.<locals>.csrf_protect": "GET is not checked",
-    "blueprints.shared.security._refuse_nul_in_path": "a NUL in the path goes to Flask",
+    "blueprints.shared.security.refuse_nul_in_path": "a NUL in the path goes to Flask",
+    "blueprints.shared.origin_check.refuse_cross_origin": "GET is not checked",
     # A cached page carries its compression and security headers; pagecache_wsgi adds HSTS.
     "blueprints.shared.compression._compress": "the cache compresses",
     "blueprints.shared.security._add_security_headers": "stored with the entry, HSTS here",

@@ -53,9 +53,8 @@ STATIC_FILE_SECURITY_POLICY = "default-src 'none'; frame-ancestors 'none'"
 
 
 def init_app(app: Flask) -> None:
-    """Install the header hook and the address check (create_app adds `trust_proxies` last)."""
+    """Install the header hook and the id converter (create_app adds `trust_proxies` last)."""
     app.url_map.converters["int"] = DatabaseIdConverter  # before any feature adds its routes
-    app.before_request(_refuse_nul_in_path)
     app.after_request(_add_security_headers)
 
 
@@ -82,7 +81,8 @@ def trust_proxies(app: Flask) -> None:
         )
 
 
-def _refuse_nul_in_path() -> None:
+def refuse_nul_in_path() -> None:
+    """A 404 for a path holding a NUL byte (request_flow runs it before every view)."""
     # No address of ours holds a NUL byte, and PostgreSQL refuses one in any text it is asked to
     # compare (a slug lookup would fail with a 500): answer what it is, a page that is not here.
     if "\x00" in request.path:
