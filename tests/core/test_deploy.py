@@ -4,7 +4,6 @@ nginx site and gunicorn of deploy/ run together: each client is itself, https is
 from __future__ import annotations
 
 import http.client
-import os
 import re
 import ssl
 import subprocess
@@ -19,7 +18,7 @@ import pytest
 from click.testing import CliRunner
 
 from blueprints.shared.deploy_check import check_deploy_command
-from harness import SmtpServer, build_migrated_database, free_port
+from harness import SmtpServer, build_migrated_database, child_environment, free_port
 from harness.edge import nginx_binary, start_edge, wait_for_port
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -118,7 +117,7 @@ def test_a_database_behind_on_migrations_or_unwritable_is_an_error(
 
 
 def test_flask_check_deploy_runs_when_the_site_refuses_to_start(tmp_path: Path) -> None:
-    env = {k: v for k, v in os.environ.items() if k not in CHECKED}
+    env = {k: v for k, v in child_environment().items() if k not in CHECKED}
     env.update(DATABASE_URL=f"sqlite:///{tmp_path / 'none.sqlite'}", COACH_EMAIL="x@studio.test")
     result = subprocess.run(  # noqa: S603 - fixed arguments
         [str(FLASK), "--app", "app", "check-deploy"],
@@ -287,7 +286,7 @@ def behind_nginx(tmp_path: Path) -> Iterator[dict[str, Any]]:
     smtp = SmtpServer().start()
     app_port = free_port()
     env = {
-        **{k: v for k, v in os.environ.items() if k not in CHECKED},
+        **{k: v for k, v in child_environment().items() if k not in CHECKED},
         **good_env(database),
         "TRUSTED_HOSTS": "localhost",
         "MAIL_SERVER": "127.0.0.1",
