@@ -10,19 +10,13 @@ from flask import Flask
 from blueprints import blog, contact, drills, me, newsletter, programs, search, site, studio
 from blueprints.shared import (
     cli,
-    compression,
+    content_version,
     database,
-    htmx,
     outbox,
-    pagecache,
-    pagecache_wsgi,
     request_flow,
     security,
-    spam,
-    static_files,
     templating,
     theme,
-    visitor,
 )
 from blueprints.shared.config import load_config
 from blueprints.shared.extensions import csrf, db
@@ -39,25 +33,15 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     db.init_app(app)
     database.configure_engine_events(app)
     database.init_migrations(app)
-    request_flow.init_app(app)  # before CSRF: a cross-origin POST is a 403 first
+    request_flow.init_app(app)  # the order of every request's steps; before CSRF's own check
     csrf.init_app(app)
-    visitor.init_app(app)
-
-    # after_request hooks run in reverse order: compression registered first runs last.
-    compression.init_app(app)
+    content_version.init_app(app)
     security.init_app(app)
     templating.init_app(app)
-    static_files.init_app(app)
-    htmx.init_app(app)
-    pagecache.init_app(app)
-    spam.init_app(app)
     theme.init_app(app)
     outbox.init_app(app)
     cli.init_app(app)
     for feature in FEATURES:
         feature.init_app(app)
-
-    # WSGI layers, innermost first: cache hits answered before Flask, then the proxies' headers.
-    pagecache_wsgi.init_app(app)
-    security.trust_proxies(app)
+    security.trust_proxies(app)  # the outermost WSGI layer: the proxies' headers
     return app

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Flask
 
-from blueprints.shared.pagecache import register_content_tables
+from blueprints.shared.content_version import register_content_tables
 
 bp = Blueprint("blog", __name__)
 

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import EmailField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from blueprints.shared.spam import SpamGuardMixin
+from blueprints.shared.spam import PublicForm
 from blueprints.shared.validators import EmailAddress, single_line
 
 NAME_MAX = 80
@@ -27,7 +26,7 @@ def clean_email(value: str | None) -> str | None:
     return cleaned.lower() if cleaned else cleaned
 
 
-class CommentForm(SpamGuardMixin, FlaskForm):
+class CommentForm(PublicForm):
     """Name, optional email (never shown), and the comment."""
 
     name = StringField(

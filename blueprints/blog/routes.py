@@ -36,9 +36,9 @@ from blueprints.blog.queries import (
 )
 from blueprints.blog.search import MAX_QUERY_LENGTH, MAX_RESULTS, matching_posts
 from blueprints.drills.embeds import expand_drill_embeds
-from blueprints.shared.extensions import db
+from blueprints.shared.extensions import csrf, db
 from blueprints.shared.htmx import is_htmx_request, render_page_or_partial
-from blueprints.shared.pagecache import cached_page
+from blueprints.shared.http_cache import public_page
 
 PER_PAGE = 10
 # Digits only, and few enough that the offset stays a sane SQL integer.
@@ -57,7 +57,7 @@ def requested_page() -> int:
 
 
 @bp.get("/")
-@cached_page
+@public_page
 def index() -> str:
     """Public articles, newest first, ten to a page."""
     page = db.paginate(public_posts(), page=requested_page(), per_page=PER_PAGE, error_out=True)
@@ -65,7 +65,7 @@ def index() -> str:
 
 
 @bp.get("/tag/<name>")
-@cached_page
+@public_page
 def tag(name: str) -> str:
     """Public articles carrying one tag."""
     chosen = public_tag_or_404(name)
@@ -74,6 +74,7 @@ def tag(name: str) -> str:
 
 
 @bp.get("/search")
+@public_page
 def search() -> Response:
     """Articles whose title, summary or body contain every word; a partial for htmx."""
     query = request.args.get("q", "")[:MAX_QUERY_LENGTH].strip()
@@ -88,7 +89,7 @@ def search() -> Response:
 
 
 @bp.get("/<slug>")
-@cached_page
+@public_page
 def article(slug: str) -> str:
     """One public article with its drills, related reading, comments and a fresh comment form."""
     post = public_post_or_404(slug)
@@ -98,6 +99,7 @@ def article(slug: str) -> str:
 
 
 @bp.post("/<slug>/comments")
+@csrf.exempt  # a public page's form: origin_check guards it
 def comment(slug: str) -> Response:
     """A reader's comment: stored as pending; spam is dropped while the answer looks the same."""
     post = public_post_or_404(slug)

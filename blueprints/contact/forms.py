@@ -18,7 +18,7 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from blueprints.contact.models import FORMATS, PAIN_DURATIONS, RED_FLAGS, TOPICS
 from blueprints.contact.slots import is_valid_zone, parse_slot_value
-from blueprints.shared.spam import SpamGuardMixin
+from blueprints.shared.spam import PublicForm
 from blueprints.shared.validators import EmailAddress, single_line
 
 MESSAGE_MAX = 5000
@@ -85,7 +85,7 @@ class SlotChoiceMixin:
         return False
 
 
-class ContactForm(SlotChoiceMixin, SpamGuardMixin, FlaskForm):
+class ContactForm(SlotChoiceMixin, PublicForm):
     """Name, email, topic and message; for a consultation also a slot, format and intake."""
 
     name = StringField(

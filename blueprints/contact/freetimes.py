@@ -18,7 +18,7 @@ from flask import current_app
 
 from blueprints.contact.slots import Availability, free_slots, load_availability, to_utc, to_zone
 from blueprints.shared.clock import utcnow
-from blueprints.shared.pagecache import current_version
+from blueprints.shared.content_version import current_version
 
 _lock = Lock()
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date
+from datetime import date
 from typing import Any
 
 from flask import (
@@ -16,7 +16,6 @@ from flask import (
     url_for,
 )
 from sqlalchemy import select
-from werkzeug.wrappers import Request
 
 from blueprints.contact import bp
 from blueprints.contact.bookings import (
@@ -28,11 +27,9 @@ from blueprints.contact.bookings import (
     record_enquiry,
 )
 from blueprints.contact.forms import ContactForm, as_choices, clean_context
-from blueprints.contact.freetimes import free_times
 from blueprints.contact.links import describe_context, manage_token
 from blueprints.contact.models import RED_FLAGS, TOPICS, Booking, Enquiry
 from blueprints.contact.picker import (
-    ZONE_COOKIE,
     SlotPicker,
     build_picker,
     offered_formats,
@@ -40,24 +37,13 @@ from blueprints.contact.picker import (
     remember_zone,
     visitor_zone,
 )
-from blueprints.contact.slots import describe_time, is_valid_zone, parse_slot_value, settings
-from blueprints.shared.extensions import db
+from blueprints.contact.slots import describe_time, parse_slot_value, settings
+from blueprints.shared.extensions import csrf, db
 from blueprints.shared.htmx import is_htmx_request, render_page_or_partial
-from blueprints.shared.pagecache import cache_page_until, cached_page
+from blueprints.shared.http_cache import public_page
 from blueprints.shared.ratelimit import allow
 
 RATE_WINDOW_SECONDS = 3600
-
-
-def _remembered_zone(req: Request) -> str:
-    """The part of the cache key a visitor's cookie decides: their remembered zone, if valid."""
-    zone = req.cookies.get(ZONE_COOKIE)
-    return zone if zone and is_valid_zone(zone) else ""
-
-
-def _names_no_zone(req: Request) -> bool:
-    """`_remember_zone` does nothing for this URL: a cached page may be answered before Flask."""
-    return "tz" not in req.args
 
 
 @bp.after_request
@@ -69,7 +55,7 @@ def _remember_zone(response: Response) -> Response:
 
 
 @bp.get("/")
-@cached_page(vary=_remembered_zone, hooks_idle=_names_no_zone)
+@public_page
 def index() -> Response:
     """The form, prefilled from the query (topic, context, tz, day); htmx gets the booking part."""
     topic = request.args.get("topic", "")
@@ -107,6 +93,7 @@ def picker_fragment(picker: SlotPicker) -> Response:
 
 
 @bp.post("/")
+@csrf.exempt  # a public page's form: origin_check guards it
 def submit() -> Response:
     """Validate, then store the message or the booking (with its emails) in one transaction."""
     form = ContactForm()
@@ -193,9 +180,6 @@ def _contact_picker(
         selected=selected,
         error=error,
     )
-    # A cached copy of this page is stale once the clock changes the free times.
-    valid_until = free_times().valid_until.replace(tzinfo=UTC)
-    cache_page_until(valid_until.timestamp())
     return picker
 
 

@@ -13,13 +13,13 @@ from blueprints.drills.models import DIRECTIONS, EQUIPMENT, LEVELS, Drill
 from blueprints.drills.queries import progression_neighbours, public_articles_using
 from blueprints.shared.extensions import db
 from blueprints.shared.htmx import is_htmx_request, render_page_or_partial
-from blueprints.shared.pagecache import cached_page
+from blueprints.shared.http_cache import public_page
 
 LABELS = {"directions": DIRECTIONS, "levels": LEVELS, "equipment_labels": EQUIPMENT}
 
 
 @bp.get("/")
-@cached_page
+@public_page
 def index() -> Response:
     """The library filtered by the query string; htmx gets only the results."""
     filters = DrillFilters.from_args(request.args)
@@ -37,7 +37,7 @@ def index() -> Response:
 
 
 @bp.get("/<slug>")
-@cached_page
+@public_page
 def detail(slug: str) -> str:
     """One drill: how to do it, how to load it, what comes before and after, who wrote about it."""
     drill = db.first_or_404(select(Drill).where(Drill.slug == slug))

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import EmailField
 from wtforms.validators import DataRequired, Length
 
-from blueprints.shared.spam import SpamGuardMixin
+from blueprints.shared.spam import PublicForm
 from blueprints.shared.validators import EmailAddress
 
 EMAIL_MAX = 320
@@ -14,7 +13,7 @@ EMAIL_MAX = 320
 FORM_PREFIX = "newsletter"
 
 
-class SubscribeForm(SpamGuardMixin, FlaskForm):
+class SubscribeForm(PublicForm):
     """Just the address new articles should go to."""
 
     email = EmailField(

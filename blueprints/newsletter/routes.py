@@ -17,6 +17,7 @@ from blueprints.newsletter.subscriptions import (
     subscribe_allowed,
     subscriber_from_link,
 )
+from blueprints.shared.extensions import csrf
 from blueprints.shared.htmx import is_htmx_request, render_page_or_partial
 from blueprints.shared.signing import InvalidLink
 
@@ -34,6 +35,7 @@ def index() -> str:
 
 
 @bp.post("/subscribe")
+@csrf.exempt  # on every public page: origin_check guards it
 def subscribe() -> ResponseReturnValue:
     """Store the address as pending and send the confirmation; the same answer for everyone."""
     form = subscribe_form()

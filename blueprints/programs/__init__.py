@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Flask
 
-from blueprints.shared.pagecache import register_content_tables, register_personal_session_key
+from blueprints.shared.content_version import register_content_tables
 
 bp = Blueprint("programs", __name__)
 
@@ -15,7 +15,6 @@ def init_app(app: Flask) -> None:
     from blueprints.programs.seed import init_seed
 
     app.register_blueprint(bp, url_prefix="/programs")
-    # Places left come from the signups; a signup's outcome is shown once from the session.
+    # Places left come from the signups.
     register_content_tables(app, "program", "signup")
-    register_personal_session_key(app, routes.RESULT_KEY)
     init_seed(app)

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, StringField, TelField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
-from blueprints.shared.spam import SpamGuardMixin
+from blueprints.shared.spam import PublicForm
 from blueprints.shared.validators import EmailAddress, single_line
 
 NAME_MAX = 120
@@ -20,7 +19,7 @@ def _within(limit: int) -> Length:
     return Length(max=limit, message=f"Please keep this under {limit} characters.")
 
 
-class SignupForm(SpamGuardMixin, FlaskForm):
+class SignupForm(PublicForm):
     """Name, contact details, goals, back-pain history and consent to keep health information."""
 
     name = StringField(

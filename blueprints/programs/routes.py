@@ -21,9 +21,9 @@ from blueprints.programs.signups import (
     sign_up,
     signup_from_cancel_token,
 )
-from blueprints.shared.extensions import db
+from blueprints.shared.extensions import csrf, db
 from blueprints.shared.htmx import is_htmx_request, render_page_or_partial
-from blueprints.shared.pagecache import cached_page
+from blueprints.shared.http_cache import public_page
 from blueprints.shared.ratelimit import allow
 from blueprints.shared.security import no_store
 from blueprints.shared.signing import InvalidLink
@@ -33,7 +33,7 @@ RESULT_KEY = "program_signup_result"
 
 
 @bp.get("/")
-@cached_page
+@public_page
 def index() -> str:
     """Every program, open ones first, with the places left."""
     programs = db.session.scalars(
@@ -45,7 +45,7 @@ def index() -> str:
 
 
 @bp.get("/<slug>")
-@cached_page
+@public_page
 def detail(slug: str) -> Response:
     """One program: what it is, the weeks, the facts, and the signup form."""
     program = _program_or_404(slug)
@@ -61,6 +61,7 @@ def detail(slug: str) -> Response:
 
 
 @bp.post("/<slug>/signup")
+@csrf.exempt  # a public page's form: origin_check guards it
 def signup(slug: str) -> Response:
     """Validate, screen for spam and floods, then take a place or a waitlist position."""
     program = _program_or_404(slug)

@@ -11,9 +11,11 @@ from blueprints.drills.search import DrillHits, matching_drills
 from blueprints.search import bp
 from blueprints.shared.fulltext import MAX_QUERY_LENGTH, query_error
 from blueprints.shared.htmx import is_htmx_request, render_page_or_partial
+from blueprints.shared.http_cache import public_page
 
 
 @bp.get("/search")
+@public_page
 def index() -> Response:
     """Articles and drills holding every word of ?q=; a 400 beside the field when it is too long."""
     raw = request.args.get("q", "")

@@ -77,6 +77,9 @@ def config_from_environment(instance_path: str) -> dict[str, Any]:
         "UPLOAD_FOLDER": env("UPLOAD_FOLDER", str(Path(instance_path) / "uploads")),
         "CONTENT_FOLDER": env("CONTENT_FOLDER", str(Path(__file__).parents[2] / "content")),
         "SPAM_MIN_SECONDS": float(env("SPAM_MIN_SECONDS", "3")),
+        # How long a shared cache (the deployment's nginx) and browsers may keep a public page;
+        # also the grain of the public forms' render time (blueprints/shared/spam.py).
+        "PUBLIC_MAX_AGE_SECONDS": float(env("PUBLIC_MAX_AGE_SECONDS", "10")),
         # Accepted contact-form submissions per client address per hour.
         "CONTACT_RATE_LIMIT": int(env("CONTACT_RATE_LIMIT", "5")),
         # What the contact page and the auto-reply promise.
@@ -89,8 +92,6 @@ def config_from_environment(instance_path: str) -> dict[str, Any]:
         "VIDEO_UPLOAD_MAX_BYTES": int(env("VIDEO_UPLOAD_MAX_BYTES", str(100 * 1024 * 1024))),
         # Largest WebVTT captions file for an uploaded drill video (an hour of speech is ~100 KB).
         "CAPTIONS_MAX_BYTES": int(env("CAPTIONS_MAX_BYTES", str(512 * 1024))),
-        # Each process reads the shared content version at most this often.
-        "PAGE_CACHE_VERSION_SECONDS": float(env("PAGE_CACHE_VERSION_SECONDS", "1")),
         "SEND_FILE_MAX_AGE_DEFAULT": 0,
         "WTF_CSRF_TIME_LIMIT": None,
     }

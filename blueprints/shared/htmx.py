@@ -1,7 +1,8 @@
 """The one place that decides whether a request wants an htmx partial, and says so to caches.
 
-Any response whose view asked `is_htmx_request()` varies on the HX-Request header; the hook
-installed by `init_app` adds `Vary: HX-Request` to it, so no view has to remember.
+Any response whose view asked `is_htmx_request()` varies on the HX-Request header;
+`vary_on_hx_request` (a step of request_flow.AFTER_VIEW) adds `Vary: HX-Request` to it, so no
+view has to remember.
 """
 
 from __future__ import annotations
@@ -9,12 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from flask import Flask, Response, g, make_response, render_template, request
-
-
-def init_app(app: Flask) -> None:
-    """Add `Vary: HX-Request` to every response that depended on it."""
-    app.after_request(_vary_on_hx_request)
+from flask import Response, g, make_response, render_template, request
 
 
 def is_htmx_request() -> bool:
@@ -24,7 +20,7 @@ def is_htmx_request() -> bool:
 
 
 def wants_partial(headers: Mapping[str, str]) -> bool:
-    """`is_htmx_request` for any request's headers (the page cache reads them before Flask)."""
+    """`is_htmx_request` for any request's headers."""
     return (
         headers.get("HX-Request") == "true"
         and headers.get("HX-Boosted") != "true"
@@ -38,7 +34,8 @@ def render_page_or_partial(page: str, partial: str, status: int = 200, **context
     return make_response(render_template(template, **context), status)
 
 
-def _vary_on_hx_request(response: Response) -> Response:
+def vary_on_hx_request(response: Response) -> Response:
+    """`Vary: HX-Request` on a response whose view asked `is_htmx_request()`."""
     if g.get("varies_on_hx_request") and "HX-Request" not in response.headers.get("Vary", ""):
         response.vary.add("HX-Request")
     return response

@@ -53,9 +53,8 @@ STATIC_FILE_SECURITY_POLICY = "default-src 'none'; frame-ancestors 'none'"
 
 
 def init_app(app: Flask) -> None:
-    """Install the header hook and the id converter (create_app adds `trust_proxies` last)."""
+    """Install the id converter (create_app adds `trust_proxies` last)."""
     app.url_map.converters["int"] = DatabaseIdConverter  # before any feature adds its routes
-    app.after_request(_add_security_headers)
 
 
 def trust_proxies(app: Flask) -> None:
@@ -100,20 +99,8 @@ HSTS = ("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
 STATIC_HEADERS_POLICY = ("Content-Security-Policy", STATIC_FILE_SECURITY_POLICY)
 
 
-def with_security_headers(headers: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    """`headers` plus each security header they lack (all but HSTS, which depends on the request):
-    the page cache stores them with a page, so serving it need not add them again."""
-    present = {name.lower() for name, _ in headers}
-    return headers + [(n, v) for n, v in SECURITY_HEADERS if n.lower() not in present]
-
-
-def _add_security_headers(response: Response) -> Response:
-    # Each header unless the view set its own. One pass over the names: Headers.setdefault
-    # raised and caught a KeyError per missing header, a tenth of a cached page's time.
-    if getattr(response, "security_headers_included", False):  # a cached page: all but HSTS
-        if request.is_secure:
-            response.headers.setdefault(*HSTS)
-        return response
+def add_security_headers(response: Response) -> Response:
+    """Each security header the view did not set itself (HSTS on https)."""
     headers = response.headers
     present = {name.lower() for name in headers.keys()}  # noqa: SIM118 - Headers, not a dict
     if request.endpoint == "static":

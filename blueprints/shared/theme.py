@@ -1,9 +1,11 @@
 """The visitor's colour theme: light, dark or the system's, kept in a cookie, written by the server.
 
 The server puts the choice on `<html data-theme="...">`, so the stylesheet paints the right theme
-from the first frame with no script. Cached pages are kept apart per theme (a page-cache key with
-three values), so the page before the per-visitor inputs is the same for everyone who picked the
-same theme, and is compressed once.
+from the first frame with no script (moving the pick to the client would need a script before the
+first paint, or a flash of the wrong theme). So a public page comes in three copies, one per
+theme, and says so: its response `Vary`s on `Cookie` (http_cache), and the deployment's nginx
+keys its cache on `$cookie_theme` (and, for /contact/, `$cookie_tz`), not on the whole Cookie
+header. A visitor who never picked one sends no cookie and gets the "system" copy.
 """
 
 from __future__ import annotations
@@ -18,12 +20,9 @@ COOKIE_MAX_AGE = 365 * 24 * 3600
 
 
 def init_app(app: Flask) -> None:
-    """Make the theme helpers template globals; cached pages are kept apart per theme."""
-    from blueprints.shared.pagecache import register_cache_key
-
+    """Make the theme helpers template globals."""
     app.jinja_env.globals["page_theme"] = chosen_theme
     app.jinja_env.globals["theme_pressed"] = theme_pressed
-    register_cache_key(app, chosen_theme)
 
 
 def chosen_theme(req: Request | None = None) -> str:

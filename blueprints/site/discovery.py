@@ -21,6 +21,7 @@ from blueprints.blog.queries import public_posts, public_tags
 from blueprints.drills.models import Drill
 from blueprints.programs.models import Program
 from blueprints.shared.extensions import db
+from blueprints.shared.http_cache import public_page
 from blueprints.shared.markdown import EMBED_PARAGRAPH
 from blueprints.shared.urls import absolute_url
 from blueprints.site import bp
@@ -59,6 +60,7 @@ def _xml_response(root: Element, mimetype: str) -> Response:
 
 
 @bp.get("/feed.xml")
+@public_page
 def feed_xml() -> Response:
     """The newest public articles as an Atom feed."""
     posts = db.session.scalars(public_posts().limit(FEED_ENTRIES)).all()
@@ -126,6 +128,7 @@ def _feed_body(html: str, drills: dict[str, Drill]) -> str:
 
 
 @bp.get("/sitemap.xml")
+@public_page
 def sitemap_xml() -> Response:
     """Every public page a search engine should know about."""
     from xml.etree import ElementTree as ET

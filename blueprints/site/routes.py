@@ -9,13 +9,13 @@ from blueprints.blog.queries import latest_published_posts
 from blueprints.drills.models import DIRECTIONS, Drill
 from blueprints.programs.models import Program
 from blueprints.shared.extensions import db
-from blueprints.shared.pagecache import cached_page
+from blueprints.shared.http_cache import public_page
 from blueprints.shared.urls import absolute_url
 from blueprints.site import bp
 
 
 @bp.get("/")
-@cached_page
+@public_page
 def home() -> str:
     """The coach, the four directions, the latest articles and the programs."""
     counts = dict(
@@ -34,6 +34,7 @@ def home() -> str:
 
 
 @bp.get("/privacy")
+@public_page
 def privacy() -> str:
     """What is stored, why, for how long, and how to have it deleted."""
     return render_template("site/privacy.html", coach_email=current_app.config["COACH_EMAIL"])

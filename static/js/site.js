@@ -160,11 +160,3 @@ stillMotion.addEventListener("change", () => stillDemonstrations(document));
   document.addEventListener("DOMContentLoaded", () => wire(document));
   document.addEventListener("htmx:load", (event) => wire(event.target));
 })();
-
-// A cached page carries the visitor's CSRF token at its end (not on <body hx-headers>): htmx
-// sends it with every request that changes something.
-document.addEventListener("htmx:configRequest", (event) => {
-  if (event.detail.verb === "get" || event.detail.headers["X-CSRFToken"]) return;
-  const token = document.querySelector('input[name="csrf_token"]');
-  if (token) event.detail.headers["X-CSRFToken"] = token.value;
-});

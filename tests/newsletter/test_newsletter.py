@@ -338,7 +338,7 @@ def test_one_click_needs_no_csrf_token_but_a_genuine_signed_link(database_file: 
 
 
 @pytest.mark.parametrize("path", ["/", "/blog/", "/blog/lying-still-wont-settle-your-back"])
-def test_the_form_on_cached_pages_carries_each_visitors_own_token(
+def test_the_form_on_public_pages_works_as_rendered_with_no_token(
     database_file: Path, path: str
 ) -> None:
     from blueprints.shared.seed import seed_demo_content
@@ -348,10 +348,9 @@ def test_the_form_on_cached_pages_carries_each_visitors_own_token(
         with app.app_context():
             seed_demo_content()
             db.session.remove()
-        app.test_client().get(path)  # someone else's visit fills the cache
         visitor = app.test_client()
         html = visitor.get(path).get_data(as_text=True)
-        assert "placeholder__" not in html
+        assert "csrf_token" not in html  # the page is the same for every visitor
         fields = dict(
             re.findall(r'name="(newsletter-[a-z_]+)" type="hidden" value="([^"]+)"', html)
         )
