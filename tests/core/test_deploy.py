@@ -3,17 +3,21 @@ nginx site and gunicorn of deploy/ run together: each client is itself, https is
 
 from __future__ import annotations
 
+import gzip
 import http.client
 import re
+import sqlite3
 import ssl
 import subprocess
 import sys
+import time
 import urllib.parse
 from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
+import brotli
 import pytest
 from click.testing import CliRunner
 
@@ -371,3 +375,139 @@ def test_behind_nginx_each_client_is_itself_https_is_enforced_and_links_use_site
         links = re.findall(r"https?://\S+", text)
         assert all(link.startswith(site_url + "/") for link in links), links
     assert any("/programs/cancel/" in m.message.get_body(("plain",)).get_content() for m in mails)
+
+
+# --- the edge: nginx keeps anonymous pages a few seconds and compresses them ------------------
+
+BR = {"Accept-Encoding": "gzip, deflate, br"}
+
+
+def browsers(behind_nginx: dict[str, Any], *sources: str) -> list[Browser]:
+    """A fresh browser (no cookies) at each loopback address."""
+    ports = (behind_nginx["https_port"], behind_nginx["http_port"])
+    return [Browser(source, *ports) for source in sources]
+
+
+def an_article(browser: Browser) -> str:
+    """The address of the first article the list links to."""
+    _, _, page = browser.request("GET", "/blog/")
+    found = re.search(r'href="(/blog/(?!tag/|search)[a-z0-9-]+)"', page)
+    assert found is not None, page[:2000]
+    return found.group(1)
+
+
+def test_a_second_visitor_gets_the_article_from_the_edge_cache_in_each_encoding(
+    behind_nginx: dict[str, Any],
+) -> None:
+    first, second, third = browsers(behind_nginx, "127.0.0.2", "127.0.0.3", "127.0.0.4")
+    path = an_article(first)
+    status, headers, page = first.fetch("GET", path)
+    assert status == 200 and "content-encoding" not in headers
+    assert "public" in headers["cache-control"] and "set-cookie" not in headers
+    assert first.cookies == {}  # a first visit leaves nothing that would skip the cache
+
+    status, again, same = second.fetch("GET", path)
+    assert (status, again["x-cache-status"], same) == (200, "HIT", page)
+    # The browser's own copy is still good: nginx answers 304 from its cache.
+    status, headers, _ = third.fetch("GET", path, headers={"If-None-Match": again["etag"]})
+    assert (status, headers["x-cache-status"]) == (304, "HIT")
+
+    for encoding, decode in (("br", brotli.decompress), ("gzip", gzip.decompress)):
+        asked = BR if encoding == "br" else {"Accept-Encoding": "gzip"}
+        status, headers, body = first.fetch("GET", path, headers=asked)
+        assert (status, headers["content-encoding"]) == (200, encoding)
+        assert "Accept-Encoding" in headers["vary"] and len(body) < len(page) / 2
+        assert decode(body) == page
+        status, headers, kept = second.fetch("GET", path, headers=asked)
+        assert (headers["x-cache-status"], headers["content-encoding"]) == ("HIT", encoding)
+        assert kept == body  # kept compressed: a hit is not compressed again
+
+
+def test_the_edge_keeps_htmx_partials_and_themes_apart(behind_nginx: dict[str, Any]) -> None:
+    reader, other = browsers(behind_nginx, "127.0.0.2", "127.0.0.3")
+    _, _, full = reader.request("GET", "/drills/")
+    _, headers, partial = reader.request("GET", "/drills/", headers={"HX-Request": "true"})
+    assert "HX-Request" in headers["vary"] and "<html" not in partial and "<html" in full
+    status, headers, page = other.request("GET", "/drills/")
+    assert (status, headers["x-cache-status"], page) == (200, "HIT", full)
+    status, headers, page = other.request("GET", "/drills/", headers={"HX-Request": "true"})
+    assert (status, headers["x-cache-status"], page) == (200, "HIT", partial)
+
+    path = an_article(reader)
+    _, _, page = reader.request("GET", path)
+    assert 'data-theme="system"' in page
+    other.cookies["theme"] = "dark"
+    _, _, page = other.request("GET", path)
+    assert 'data-theme="dark"' in page
+    _, headers, page = other.request("GET", path)
+    assert headers["x-cache-status"] == "HIT" and 'data-theme="dark"' in page
+
+
+def test_static_and_versioned_files_are_kept_a_year(behind_nginx: dict[str, Any]) -> None:
+    [reader] = browsers(behind_nginx, "127.0.0.2")
+    _, _, library = reader.request("GET", "/drills/")
+    drill = re.search(r'href="(/drills/[a-z0-9-]+)"', library)
+    assert drill is not None
+    _, _, page = reader.request("GET", drill.group(1))
+    found = re.findall(r'"(/(?:static/[^"?]+|drills/[^"?]+/demonstration\.svg)\?v=[^"]+)"', page)
+    assert any("/static/" in url for url in found) and any("/drills/" in url for url in found)
+    for url in found:
+        for _ in range(2):  # as answered, then as kept by the edge
+            status, headers, _ = reader.request("GET", url.replace("&amp;", "&"), headers=BR)
+            assert status == 200, url
+            assert headers["cache-control"] == "public, max-age=31536000, immutable", url
+    # A versioned address does not make a private answer public.
+    status, headers, _ = reader.request("GET", "/studio/?v=1")
+    assert "immutable" not in headers.get("cache-control", "")
+
+
+def sign_in_coach(coach: Browser, behind_nginx: dict[str, Any]) -> None:
+    """Create the coach's login with the CLI and sign in through nginx, as she would."""
+    subprocess.run(  # noqa: S603 - fixed arguments
+        [str(FLASK), "--app", "app", "create-admin", "--email", "maya@strongspine.example",
+         "--password", "correct horse battery"],
+        cwd=ROOT, env=behind_nginx["env"], check=True, capture_output=True,
+    )  # fmt: skip
+    _, _, page = coach.request("GET", "/studio/login")
+    form = form_fields(page, "/studio/login")
+    form.update(email="maya@strongspine.example", password="correct horse battery")  # noqa: S106
+    status, headers, _ = coach.request("POST", "/studio/login", form)
+    assert status in (302, 303) and "session" in coach.cookies, headers
+
+
+def test_a_coachs_edit_reaches_visitors_within_10_seconds_and_her_pages_are_never_kept(
+    behind_nginx: dict[str, Any],
+) -> None:
+    reader, coach = browsers(behind_nginx, "127.0.0.2", "127.0.0.5")
+    path = an_article(reader)
+    reader.request("GET", path)
+    _, headers, _ = reader.request("GET", path)
+    assert headers["x-cache-status"] == "HIT"
+
+    sign_in_coach(coach, behind_nginx)
+    # Signed in, she is never answered from the cache, even for a page the cache holds ...
+    for page_path in ("/studio/", path, "/programs/"):
+        status, headers, page = coach.request("GET", page_path)
+        assert (status, headers["x-cache-status"]) == (200, "BYPASS"), page_path
+    assert "no-store" in coach.request("GET", "/studio/")[1]["cache-control"]
+    # ... and what she was sent was not kept: the next visitor's /programs/ is a miss, and
+    # her studio is a login form to anyone else.
+    status, headers, _ = reader.request("GET", "/programs/")
+    assert (status, headers["x-cache-status"]) == (200, "MISS")
+    status, headers, _ = reader.request("GET", "/studio/")
+    assert status in (302, 303) and "/studio/login" in headers["location"]
+
+    with sqlite3.connect(behind_nginx["database"]) as database:
+        [post_id] = database.execute(
+            "SELECT id FROM post WHERE slug = ?", (path.rsplit("/", 1)[1],)
+        ).fetchone()
+    edit = f"/studio/articles/{post_id}/edit"
+    _, _, page = coach.request("GET", edit)
+    form = form_fields(page, edit)
+    form["title"] = "Walking tall with a calmer back"
+    status, _, _ = coach.request("POST", edit, form)
+    assert status in (302, 303)
+    saved = time.monotonic()
+    while "Walking tall with a calmer back" not in reader.request("GET", path)[2]:
+        assert time.monotonic() - saved < 10, "the edit did not reach visitors within 10 s"
+        time.sleep(0.2)
