@@ -10,7 +10,8 @@ Three figures, from one run on one seeded database:
   a request is read from /proc as well: file CPU over cached CPU is the "cpu ratio".
 - Each public page rendered by the app, asked for straight from gunicorn (no nginx, so no cache
   in front): p50 and p95 of requests made one after another, pages taken round-robin, and the
-  very first request of each (templates and queries not yet warm).
+  first timed request of each (finding the pages warmed a few already), and the CPU time the
+  workers spent a request (a mean: /proc counts in ticks), which the machine's load moves less.
 - The resident memory of the whole deployment after that load: nginx's master and workers,
   gunicorn's master and workers, and the mail sender (`flask send-mail --loop`).
 """
@@ -88,7 +89,7 @@ def main() -> dict[str, float]:
             edge = start_edge(folder, f"127.0.0.1:{site.port}", workers="auto", extra=extra)
             front = f"https://127.0.0.1:{edge.https_port}"
             pages = _public_pages(site.url)
-            renders = _render_times(site.url, pages)
+            renders, render_cpu = _render_times(site.url, pages, site.worker_pids())
             article = pages["article"][0]
             _get(front + article, BR)  # into the cache
             status, headers, body = _get(front + article, BR)
@@ -135,11 +136,13 @@ def main() -> dict[str, float]:
     print(f"  nginx worker CPU a request: cached article {costs[0]:.0f} us, file {costs[1]:.0f} us:"
           f" ratio {cpu_ratio:.2f}, what the req/s ratio would be with the cores to ourselves"
           f" (rounds {', '.join(f'{r:.2f}' for r in cpu)})")  # fmt: skip
-    print("  uncached render, straight from gunicorn (ms): page, p50, p95, first request")
+    print("  uncached render, straight from gunicorn (ms): page, p50, p95, first request,"
+          " workers' CPU a request (mean)")  # fmt: skip
     figures = {"article br vs file ratio": ratio, "article br vs file cpu ratio": cpu_ratio}
     for name, times in renders.items():
         p50, p95 = statistics.median(times[1:]), _p95(times[1:])
-        print(f"    {name:<22} {p50:6.1f} {p95:6.1f} {times[0]:7.1f}   {pages[name][0]}")
+        print(f"    {name:<22} {p50:6.1f} {p95:6.1f} {times[0]:7.1f} {render_cpu[name]:6.1f}"
+              f"   {pages[name][0]}")  # fmt: skip
         figures[f"{name} render p50 ms"] = p50
     total = 0.0
     for name, values in memory.items():
@@ -182,16 +185,23 @@ def _first_link(url: str, path: str, pattern: str) -> str:
     return found.group(1)
 
 
-def _render_times(url: str, pages: dict[str, tuple[str, dict[str, str]]]) -> dict[str, list[float]]:
-    """Milliseconds per request for each page, the first request first, round-robin."""
+def _render_times(
+    url: str, pages: dict[str, tuple[str, dict[str, str]]], workers: list[int]
+) -> tuple[dict[str, list[float]], dict[str, float]]:
+    """Milliseconds per request for each page (the first request first), round-robin; and the
+    mean CPU milliseconds the gunicorn `workers` spent on each page's requests after the first."""
     times: dict[str, list[float]] = {name: [] for name in pages}
-    for _ in range(RENDERS + 1):
+    cpu = dict.fromkeys(pages, 0.0)
+    for round_number in range(RENDERS + 1):
         for name, (path, headers) in pages.items():
+            cpu_before = sum(_cpu_seconds(pid) for pid in workers)
             started = time.perf_counter()
             status, _, _ = _get(url + path, headers)
             times[name].append((time.perf_counter() - started) * 1000)
+            if round_number:
+                cpu[name] += sum(_cpu_seconds(pid) for pid in workers) - cpu_before
             assert status == 200, (path, status)
-    return times
+    return times, {name: spent / RENDERS * 1000 for name, spent in cpu.items()}
 
 
 def _get(url: str, headers: dict[str, str]) -> tuple[int, dict[str, str], bytes]:
