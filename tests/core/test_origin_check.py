@@ -181,3 +181,11 @@ def test_safe_methods_are_never_refused(site: Flask) -> None:
     client = site.test_client()
     assert client.get("/", headers=CROSS_SITE).status_code == 200
     assert client.head("/drills/", headers=CROSS_SITE).status_code == 200
+
+
+def test_the_sites_origin_comes_from_site_url_never_from_the_host_header(site: Flask) -> None:
+    # An older browser (no Sec-Fetch-Site) on a page served under another Host: its Origin
+    # matches that Host, but not SITE_URL, so it is refused.
+    forged = {"Origin": "http://evil.example", "Host": "evil.example"}
+    response = site.test_client().post("/theme", data={"theme": "dark"}, headers=forged)
+    assert response.status_code == 403
