@@ -141,8 +141,9 @@ class FormFields(HTMLParser):
 
     def __init__(self, action: str) -> None:
         super().__init__()
-        self.action, self.fields = action, {}
-        self._inside = self._done = False
+        self.action = action
+        self.fields: dict[str, str] = {}
+        self._inside = self.done = False
         self._textarea: str | None = None
         self._select: str | None = None
         self.form_id: str | None = None
@@ -150,7 +151,7 @@ class FormFields(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         """Note each control of the form with its current value."""
         a = {k: v or "" for k, v in attrs}
-        if tag == "form" and not self._done and self.action in a.get("action", ""):
+        if tag == "form" and not self.done and self.action in a.get("action", ""):
             self._inside, self.form_id = True, a.get("id")
         owned = self.form_id is not None and a.get("form") == self.form_id
         if not (self._inside or owned) or "name" not in a and tag != "option":
@@ -175,7 +176,7 @@ class FormFields(HTMLParser):
     def handle_endtag(self, tag: str) -> None:
         """Close what the tag closes."""
         if tag == "form" and self._inside:
-            self._inside, self._done = False, True
+            self._inside, self.done = False, True
         elif tag == "textarea":
             self._textarea = None
         elif tag == "select":
@@ -193,7 +194,7 @@ def form_fields(page: str, action: str) -> dict[str, str]:
     """What a browser would send for the form of `page` whose action contains `action`."""
     parser = FormFields(action)
     parser.feed(page)
-    assert parser._done, f"no form posting to {action}"
+    assert parser.done, f"no form posting to {action}"
     return parser.fields
 
 
