@@ -13,7 +13,7 @@ BENCHMARKS = [
     "bench.programs",
     "bench.contact",
     "bench.studio",
-    "bench.throughput",
+    "bench.edge",
     "bench.page_weight",
     "bench.load_enquiries",
     "bench.me",

@@ -28,8 +28,12 @@ def child_environment(**extra: str) -> dict[str, str]:
     Under libfaketime (`make test-faketime`) a child would start its clock again at the
     FAKETIME instant and so live minutes before its parent: mail the parent queued "now"
     would not yet be due there. The child is started at the parent's present instant instead.
+
+    The checkout comes first on PYTHONPATH: in a git worktree sharing another checkout's
+    editable install, a `flask` command would otherwise import that checkout's blueprints.
     """
     env = {**os.environ, **extra}
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
     if env.get("FAKETIME", "").startswith("@"):
         env["FAKETIME"] = time.strftime("@%Y-%m-%d %H:%M:%S", time.gmtime())
     return env

@@ -3,26 +3,27 @@ nginx site and gunicorn of deploy/ run together: each client is itself, https is
 
 from __future__ import annotations
 
+import gzip
 import http.client
-import os
 import re
-import shutil
-import socket
+import sqlite3
 import ssl
 import subprocess
 import sys
 import time
 import urllib.parse
 from collections.abc import Iterator
+from html.parser import HTMLParser
 from pathlib import Path
-from string import Template
 from typing import Any
 
+import brotli
 import pytest
 from click.testing import CliRunner
 
 from blueprints.shared.deploy_check import check_deploy_command
-from harness import SmtpServer, build_migrated_database, free_port
+from harness import SmtpServer, build_migrated_database, child_environment, free_port
+from harness.edge import nginx_binary, start_edge, wait_for_port
 
 ROOT = Path(__file__).resolve().parents[2]
 FLASK = Path(sys.executable).parent / "flask"
@@ -120,7 +121,7 @@ def test_a_database_behind_on_migrations_or_unwritable_is_an_error(
 
 
 def test_flask_check_deploy_runs_when_the_site_refuses_to_start(tmp_path: Path) -> None:
-    env = {k: v for k, v in os.environ.items() if k not in CHECKED}
+    env = {k: v for k, v in child_environment().items() if k not in CHECKED}
     env.update(DATABASE_URL=f"sqlite:///{tmp_path / 'none.sqlite'}", COACH_EMAIL="x@studio.test")
     result = subprocess.run(  # noqa: S603 - fixed arguments
         [str(FLASK), "--app", "app", "check-deploy"],
@@ -134,51 +135,67 @@ def test_flask_check_deploy_runs_when_the_site_refuses_to_start(tmp_path: Path) 
 
 # --- deploy/: the nginx site in front of gunicorn, on loopback --------------------------------
 
-NGINX_MAIN = """
-worker_processes 1;
-daemon off;
-pid {tmp}/nginx.pid;
-error_log {tmp}/nginx-error.log warn;
-{user}
-events {{ worker_connections 64; }}
-http {{
-    include /etc/nginx/mime.types;
-    default_type application/octet-stream;
-    log_format client '$remote_addr "$request" $status';
-    access_log {tmp}/nginx-access.log client;
-    client_body_temp_path {tmp}/body;
-    proxy_temp_path {tmp}/proxy;
-    fastcgi_temp_path {tmp}/fastcgi;
-    uwsgi_temp_path {tmp}/uwsgi;
-    scgi_temp_path {tmp}/scgi;
-    include {tmp}/site.conf;
-}}
-"""
+
+class FormFields(HTMLParser):
+    """The values a browser would send for the first form whose action contains `action`."""
+
+    def __init__(self, action: str) -> None:
+        super().__init__()
+        self.action = action
+        self.fields: dict[str, str] = {}
+        self._inside = self.done = False
+        self._textarea: str | None = None
+        self._select: str | None = None
+        self.form_id: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        """Note each control of the form with its current value."""
+        a = {k: v or "" for k, v in attrs}
+        if tag == "form" and not self.done and self.action in a.get("action", ""):
+            self._inside, self.form_id = True, a.get("id")
+        owned = self.form_id is not None and a.get("form") == self.form_id
+        if not (self._inside or owned) or "name" not in a and tag != "option":
+            return
+        if tag == "input" and a.get("type") in ("checkbox", "radio"):
+            if "checked" in a:
+                self.fields[a["name"]] = a.get("value", "on")
+        elif tag == "input" and a.get("type") not in ("submit", "file", "button"):
+            self.fields[a["name"]] = a.get("value", "")
+        elif tag == "textarea":
+            self._textarea = a["name"]
+            self.fields[a["name"]] = ""
+        elif tag == "select":
+            self._select = a["name"]
+        elif (
+            tag == "option"
+            and self._select
+            and ("selected" in a or self._select not in self.fields)
+        ):
+            self.fields[self._select] = a.get("value", "")
+
+    def handle_endtag(self, tag: str) -> None:
+        """Close what the tag closes."""
+        if tag == "form" and self._inside:
+            self._inside, self.done = False, True
+        elif tag == "textarea":
+            self._textarea = None
+        elif tag == "select":
+            self._select = None
+
+    def handle_data(self, data: str) -> None:
+        """A textarea's text is its value."""
+        if self._inside and self._textarea:
+            self.fields[self._textarea] += (
+                data.removeprefix("\n") if not self.fields[self._textarea] else data
+            )
 
 
-def nginx_binary() -> str:
-    """nginx, installed by tests/ensure_nginx.sh when it is missing and we may (root, apt)."""
-    result = subprocess.run(  # noqa: S603 - our own script
-        ["bash", str(ROOT / "tests" / "ensure_nginx.sh")], capture_output=True, text=True
-    )
-    if result.returncode != 0:
-        pytest.fail(result.stderr or result.stdout)
-    found = shutil.which("nginx") or "/usr/sbin/nginx"
-    assert Path(found).exists(), "tests/ensure_nginx.sh succeeded but nginx is not on the PATH"
-    return found
-
-
-def wait_for_port(port: int, process: subprocess.Popen[bytes], log: Path) -> None:
-    """Until something accepts connections on 127.0.0.1:`port`; fails with the log if it died."""
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"exited with {process.returncode}:\n{log.read_text()[-3000:]}")
-        with socket.socket() as probe:
-            if probe.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.2)
-    pytest.fail(f"nothing listened on {port}:\n{log.read_text()[-3000:]}")
+def form_fields(page: str, action: str) -> dict[str, str]:
+    """What a browser would send for the form of `page` whose action contains `action`."""
+    parser = FormFields(action)
+    parser.feed(page)
+    assert parser.done, f"no form posting to {action}"
+    return parser.fields
 
 
 class Browser:
@@ -201,6 +218,19 @@ class Browser:
         headers: dict[str, str] | None = None,
     ) -> tuple[int, dict[str, str], str]:
         """(status, headers, body) of one request, cookies kept."""
+        status, got, raw = self.fetch(method, path, body, https=https, headers=headers)
+        return status, got, raw.decode("utf-8", "replace")
+
+    def fetch(
+        self,
+        method: str,
+        path: str,
+        body: dict[str, str] | None = None,
+        *,
+        https: bool = True,
+        headers: dict[str, str] | None = None,
+    ) -> tuple[int, dict[str, str], bytes]:
+        """(status, headers, body bytes as sent) of one request, cookies kept."""
         if https:
             connection: http.client.HTTPConnection = http.client.HTTPSConnection(
                 "127.0.0.1", self.https_port, context=self.context,
@@ -224,12 +254,14 @@ class Browser:
         try:
             connection.request(method, path, body=data, headers=sent)
             response = connection.getresponse()
-            text = response.read().decode("utf-8", "replace")
+            raw = response.read()
             for name, value in response.getheaders():
                 if name.lower() == "set-cookie":
                     key, _, rest = value.partition("=")
                     self.cookies[key] = rest.split(";", 1)[0]
-            return response.status, {k.lower(): v for k, v in response.getheaders()}, text
+                    if "max-age=0" in rest.lower() or "expires=thu, 01 jan 1970" in rest.lower():
+                        del self.cookies[key]
+            return response.status, {k.lower(): v for k, v in response.getheaders()}, raw
         finally:
             connection.close()
 
@@ -238,8 +270,7 @@ class Browser:
         status, _, page = self.request("GET", f"/programs/{slug}")
         assert status == 200
         form = {
-            "csrf_token": re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1),  # type: ignore[union-attr]
-            "form_started": re.search(r'name="form_started"[^>]*value="([^"]+)"', page).group(1),  # type: ignore[union-attr]
+            **form_fields(page, f"/programs/{slug}/signup"),
             "name": "Ann Example", "email": email, "phone": "",
             "goals": "Carry my shopping home without a sore back.",
             "history": "Low back ache on and off for three years.",
@@ -254,75 +285,49 @@ class Browser:
 @pytest.fixture
 def behind_nginx(tmp_path: Path) -> Iterator[dict[str, Any]]:
     """gunicorn (2 workers, real SMTP sink) behind deploy/nginx/strongspine.conf, all loopback."""
-    nginx = nginx_binary()
+    nginx_binary()  # installs nginx first where it may, before anything starts
     database = tmp_path / "site.sqlite"
     build_migrated_database(database)
     smtp = SmtpServer().start()
-    http_port, https_port, app_port = free_port(), free_port(), free_port()
-    site_url = f"https://localhost:{https_port}"
+    app_port = free_port()
     env = {
-        **{k: v for k, v in os.environ.items() if k not in CHECKED},
+        **{k: v for k, v in child_environment().items() if k not in CHECKED},
         **good_env(database),
-        "SITE_URL": site_url,
         "TRUSTED_HOSTS": "localhost",
         "MAIL_SERVER": "127.0.0.1",
         "MAIL_PORT": str(smtp.port),
         "PROGRAM_SIGNUP_RATE_LIMIT": "2",
         "SPAM_MIN_SECONDS": "0",
     }
-    subprocess.run(  # noqa: S603 - fixed arguments
-        [str(FLASK), "--app", "app", "seed"], cwd=ROOT, env=env, check=True, capture_output=True
-    )
-    subprocess.run(  # noqa: S603, S607 - fixed arguments
-        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
-         "-subj", "/CN=localhost", "-keyout", str(tmp_path / "tls.key"),
-         "-out", str(tmp_path / "tls.crt")],
-        check=True, capture_output=True,
-    )  # fmt: skip
-    site = Template((ROOT / "deploy" / "nginx" / "strongspine.conf").read_text())
-    rendered = site.safe_substitute(
-        SERVER_NAME="localhost",
-        HTTP_LISTEN=f"127.0.0.1:{http_port}",
-        HTTPS_LISTEN=f"127.0.0.1:{https_port}",
-        HTTPS_ORIGIN=site_url,
-        TLS_CERT=str(tmp_path / "tls.crt"),
-        TLS_KEY=str(tmp_path / "tls.key"),
-        STATIC_ROOT=str(ROOT / "static"),
-        UPSTREAM=f"127.0.0.1:{app_port}",
-    )
-    assert "${" not in rendered
-    (tmp_path / "site.conf").write_text(rendered)
-    user = "user root;" if os.geteuid() == 0 else ""  # workers must read the test's files
-    (tmp_path / "nginx.conf").write_text(NGINX_MAIN.format(tmp=tmp_path, user=user))
     app_log = tmp_path / "gunicorn.log"
-    with app_log.open("wb") as log_file:
-        gunicorn = subprocess.Popen(  # noqa: S603 - fixed arguments
-            [str(Path(sys.executable).parent / "gunicorn"), "-w", "2",
-             "-b", f"127.0.0.1:{app_port}", "--access-logfile", str(tmp_path / "access.log"),
-             "--access-logformat", "%(h)s %(r)s %(s)s", "app:create_app()"],
-            cwd=ROOT, env=env, stdout=log_file, stderr=log_file,
-        )  # fmt: skip
-    nginx_log = tmp_path / "nginx-error.log"
-    nginx_log.touch()
-    server = subprocess.Popen(  # noqa: S603 - fixed arguments
-        [nginx, "-c", str(tmp_path / "nginx.conf"), "-p", str(tmp_path)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
-    )  # fmt: skip
+    gunicorn: subprocess.Popen[bytes] | None = None
+    edge = start_edge(tmp_path, f"127.0.0.1:{app_port}")
     try:
+        env["SITE_URL"] = edge.site_url
+        subprocess.run(  # noqa: S603 - fixed arguments
+            [str(FLASK), "--app", "app", "seed"], cwd=ROOT, env=env, check=True, capture_output=True
+        )
+        with app_log.open("wb") as log_file:
+            gunicorn = subprocess.Popen(  # noqa: S603 - fixed arguments
+                [str(Path(sys.executable).parent / "gunicorn"), "-w", "2",
+                 "-b", f"127.0.0.1:{app_port}", "--access-logfile", str(tmp_path / "access.log"),
+                 "--access-logformat", "%(h)s %(r)s %(s)s", "app:create_app()"],
+                cwd=ROOT, env=env, stdout=log_file, stderr=log_file,
+            )  # fmt: skip
         wait_for_port(app_port, gunicorn, app_log)
-        wait_for_port(https_port, server, nginx_log)
         yield {
-            "site_url": site_url, "smtp": smtp, "tmp": tmp_path,
-            "http_port": http_port, "https_port": https_port,
+            "site_url": edge.site_url, "smtp": smtp, "tmp": tmp_path, "env": env,
+            "database": database, "http_port": edge.http_port, "https_port": edge.https_port,
         }  # fmt: skip
     finally:
-        for process in (server, gunicorn):
-            process.terminate()
+        edge.stop()
+        if gunicorn is not None:
+            gunicorn.terminate()
             try:
-                process.wait(15)
+                gunicorn.wait(15)
             except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(5)
+                gunicorn.kill()
+                gunicorn.wait(5)
         smtp.stop()
 
 
@@ -371,3 +376,139 @@ def test_behind_nginx_each_client_is_itself_https_is_enforced_and_links_use_site
         links = re.findall(r"https?://\S+", text)
         assert all(link.startswith(site_url + "/") for link in links), links
     assert any("/programs/cancel/" in m.message.get_body(("plain",)).get_content() for m in mails)
+
+
+# --- the edge: nginx keeps anonymous pages a few seconds and compresses them ------------------
+
+BR = {"Accept-Encoding": "gzip, deflate, br"}
+
+
+def browsers(behind_nginx: dict[str, Any], *sources: str) -> list[Browser]:
+    """A fresh browser (no cookies) at each loopback address."""
+    ports = (behind_nginx["https_port"], behind_nginx["http_port"])
+    return [Browser(source, *ports) for source in sources]
+
+
+def an_article(browser: Browser) -> str:
+    """The address of the first article the list links to."""
+    _, _, page = browser.request("GET", "/blog/")
+    found = re.search(r'href="(/blog/(?!tag/|search)[a-z0-9-]+)"', page)
+    assert found is not None, page[:2000]
+    return found.group(1)
+
+
+def test_a_second_visitor_gets_the_article_from_the_edge_cache_in_each_encoding(
+    behind_nginx: dict[str, Any],
+) -> None:
+    first, second, third = browsers(behind_nginx, "127.0.0.2", "127.0.0.3", "127.0.0.4")
+    path = an_article(first)
+    status, headers, page = first.fetch("GET", path)
+    assert status == 200 and "content-encoding" not in headers
+    assert "public" in headers["cache-control"] and "set-cookie" not in headers
+    assert first.cookies == {}  # a first visit leaves nothing that would skip the cache
+
+    status, again, same = second.fetch("GET", path)
+    assert (status, again["x-cache-status"], same) == (200, "HIT", page)
+    # The browser's own copy is still good: nginx answers 304 from its cache.
+    status, headers, _ = third.fetch("GET", path, headers={"If-None-Match": again["etag"]})
+    assert (status, headers["x-cache-status"]) == (304, "HIT")
+
+    for encoding, decode in (("br", brotli.decompress), ("gzip", gzip.decompress)):
+        asked = BR if encoding == "br" else {"Accept-Encoding": "gzip"}
+        status, headers, body = first.fetch("GET", path, headers=asked)
+        assert (status, headers["content-encoding"]) == (200, encoding)
+        assert "Accept-Encoding" in headers["vary"] and len(body) < len(page) / 2
+        assert decode(body) == page
+        status, headers, kept = second.fetch("GET", path, headers=asked)
+        assert (headers["x-cache-status"], headers["content-encoding"]) == ("HIT", encoding)
+        assert kept == body  # kept compressed: a hit is not compressed again
+
+
+def test_the_edge_keeps_htmx_partials_and_themes_apart(behind_nginx: dict[str, Any]) -> None:
+    reader, other = browsers(behind_nginx, "127.0.0.2", "127.0.0.3")
+    _, _, full = reader.request("GET", "/drills/")
+    _, headers, partial = reader.request("GET", "/drills/", headers={"HX-Request": "true"})
+    assert "HX-Request" in headers["vary"] and "<html" not in partial and "<html" in full
+    status, headers, page = other.request("GET", "/drills/")
+    assert (status, headers["x-cache-status"], page) == (200, "HIT", full)
+    status, headers, page = other.request("GET", "/drills/", headers={"HX-Request": "true"})
+    assert (status, headers["x-cache-status"], page) == (200, "HIT", partial)
+
+    path = an_article(reader)
+    _, _, page = reader.request("GET", path)
+    assert 'data-theme="system"' in page
+    other.cookies["theme"] = "dark"
+    _, _, page = other.request("GET", path)
+    assert 'data-theme="dark"' in page
+    _, headers, page = other.request("GET", path)
+    assert headers["x-cache-status"] == "HIT" and 'data-theme="dark"' in page
+
+
+def test_static_and_versioned_files_are_kept_a_year(behind_nginx: dict[str, Any]) -> None:
+    [reader] = browsers(behind_nginx, "127.0.0.2")
+    _, _, library = reader.request("GET", "/drills/")
+    drill = re.search(r'href="(/drills/[a-z0-9-]+)"', library)
+    assert drill is not None
+    _, _, page = reader.request("GET", drill.group(1))
+    found = re.findall(r'"(/(?:static/[^"?]+|drills/[^"?]+/demonstration\.svg)\?v=[^"]+)"', page)
+    assert any("/static/" in url for url in found) and any("/drills/" in url for url in found)
+    for url in found:
+        for _ in range(2):  # as answered, then as kept by the edge
+            status, headers, _ = reader.request("GET", url.replace("&amp;", "&"), headers=BR)
+            assert status == 200, url
+            assert headers["cache-control"] == "public, max-age=31536000, immutable", url
+    # A versioned address does not make a private answer public.
+    status, headers, _ = reader.request("GET", "/studio/?v=1")
+    assert "immutable" not in headers.get("cache-control", "")
+
+
+def sign_in_coach(coach: Browser, behind_nginx: dict[str, Any]) -> None:
+    """Create the coach's login with the CLI and sign in through nginx, as she would."""
+    subprocess.run(  # noqa: S603 - fixed arguments
+        [str(FLASK), "--app", "app", "create-admin", "--email", "maya@strongspine.example",
+         "--password", "correct horse battery"],
+        cwd=ROOT, env=behind_nginx["env"], check=True, capture_output=True,
+    )  # fmt: skip
+    _, _, page = coach.request("GET", "/studio/login")
+    form = form_fields(page, "/studio/login")
+    form.update(email="maya@strongspine.example", password="correct horse battery")  # noqa: S106
+    status, headers, _ = coach.request("POST", "/studio/login", form)
+    assert status in (302, 303) and "session" in coach.cookies, headers
+
+
+def test_a_coachs_edit_reaches_visitors_within_10_seconds_and_her_pages_are_never_kept(
+    behind_nginx: dict[str, Any],
+) -> None:
+    reader, coach = browsers(behind_nginx, "127.0.0.2", "127.0.0.5")
+    path = an_article(reader)
+    reader.request("GET", path)
+    _, headers, _ = reader.request("GET", path)
+    assert headers["x-cache-status"] == "HIT"
+
+    sign_in_coach(coach, behind_nginx)
+    # Signed in, she is never answered from the cache, even for a page the cache holds ...
+    for page_path in ("/studio/", path, "/programs/"):
+        status, headers, page = coach.request("GET", page_path)
+        assert (status, headers["x-cache-status"]) == (200, "BYPASS"), page_path
+    assert "no-store" in coach.request("GET", "/studio/")[1]["cache-control"]
+    # ... and what she was sent was not kept: the next visitor's /programs/ is a miss, and
+    # her studio is a login form to anyone else.
+    status, headers, _ = reader.request("GET", "/programs/")
+    assert (status, headers["x-cache-status"]) == (200, "MISS")
+    status, headers, _ = reader.request("GET", "/studio/")
+    assert status in (302, 303) and "/studio/login" in headers["location"]
+
+    with sqlite3.connect(behind_nginx["database"]) as database:
+        [post_id] = database.execute(
+            "SELECT id FROM post WHERE slug = ?", (path.rsplit("/", 1)[1],)
+        ).fetchone()
+    edit = f"/studio/articles/{post_id}/edit"
+    _, _, page = coach.request("GET", edit)
+    form = form_fields(page, edit)
+    form["title"] = "Walking tall with a calmer back"
+    status, _, _ = coach.request("POST", edit, form)
+    assert status in (302, 303)
+    saved = time.monotonic()
+    while "Walking tall with a calmer back" not in reader.request("GET", path)[2]:
+        assert time.monotonic() - saved < 10, "the edit did not reach visitors within 10 s"
+        time.sleep(0.2)

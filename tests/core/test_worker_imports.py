@@ -4,7 +4,7 @@ A gunicorn worker builds the app as production does (no testing, no `flask` comm
 every module it imports for its whole life. These libraries are needed only by the `flask`
 command, by mail, or by one rarely asked page, so they are imported where they are used; a fresh
 process that builds the app and serves the public pages must not have loaded them. Each one that
-came back would cost every worker its resident memory again (bench/throughput.py prints it).
+came back would cost every worker its resident memory again (bench/edge.py prints it).
 """
 
 from __future__ import annotations
