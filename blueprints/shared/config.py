@@ -79,7 +79,7 @@ def config_from_environment(instance_path: str) -> dict[str, Any]:
         "SPAM_MIN_SECONDS": float(env("SPAM_MIN_SECONDS", "3")),
         # How long a shared cache (the deployment's nginx) and browsers may keep a public page;
         # also the grain of the public forms' render time (blueprints/shared/spam.py).
-        "PUBLIC_MAX_AGE_SECONDS": float(env("PUBLIC_MAX_AGE_SECONDS", "10")),
+        "PUBLIC_MAX_AGE_SECONDS": float(env("PUBLIC_MAX_AGE_SECONDS", "5")),
         # Accepted contact-form submissions per client address per hour.
         "CONTACT_RATE_LIMIT": int(env("CONTACT_RATE_LIMIT", "5")),
         # What the contact page and the auto-reply promise.
