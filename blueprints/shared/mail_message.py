@@ -10,15 +10,19 @@ From, To, Reply-To, Subject, Date, Message-ID and the extra headers. What we add
   as raw 8bit, a paragraph on one line of any length, and an SMTP server must refuse a line over
   998 octets (RFC 5321 4.5.3.1.6; aiosmtpd answers "500 Line too long"). A Charset of our own
   passed as the Message's `charset` changes that for our messages only;
-- the bytes written once per message by the compat32 generator with CRLF and no refolding.
-  Flask-Mail's own `as_bytes()` uses `policy.SMTP`, which re-parses every header of every part
-  while writing (4-5 times the time), turns a List-Unsubscribe longer than 78 characters into an
-  encoded-word no RFC 8058 client reads, and folds with the code CVE-2024-6923 was in. Without
+- the bytes written once per message (`WirePolicy`, `WireGenerator`: compat32 with CRLF, no
+  refolding). Flask-Mail's own `as_bytes()` uses `policy.SMTP`, which re-parses every header of
+  every part while writing (4-5 times the time), turns a List-Unsubscribe longer than 78
+  characters into an encoded-word no RFC 8058 client reads, and folds with the code
+  CVE-2024-6923 was in. Without
   refolding a header keeps the lines Flask-Mail gave it (a non-ASCII subject is folded by it) and
   no line can pass 998 octets: subjects are cut at 300 characters, extra headers at 900;
 - the SMTP host of `mail.connect()`'s connection opened by `open_connection()`: 0.10 opens it
   without a timeout (pallets-eco/flask-mail#114), so a silent server would hold the sender
   forever, and its `__exit__` raises from a QUIT after the server accepted everything.
+
+(Flask-Mail's `Message()` also makes a Message-ID of its own with `socket.getfqdn()`, which we
+replace by the row's: a host whose name is not in /etc/hosts pays a DNS lookup per email.)
 
 Imported by `mail_delivery` on its first pass, not by `create_app`: a web worker that only
 serves pages does not load Flask-Mail and the email package (tests/core/test_worker_imports.py).
