@@ -67,21 +67,18 @@ def deliver_due(batch_size: int = BATCH_SIZE) -> DeliveryReport:
         return DeliveryReport()
     started = time.monotonic()
     lease = current_app.config["MAIL_CLAIM_LEASE_SECONDS"]
-    failures: list[_Failure] = []
-    ready: list[tuple[int, CheckedMessage]] = []
-    for row in db.session.scalars(
-        select(OutboxMessage).where(OutboxMessage.id.in_(ids)).order_by(OutboxMessage.id)
-    ):
-        try:
-            ready.append((row.id, _compose(row)))
-        except Exception as error:  # a row no email can be made from must not stall the queue
-            log.exception("outbox message %s cannot be composed", row.id)
-            failures.append(_Failure(row.id, f"cannot compose: {error!r}", permanent=True))
+    batch = [
+        (row.id, _email_fields(row))
+        for row in db.session.scalars(
+            select(OutboxMessage).where(OutboxMessage.id.in_(ids)).order_by(OutboxMessage.id)
+        )
+    ]
     db.session.commit()  # hold no transaction open while talking to the SMTP server
+    failures: list[_Failure] = []
     sent = 0
-    untried = [message_id for message_id, _ in ready]
+    untried = [message_id for message_id, _ in batch]
     try:
-        for sent_ok, message_id in _send_batch(ready, failures, started, lease):
+        for sent_ok, message_id in _send_batch(batch, failures, started, lease):
             untried.remove(message_id)
             if sent_ok:
                 _mark_sent(message_id)
@@ -92,34 +89,50 @@ def deliver_due(batch_size: int = BATCH_SIZE) -> DeliveryReport:
 
 
 def _send_batch(
-    ready: list[tuple[int, CheckedMessage]], failures: list[_Failure], started: float, lease: float
+    batch: list[tuple[int, dict[str, Any]]], failures: list[_Failure], started: float, lease: float
 ) -> Any:
-    """Send each message on one Flask-Mail connection; yields (accepted, id) for each tried."""
-    if not ready:
+    """Compose and send each email on one Flask-Mail connection; yields (accepted, id) for each
+    tried. Each is composed just before it is sent, so none is written for nothing when the
+    batch stops early."""
+    if not batch:
         return
-    from blueprints.shared.mail_message import close_connection, open_connection, sender_address
+    # Flask-Mail and the email package load with the first pass, not in every web worker.
+    from blueprints.shared.mail_message import (
+        close_connection,
+        compose,
+        open_connection,
+        sender_address,
+    )
 
     app = current_app._get_current_object()  # type: ignore[attr-defined]
-    if not app.config.get("MAIL_SERVER"):
-        for message_id, message in ready:
-            log.info(
-                "MAIL_SERVER is not set; logging instead of sending:\n%s", message.raw.decode()
-            )
-            yield True, message_id
-        return
-    sender = sender_address()
+    connection = None
+    if app.config.get("MAIL_SERVER"):
+        sender = sender_address()
+        try:
+            connection = open_connection(app)
+        except (smtplib.SMTPException, OSError) as error:
+            failures.append(_Failure(batch[0][0], _reason(error), permanent=False))
+            yield False, batch[0][0]
+            return
     try:
-        connection = open_connection(app)
-    except (smtplib.SMTPException, OSError) as error:
-        failures.append(_Failure(ready[0][0], _reason(error), permanent=False))
-        yield False, ready[0][0]
-        return
-    try:
-        for index, (message_id, message) in enumerate(ready):
+        for index, (message_id, fields) in enumerate(batch):
             # Leave at least half the lease for the last message, so no other sender can
             # claim a row while this one may still be sending it.
             if index and time.monotonic() - started > lease / 2:
                 return
+            try:
+                message = compose(**fields, date=utcnow())
+            except Exception as error:  # a row no email can be made from must not stall the queue
+                log.exception("outbox message %s cannot be composed", message_id)
+                failures.append(_Failure(message_id, f"cannot compose: {error!r}", permanent=True))
+                yield False, message_id
+                continue
+            if connection is None:
+                log.info(
+                    "MAIL_SERVER is not set; logging instead of sending:\n%s", message.raw.decode()
+                )
+                yield True, message_id
+                continue
             failure, connection_gone = _send_one(connection, sender, message, message_id)
             if failure is not None:
                 failures.append(failure)
@@ -129,7 +142,8 @@ def _send_batch(
     finally:
         # Once the server has accepted a message it counts as sent: a dropped QUIT must not
         # turn into a retry and a duplicate.
-        close_connection(connection)
+        if connection is not None:
+            close_connection(connection)
 
 
 def _send_one(
@@ -254,19 +268,16 @@ def _record_failures(
     return outcomes
 
 
-def _compose(row: OutboxMessage) -> CheckedMessage:
-    # Flask-Mail and the email package load with the first pass, not in every web worker.
-    from blueprints.shared.mail_message import compose
-
-    return compose(
-        sender=current_app.config["MAIL_DEFAULT_SENDER"],
-        to=row.to_addr,
-        reply_to=row.reply_to,
-        subject=row.subject,
-        text=row.body_text,
-        html=row.body_html,
-        attachments=row.attachments,
-        extra_headers=row.headers,
-        message_id=row.message_id,  # stable across retries, so a duplicate is recognisable
-        date=utcnow(),
-    )
+def _email_fields(row: OutboxMessage) -> dict[str, Any]:
+    """What `mail_message.compose` needs from a row, read while its transaction is open."""
+    return {
+        "sender": current_app.config["MAIL_DEFAULT_SENDER"],
+        "to": row.to_addr,
+        "reply_to": row.reply_to,
+        "subject": row.subject,
+        "text": row.body_text,
+        "html": row.body_html,
+        "attachments": row.attachments,
+        "extra_headers": row.headers,
+        "message_id": row.message_id,  # stable across retries, so a duplicate is recognisable
+    }
