@@ -168,3 +168,14 @@ document.addEventListener("htmx:configRequest", (event) => {
   const token = document.querySelector('input[name="csrf_token"]');
   if (token) event.detail.headers["X-CSRFToken"] = token.value;
 });
+
+// Studio: a "Copy" button beside a read-only address (shown only where the clipboard works).
+document.addEventListener("DOMContentLoaded", () => {
+  for (const button of document.querySelectorAll("[data-copy]")) {
+    const source = document.querySelector(button.dataset.copy);
+    if (!source || !navigator.clipboard) continue;
+    button.hidden = false;
+    button.addEventListener("click", () =>
+      navigator.clipboard.writeText(source.value).then(() => { button.textContent = "Copied"; }));
+  }
+});
