@@ -122,11 +122,12 @@ def bench_busy_times(app: Flask) -> None:
                     calendar_id=calendar.id, starts_at=begins, ends_at=begins + timedelta(hours=1)
                 )
             )
+        calendar_id = calendar.id
         db.session.commit()
         db.session.remove()
     figures("300 busy blocks")
     with app.app_context():
-        db.session.delete(db.session.get(BusyCalendar, calendar.id))
+        db.session.delete(db.session.get(BusyCalendar, calendar_id))
         db.session.commit()
         db.session.remove()
 
