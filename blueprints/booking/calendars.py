@@ -50,10 +50,14 @@ def address_problem(url: str) -> str | None:
         return None
     try:
         infos = socket.getaddrinfo(parts.hostname, parts.port or 443, proto=socket.IPPROTO_TCP)
+    except ValueError:  # a port that is not a number
+        return "Please paste the calendar's full secret address, starting with https://."
     except OSError:
         return f"The server {parts.hostname} could not be found."
     for info in infos:
         address = ipaddress.ip_address(info[4][0])
+        if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
+            address = address.ipv4_mapped  # ::ffff:127.0.0.1 is loopback too
         if not address.is_global:
             return f"{parts.hostname} is a private or local address, which is not allowed."
     return None

@@ -159,6 +159,8 @@ def test_a_busy_time_hides_the_slots_it_touches_with_the_break(now: datetime, mo
         "https://10.1.2.3/secret.ics",  # private
         "https://169.254.169.254/latest/meta-data",  # link-local (cloud metadata)
         "https://[::1]/secret.ics",
+        "https://[::ffff:127.0.0.1]/secret.ics",  # loopback, written as IPv6
+        "https://calendar.example.org:port/secret.ics",
         "https://localhost/secret.ics",
     ],
 )
