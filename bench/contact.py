@@ -74,6 +74,64 @@ def bench_pages(app: Flask) -> None:
     print(f"  POST enquiry (stored + 2 emails queued): median {post:.1f} ms")
 
 
+def bench_busy_times(app: Flask) -> None:
+    """Free times recomputed (after any change) and the time fragment, with a busy calendar.
+
+    300 busy blocks over the three-week horizon (a full diary) against none: stored blocks are
+    read with the bookings, so the picker pays one more small query when the free times are
+    recomputed, and nothing on the requests in between.
+    """
+    from datetime import timedelta
+
+    from blueprints.booking.freetimes import free_times
+    from blueprints.booking.models import BusyBlock, BusyCalendar
+
+    client = app.test_client()
+    htmx = {"HX-Request": "true"}
+
+    def recompute() -> object:
+        with app.app_context():
+            result = free_slots(load_availability(), utcnow())
+            db.session.remove()
+        return result
+
+    def fragment() -> object:
+        return client.get("/contact/times?topic=consultation", headers=htmx)
+
+    def figures(label: str) -> None:
+        with app.app_context():
+            free_times()  # warm this process's copy
+            db.session.remove()
+        computed = _median_ms(recompute, 100)
+        cached = _median_ms(fragment, 100)
+        print(
+            f"  {label}: free times recomputed median {computed:.2f} ms; "
+            f"GET /contact/times (htmx) median {cached:.2f} ms"
+        )
+
+    figures("no calendar")
+    with app.app_context():
+        calendar = BusyCalendar(url="https://calendar.example.org/x.ics", label="bench")
+        db.session.add(calendar)
+        db.session.flush()
+        start = utcnow().replace(minute=0, second=0, microsecond=0)
+        for n in range(300):
+            begins = start + timedelta(hours=1 + n * 5 // 3)
+            db.session.add(
+                BusyBlock(
+                    calendar_id=calendar.id, starts_at=begins, ends_at=begins + timedelta(hours=1)
+                )
+            )
+        calendar_id = calendar.id
+        db.session.commit()
+        db.session.remove()
+    figures("300 busy blocks")
+    with app.app_context():
+        db.session.delete(db.session.get(BusyCalendar, calendar_id))
+        db.session.commit()
+        db.session.remove()
+
+
 def bench_booking_and_race(app: Flask) -> None:
     """Booking latency, then 20 threads claiming one slot at once."""
     client = app.test_client()
@@ -152,6 +210,7 @@ def main() -> None:
         try:
             bench_slots(app)
             bench_pages(app)
+            bench_busy_times(app)
             bench_booking_and_race(app)
         finally:
             shutdown_app(app)

@@ -8,6 +8,7 @@ second confirmed booking at the same start is refused by the database itself.
 
 from __future__ import annotations
 
+import secrets
 import uuid
 from datetime import datetime, timedelta
 from typing import Literal
@@ -78,6 +79,7 @@ def book_consultation(
                 reason=intake.reason,
                 pain_duration=intake.pain_duration,
                 reminder_sent_at=_reminder_already_covered(starts_at, now),
+                meeting_url=meeting_link(meeting_format),
             )
             session.add(booking)
             session.flush()  # the unique index speaks here if the check was somehow raced
@@ -249,7 +251,22 @@ def _queue_booking_emails(
     )
 
 
+def meeting_link(meeting_format: str) -> str:
+    """The room of a new video consultation: the coach's fixed link, or a fresh unguessable
+    room on her video service (a random name nobody can list or guess); empty if neither."""
+    if meeting_format != "video":
+        return ""
+    rules = settings()
+    if rules.meeting_room_url:
+        return rules.meeting_room_url
+    if rules.meeting_base_url:
+        return f"{rules.meeting_base_url.rstrip('/')}/consultation-{secrets.token_urlsafe(18)}"
+    return ""
+
+
 def _location(booking: Booking) -> str:
     if booking.format == "in_person":
         return settings().location or "In person (the address follows by email)"
+    if booking.meeting_url:
+        return f"Video call: {booking.meeting_url}"
     return "Video call (the link follows by email before the session)"

@@ -42,6 +42,10 @@ class Booking(db.Model):
     reminder_sent_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     cancelled_at: Mapped[datetime | None]
+    # Set on every change (move, cancel): the feed's DTSTAMP and Last-Modified.
+    updated_at: Mapped[datetime | None] = mapped_column(default=utcnow, onupdate=utcnow)
+    # An online consultation's room: the coach's fixed link, or a fresh one on her video service.
+    meeting_url: Mapped[str] = mapped_column(String(500), default="", server_default="")
 
     enquiry: Mapped[Enquiry] = relationship(back_populates="booking")
 
@@ -59,6 +63,10 @@ class AvailabilitySettings(db.Model):
     cancel_cutoff_hours: Mapped[int] = mapped_column(default=24)
     formats: Mapped[str] = mapped_column(String(40), default="video,in_person")
     location: Mapped[str] = mapped_column(String(200), default="")
+    # Video consultations: one fixed room for every booking, or else a base URL (a self-hosted
+    # Jitsi, say) to which each booking adds its own unguessable room name.
+    meeting_room_url: Mapped[str] = mapped_column(String(500), default="", server_default="")
+    meeting_base_url: Mapped[str] = mapped_column(String(500), default="", server_default="")
 
 
 class WeeklyHours(db.Model):
@@ -80,3 +88,47 @@ class DayOff(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     day: Mapped[date] = mapped_column(unique=True)
     note: Mapped[str] = mapped_column(String(200), default="")
+
+
+class BookingFeed(db.Model):
+    """The secret token of the coach's bookings feed (one row; a new link replaces it)."""
+
+    __tablename__ = "booking_feed"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class BusyCalendar(db.Model):
+    """One of the coach's own calendars (a secret iCal address) read for busy times."""
+
+    __tablename__ = "busy_calendar"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    url: Mapped[str] = mapped_column(String(2000))
+    label: Mapped[str] = mapped_column(String(120), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_attempt_at: Mapped[datetime | None]
+    last_success_at: Mapped[datetime | None]
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    busy_count: Mapped[int] = mapped_column(default=0)
+
+    blocks: Mapped[list[BusyBlock]] = relationship(
+        back_populates="calendar", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class BusyBlock(db.Model):
+    """A busy time from a calendar's last good read (naive UTC): no slot is offered over it."""
+
+    __tablename__ = "busy_block"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    calendar_id: Mapped[int] = mapped_column(
+        ForeignKey("busy_calendar.id", ondelete="CASCADE"), index=True
+    )
+    starts_at: Mapped[datetime]
+    ends_at: Mapped[datetime] = mapped_column(index=True)
+
+    calendar: Mapped[BusyCalendar] = relationship(back_populates="blocks")

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo, available_timezones
 from flask import current_app
 from sqlalchemy import select
 
-from blueprints.booking.models import AvailabilitySettings, Booking, DayOff, WeeklyHours
+from blueprints.booking.models import AvailabilitySettings, Booking, BusyBlock, DayOff, WeeklyHours
 from blueprints.shared.clock import utcnow
 from blueprints.shared.extensions import db
 
@@ -48,7 +48,7 @@ class Availability:
     horizon_days: int
     weekly: dict[int, list[tuple[time, time]]]
     days_off: frozenset[date]
-    busy: tuple[tuple[datetime, datetime], ...]  # confirmed bookings, UTC
+    busy: tuple[tuple[datetime, datetime], ...]  # confirmed bookings and calendar busy times, UTC
 
 
 @cache
@@ -84,7 +84,8 @@ def settings() -> AvailabilitySettings:
 
 
 def load_availability(ignore_booking_id: int | None = None) -> Availability:
-    """Read hours, days off and confirmed bookings (optionally ignoring one being moved)."""
+    """Read hours, days off, confirmed bookings (optionally ignoring one being moved) and the
+    busy times from the coach's own calendars."""
     rules = settings()
     weekly: dict[int, list[tuple[time, time]]] = {}
     for row in db.session.scalars(select(WeeklyHours).order_by(WeeklyHours.start_time)):
@@ -94,6 +95,9 @@ def load_availability(ignore_booking_id: int | None = None) -> Availability:
     )
     if ignore_booking_id is not None:
         busy_query = busy_query.where(Booking.id != ignore_booking_id)
+    calendar_busy = select(BusyBlock.starts_at, BusyBlock.ends_at).where(
+        BusyBlock.ends_at > utcnow() - timedelta(days=1)
+    )
     return Availability(
         zone=ZoneInfo(current_app.config["COACH_TIMEZONE"]),
         slot=timedelta(minutes=rules.slot_minutes),
@@ -102,7 +106,11 @@ def load_availability(ignore_booking_id: int | None = None) -> Availability:
         horizon_days=rules.horizon_days,
         weekly=weekly,
         days_off=frozenset(db.session.scalars(select(DayOff.day))),
-        busy=tuple((start, end) for start, end in db.session.execute(busy_query)),
+        busy=tuple(
+            (start, end)
+            for query in (busy_query, calendar_busy)
+            for start, end in db.session.execute(query)
+        ),
     )
 
 

@@ -88,6 +88,12 @@ def config_from_environment(instance_path: str) -> dict[str, Any]:
         "PROGRAM_SIGNUP_RATE_LIMIT": int(env("PROGRAM_SIGNUP_RATE_LIMIT", "6")),
         # How long before a consultation `flask send-reminders` reminds the visitor.
         "REMINDER_HOURS": float(env("REMINDER_HOURS", "24")),
+        # Reading the coach's own calendars (`flask fetch-calendars`): per request, largest file,
+        # https only, and never a private or loopback address unless allowed (tests, a LAN).
+        "CALENDAR_FETCH_TIMEOUT": float(env("CALENDAR_FETCH_TIMEOUT", "10")),
+        "CALENDAR_FETCH_MAX_BYTES": int(env("CALENDAR_FETCH_MAX_BYTES", str(5 * 1024 * 1024))),
+        "CALENDAR_FETCH_REQUIRE_HTTPS": _env_bool("CALENDAR_FETCH_REQUIRE_HTTPS", True),
+        "CALENDAR_FETCH_ALLOW_PRIVATE": _env_bool("CALENDAR_FETCH_ALLOW_PRIVATE", False),
         # Largest drill video the studio accepts (the request limit is raised for that route).
         "VIDEO_UPLOAD_MAX_BYTES": int(env("VIDEO_UPLOAD_MAX_BYTES", str(100 * 1024 * 1024))),
         # Largest WebVTT captions file for an uploaded drill video (an hour of speech is ~100 KB).

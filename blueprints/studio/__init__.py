@@ -13,6 +13,7 @@ def init_app(app: Flask) -> None:
         articles,
         auth,
         availability,
+        calendar,
         clients,
         dashboard,
         drills,

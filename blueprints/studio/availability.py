@@ -81,6 +81,8 @@ def availability_settings() -> ResponseReturnValue:
             setattr(rules, name, getattr(form, name).data)
         rules.formats = ",".join(form.formats.data)
         rules.location = (form.location.data or "").strip()
+        rules.meeting_room_url = (form.meeting_room_url.data or "").strip()
+        rules.meeting_base_url = (form.meeting_base_url.data or "").strip()
         session.add(rules)
     flash("Booking rules saved.", "success")
     return redirect(url_for("studio.availability"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from flask_wtf import FlaskForm
@@ -105,6 +106,11 @@ class EnquiryStatusForm(FlaskForm):
     status = SelectField("Status", choices=choices({status: status for status in ENQUIRY_STATUSES}))
 
 
+def _https_address(value: str | None) -> None:
+    if value and not re.fullmatch(r"https://[^\s/?#]+(/[^\s?#]*)?", value.strip()):
+        raise ValidationError("Use a full address starting with https://, with no ? or #.")
+
+
 class AvailabilitySettingsForm(FlaskForm):
     """The booking rules."""
 
@@ -130,6 +136,22 @@ class AvailabilitySettingsForm(FlaskForm):
     )
     formats = MultiCheckboxField("Formats offered", choices=choices(FORMATS))
     location = StringField("Address for in-person sessions", validators=[Length(max=200)])
+    meeting_room_url = StringField(
+        "Video calls: your fixed meeting room link",
+        validators=[Length(max=500), single_line],
+    )
+    meeting_base_url = StringField(
+        "Or: your video service's address (each booking gets its own room there)",
+        validators=[Length(max=500), single_line],
+    )
+
+    def validate_meeting_room_url(self, field: StringField) -> None:
+        """A web address visitors can open."""
+        _https_address(field.data)
+
+    def validate_meeting_base_url(self, field: StringField) -> None:
+        """A web address a room name can be added to."""
+        _https_address(field.data)
 
     def validate_formats(self, field: MultiCheckboxField) -> None:
         """At least one way to meet."""

@@ -160,3 +160,14 @@ stillMotion.addEventListener("change", () => stillDemonstrations(document));
   document.addEventListener("DOMContentLoaded", () => wire(document));
   document.addEventListener("htmx:load", (event) => wire(event.target));
 })();
+
+// Studio: a "Copy" button beside a read-only address (shown only where the clipboard works).
+document.addEventListener("DOMContentLoaded", () => {
+  for (const button of document.querySelectorAll("[data-copy]")) {
+    const source = document.querySelector(button.dataset.copy);
+    if (!source || !navigator.clipboard) continue;
+    button.hidden = false;
+    button.addEventListener("click", () =>
+      navigator.clipboard.writeText(source.value).then(() => { button.textContent = "Copied"; }));
+  }
+});
