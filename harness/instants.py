@@ -3,7 +3,7 @@
 A test that depends on "now" states the instant(s) it runs at by parametrizing the `clock`
 fixture (tests/conftest.py) with these marks. The rules behind booking (notice, cut-offs,
 reminders, the coach's hours across both clock changes) are pure functions tested at every instant
-of INSTANTS (tests/contact/test_time_matrix.py); HTTP journeys run at the few JOURNEY_INSTANTS.
+of INSTANTS (tests/booking/test_time_matrix.py); HTTP journeys run at the few JOURNEY_INSTANTS.
 """
 
 from __future__ import annotations

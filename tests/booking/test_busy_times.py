@@ -25,7 +25,7 @@ from blueprints.contact.models import Enquiry
 from blueprints.shared.extensions import db
 from harness import shutdown_app
 from harness.coach import coach_client
-from tests.conftest import at
+from harness.instants import at
 from tests.contact.conftest import free_starts, seeded_app_with
 
 LONDON = ZoneInfo("Europe/London")

@@ -20,10 +20,10 @@ from blueprints.shared.extensions import db
 from harness import shutdown_app
 from harness.coach import coach_client
 from harness.forms import booking_data
-from tests.conftest import CLOCK_SAMPLE
+from harness.instants import CLOCK_JOURNEYS
 from tests.contact.conftest import changeable_starts, seeded_app_with
 
-pytestmark = CLOCK_SAMPLE
+pytestmark = CLOCK_JOURNEYS
 
 
 @pytest.fixture

@@ -12,8 +12,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from blueprints.contact.seed import DEMO_WEEK
-from blueprints.contact.slots import TAKEN, Availability, free_slots, group_by_day, slot_problem
+from blueprints.booking.seed import DEMO_WEEK
+from blueprints.booking.slots import TAKEN, Availability, free_slots, group_by_day, slot_problem
 from harness.instants import INSTANTS
 
 LONDON = ZoneInfo("Europe/London")
