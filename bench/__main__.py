@@ -7,6 +7,7 @@ import sys
 
 # Each module has a main() that runs its benchmark and prints its figures.
 BENCHMARKS = [
+    "bench.render",
     "bench.drill_filter",
     "bench.search",
     "bench.blog",
