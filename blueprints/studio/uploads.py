@@ -1,12 +1,16 @@
-"""Checking and storing uploads: images re-encoded by Pillow, MP4 checked by its bytes.
+"""Checking and storing uploads: images re-encoded by Pillow, videos probed with PyAV.
 
 Captions (WebVTT) are checked in webvtt.py; this module reads and stores them like the rest.
+A video is never held in memory: werkzeug spools every upload above 500 KB to a temporary
+file while the request is parsed, PyAV reads that file, and `store_original` copies it in 1 MB
+pieces to the private work folder, where `flask process-videos` turns it into the published clip.
 """
 
 from __future__ import annotations
 
 import io
 import secrets
+import shutil
 import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -20,15 +24,14 @@ from blueprints.studio import bp
 if TYPE_CHECKING:
     from PIL import Image
 
+    from blueprints.video.probe import VideoFacts
+
 IMAGE_FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
 MAX_IMAGE_WIDTH = 1600
 MAX_IMAGE_PIXELS = 40_000_000  # a 40-megapixel photo decodes; a decompression bomb does not
 JPEG_QUALITY = 85
 IMAGE_MAX_BYTES = 25 * 1024 * 1024  # a phone photo, before Pillow shrinks it
-MP4_BRANDS = {
-    b"isom", b"iso2", b"iso4", b"iso5", b"iso6", b"mp41", b"mp42", b"avc1", b"M4V ", b"dash",
-    b"mmp4", b"MSNV",
-}  # fmt: skip
+VIDEO_SUFFIXES = {".mov", ".mp4", ".m4v", ".webm"}
 
 
 class UploadRejected(ValueError):
@@ -130,19 +133,41 @@ def read_small(upload: FileStorage, limit: int) -> bytes:
 
 
 def video_max_bytes() -> int:
-    """The largest video upload accepted (config VIDEO_UPLOAD_MAX_BYTES, default 100 MB)."""
+    """The largest video upload accepted (config VIDEO_UPLOAD_MAX_BYTES, default 500 MB)."""
     return int(current_app.config["VIDEO_UPLOAD_MAX_BYTES"])
 
 
-def check_mp4(upload: FileStorage) -> None:
-    """Raise UploadRejected unless `upload` starts like an MP4 file and is within the size limit."""
-    head = upload.stream.read(12)
-    size = _size(upload)
-    if len(head) < 12 or head[4:8] != b"ftyp" or head[8:12] not in MP4_BRANDS:
-        raise UploadRejected("Upload an MP4 video (H.264), or paste a YouTube or Vimeo link.")
-    limit = video_max_bytes()
-    if size > limit:
-        raise UploadRejected(f"That video is larger than {limit // (1024 * 1024)} MB.")
+def video_too_large_message() -> str:
+    """What the coach reads when a video is over the size limit."""
+    limit = video_max_bytes() // (1024 * 1024)
+    return (
+        f"That video is larger than {limit} MB. Trim it or film at a lower resolution "
+        "(1080p is plenty), then upload it again."
+    )
+
+
+def check_video(upload: FileStorage) -> VideoFacts:
+    """Raise UploadRejected unless `upload` is a phone video within the size and length limits."""
+    from blueprints.video.probe import VideoRejected, probe_video
+
+    if _size(upload) > video_max_bytes():
+        raise UploadRejected(video_too_large_message())
+    try:
+        return probe_video(upload.stream, float(current_app.config["VIDEO_MAX_SECONDS"]))
+    except VideoRejected as error:
+        raise UploadRejected(str(error)) from error
+
+
+def store_original(upload: FileStorage) -> str:
+    """Copy the uploaded video to the private work folder; returns its name there."""
+    from blueprints.video.jobs import new_original_name, work_folder
+
+    suffix = Path(upload.filename or "").suffix.lower()
+    name = new_original_name(suffix if suffix in VIDEO_SUFFIXES else ".video")
+    upload.stream.seek(0)
+    with open(work_folder() / name, "xb") as target:
+        shutil.copyfileobj(upload.stream, target, 1024 * 1024)
+    return name
 
 
 def _folder() -> Path:

@@ -28,6 +28,7 @@ NOT_IN_A_WORKER = {
     "nh3": "sanitising what the studio's editor saves",
     "icalendar": "the invitation attached to a booking's email",
     "PIL": "the studio's image uploads",
+    "av": "the studio's video uploads and `flask process-videos` (FFmpeg's libraries)",
     "flask_mail": "nothing: mail is composed by shared.mime and sent with smtplib",
     "xml.etree.ElementTree": "/feed.xml and /sitemap.xml only",
     "pyexpat": "ElementTree's parser; nothing parses XML",

@@ -1,0 +1,57 @@
+"""video: the queue of uploads to transcode, and what a published video brings to its drill
+
+video_job holds an uploaded original until `flask process-videos` publishes it; the drill gains
+the poster frame taken from its video and whether the video kept its sound.
+
+Revision ID: e7b3c1d9a4f2
+Revises: 4e7a2c9d1b36
+Create Date: 2026-12-07 02:30:00.000000
+
+"""
+
+from alembic import op
+import sqlalchemy as sa
+
+
+# revision identifiers, used by Alembic.
+revision = "e7b3c1d9a4f2"
+down_revision = "4e7a2c9d1b36"
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.create_table(
+        "video_job",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("drill_id", sa.Integer(), nullable=False),
+        sa.Column("original", sa.String(length=300), nullable=False),
+        sa.Column("video_name", sa.String(length=300), nullable=False),
+        sa.Column("poster_name", sa.String(length=300), nullable=False),
+        sa.Column("keep_audio", sa.Boolean(), nullable=False),
+        sa.Column("poster_at", sa.Float(), nullable=True),
+        sa.Column("state", sa.String(length=20), nullable=False),
+        sa.Column("claim", sa.String(length=40), nullable=False),
+        sa.Column("attempts", sa.Integer(), nullable=False),
+        sa.Column("percent_done", sa.Integer(), nullable=False),
+        sa.Column("heartbeat_at", sa.DateTime(), nullable=True),
+        sa.Column("error", sa.Text(), nullable=False),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.ForeignKeyConstraint(["drill_id"], ["drill.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("drill_id"),
+    )
+    with op.batch_alter_table("drill", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column("video_poster_file", sa.String(length=300), nullable=False, server_default="")
+        )
+        batch_op.add_column(
+            sa.Column("video_has_audio", sa.Boolean(), nullable=False, server_default=sa.true())
+        )
+
+
+def downgrade():
+    with op.batch_alter_table("drill", schema=None) as batch_op:
+        batch_op.drop_column("video_has_audio")
+        batch_op.drop_column("video_poster_file")
+    op.drop_table("video_job")
