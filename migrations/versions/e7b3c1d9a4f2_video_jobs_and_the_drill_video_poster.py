@@ -41,17 +41,19 @@ def upgrade():
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("drill_id"),
     )
-    with op.batch_alter_table("drill", schema=None) as batch_op:
-        batch_op.add_column(
-            sa.Column("video_poster_file", sa.String(length=300), nullable=False, server_default="")
-        )
-        batch_op.add_column(
-            sa.Column("video_has_audio", sa.Boolean(), nullable=False, server_default=sa.true())
-        )
+    # Plain ADD COLUMN, not batch mode: on SQLite a batch copies the table, which would drop the
+    # triggers that keep the drills' full-text index in step.
+    op.add_column(
+        "drill",
+        sa.Column("video_poster_file", sa.String(length=300), nullable=False, server_default=""),
+    )
+    op.add_column(
+        "drill",
+        sa.Column("video_has_audio", sa.Boolean(), nullable=False, server_default=sa.true()),
+    )
 
 
 def downgrade():
-    with op.batch_alter_table("drill", schema=None) as batch_op:
-        batch_op.drop_column("video_has_audio")
-        batch_op.drop_column("video_poster_file")
+    op.drop_column("drill", "video_has_audio")  # SQLite 3.35+: ALTER TABLE ... DROP COLUMN
+    op.drop_column("drill", "video_poster_file")
     op.drop_table("video_job")
