@@ -27,14 +27,13 @@ from blueprints.shared.extensions import db
 from blueprints.shared.htmx import is_htmx_request, render_page_or_partial
 from blueprints.site.errors import http_error
 from blueprints.studio import bp
-from blueprints.studio.editor_forms import DrillForm, uploaded
+from blueprints.studio.editor_forms import DrillForm
 from blueprints.studio.forms import form_status
 from blueprints.studio.slugs import SlugTaken, free_slug, slug_taken, slugify
 from blueprints.studio.uploads import (
     captions_max_bytes,
     remove_upload,
     store_bytes,
-    store_original,
     video_max_bytes,
     video_too_large_message,
 )
@@ -182,8 +181,7 @@ def _save_drill(form: DrillForm, drill_id: int | None) -> Drill | None:
     """
     fresh = NewMedia()
     try:
-        if video_upload := uploaded(form.video_file):
-            fresh.original = store_original(video_upload)
+        fresh.original = form.video_original  # stored and probed by the form
         if form.poster_jpeg:
             fresh.poster = store_bytes(form.poster_jpeg, ".jpg")
         if form.captions_text is not None:

@@ -47,6 +47,7 @@ from blueprints.studio.uploads import (
 )
 from blueprints.studio.video_links import UnsupportedVideoLink, embed_url
 from blueprints.studio.webvtt import CaptionsRejected, check_webvtt
+from blueprints.video.jobs import remove_original
 
 if TYPE_CHECKING:
     from blueprints.video.probe import VideoFacts
@@ -199,6 +200,7 @@ class DrillForm(FlaskForm):
         self.video_embed = ""
         self.poster_jpeg: bytes | None = None
         self.video_facts: VideoFacts | None = None
+        self.video_original = ""  # the upload, stored in the work folder once it probed well
         self.captions_text: str | None = None
         self.captions_language = DEFAULT_LANGUAGE
 
@@ -231,7 +233,7 @@ class DrillForm(FlaskForm):
         upload = uploaded(field)
         if upload is not None:
             try:
-                self.video_facts = check_video(upload)
+                self.video_original, self.video_facts = check_video(upload)
             except UploadRejected as error:
                 raise ValidationError(str(error)) from error
 
@@ -282,13 +284,16 @@ class DrillForm(FlaskForm):
         return self.has_video and not self.video_embed and not self.remove_video.data
 
     def validate(self, extra_validators: Any = None) -> bool:
-        """Field rules, then: captions go with an uploaded video."""
+        """Field rules, then: captions go with an uploaded video. A refused form keeps no file."""
         valid = super().validate(extra_validators)
         if self.captions_text is not None and not self.keeps_uploaded_video():
             self.captions.errors.append(
                 "Captions go with an uploaded video: upload the video with them."
             )
-            return False
+            valid = False
+        if not valid and self.video_original:
+            remove_original(self.video_original)
+            self.video_original = ""
         return valid
 
 

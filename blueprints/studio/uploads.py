@@ -2,8 +2,9 @@
 
 Captions (WebVTT) are checked in webvtt.py; this module reads and stores them like the rest.
 A video is never held in memory: werkzeug spools every upload above 500 KB to a temporary
-file while the request is parsed, PyAV reads that file, and `store_original` copies it in 1 MB
-pieces to the private work folder, where `flask process-videos` turns it into the published clip.
+file while the request is parsed, `store_original` copies it in 1 MB pieces to the private work
+folder, PyAV probes it there in a child process, and `flask process-videos` turns it into the
+published clip.
 """
 
 from __future__ import annotations
@@ -146,16 +147,28 @@ def video_too_large_message() -> str:
     )
 
 
-def check_video(upload: FileStorage) -> VideoFacts:
-    """Raise UploadRejected unless `upload` is a phone video within the size and length limits."""
-    from blueprints.video.probe import VideoRejected, probe_video
+def check_video(upload: FileStorage) -> tuple[str, VideoFacts]:
+    """Store the upload as an original if it is a phone video within the limits: its name there
+    and what the probe found.
+
+    Raises UploadRejected (and keeps nothing) otherwise. The probe runs in a child process on
+    the stored file (see blueprints/video/probe.py).
+    """
+    from blueprints.video.jobs import remove_original, work_folder
+    from blueprints.video.probe import VideoRejected, probe_in_child
 
     if _size(upload) > video_max_bytes():
         raise UploadRejected(video_too_large_message())
+    name = store_original(upload)
     try:
-        return probe_video(upload.stream, float(current_app.config["VIDEO_MAX_SECONDS"]))
+        facts = probe_in_child(work_folder() / name, float(current_app.config["VIDEO_MAX_SECONDS"]))
     except VideoRejected as error:
+        remove_original(name)
         raise UploadRejected(str(error)) from error
+    except BaseException:
+        remove_original(name)
+        raise
+    return name, facts
 
 
 def store_original(upload: FileStorage) -> str:

@@ -1,13 +1,18 @@
 """Is this upload a video we can turn into a drill clip? Read with PyAV, answered in plain words.
 
-Runs in the web worker on the request's spooled file (werkzeug writes every upload above
-500 KB to a temporary file, so nothing here holds the video in memory). PyAV is imported only
-here and in `transcode`, never when a worker serves pages.
+The web worker asks `probe_in_child` about the original once it is on disk: the probe runs in a
+child process (`python -m blueprints.video.probe PATH MAX_SECONDS`), so FFmpeg's libraries
+(about 21 MB resident once imported) never stay in a web worker, and a file that crashes a
+demuxer takes down the child, not the worker. `flask process-videos` imports PyAV itself.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+import subprocess
+import sys
+from dataclasses import asdict, dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
 if TYPE_CHECKING:
@@ -121,3 +126,41 @@ def minutes_and_seconds(seconds: float) -> str:
     if not minutes:
         return f"{rest} s"
     return f"{minutes} min {rest} s" if rest else f"{minutes} min"
+
+
+PROBE_TIMEOUT_SECONDS = 60
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def probe_in_child(path: Path, max_seconds: float) -> VideoFacts:
+    """`probe_video` on the file at `path`, in a child process; VideoRejected with its message."""
+    try:
+        child = subprocess.run(  # noqa: S603 - our own module, a path we generated
+            [sys.executable, "-m", "blueprints.video.probe", str(path), str(max_seconds)],
+            cwd=ROOT,
+            capture_output=True,
+            timeout=PROBE_TIMEOUT_SECONDS,
+            check=False,
+        )
+        answer = json.loads(child.stdout) if child.returncode == 0 else {}
+    except (subprocess.TimeoutExpired, ValueError) as error:
+        raise VideoRejected(DAMAGED) from error
+    if "refused" in answer:
+        raise VideoRejected(answer["refused"])
+    if "facts" not in answer:  # the child died on the file: a demuxer or decoder crashed
+        raise VideoRejected(DAMAGED)
+    return VideoFacts(**answer["facts"])
+
+
+def _main(path: str, max_seconds: str) -> None:
+    """The child's side: one JSON line, {"facts": ...} or {"refused": message}."""
+    try:
+        with open(path, "rb") as stream:
+            answer = {"facts": asdict(probe_video(stream, float(max_seconds)))}
+    except VideoRejected as problem:
+        answer = {"refused": str(problem)}
+    sys.stdout.write(json.dumps(answer))
+
+
+if __name__ == "__main__":
+    _main(*sys.argv[1:3])
