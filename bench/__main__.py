@@ -19,6 +19,7 @@ BENCHMARKS = [
     "bench.me",
     "bench.mail",
     "bench.newsletter",
+    "bench.video",
 ]
 
 

@@ -16,7 +16,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import or_, select, update
 
 from blueprints.drills.models import Drill
 from blueprints.shared.clock import utcnow
@@ -238,10 +238,3 @@ def process_videos(keep_going: Callable[[], bool] = lambda: True) -> int:
         if run_job(*claimed):
             published += 1
     return published
-
-
-def forget_failed(drill_id: int) -> None:
-    """Drop a failed job once the coach has seen it (in the caller's transaction)."""
-    db.session.execute(
-        delete(VideoJob).where(VideoJob.drill_id == drill_id, VideoJob.state == FAILED)
-    )
