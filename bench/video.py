@@ -44,8 +44,8 @@ def _flask(env: dict[str, str], *args: str) -> subprocess.Popen[bytes]:
     )
 
 
-def _timed(env: dict[str, str], *args: str) -> tuple[float, int, str]:
-    """Run `flask <args>`: wall seconds, peak RSS (KiB) and output."""
+def _timed(env: dict[str, str], *args: str) -> tuple[float, int, str, float]:
+    """Run `flask <args>`: wall seconds, peak RSS (KiB), output and CPU seconds (user + system)."""
     started = time.monotonic()
     process = _flask(env, *args)
     output = process.stdout.read().decode()  # type: ignore[union-attr]
@@ -53,7 +53,7 @@ def _timed(env: dict[str, str], *args: str) -> tuple[float, int, str]:
     process.returncode = os.waitstatus_to_exitcode(status)
     if process.returncode:
         raise RuntimeError(output)
-    return time.monotonic() - started, usage.ru_maxrss, output
+    return time.monotonic() - started, usage.ru_maxrss, output, usage.ru_utime + usage.ru_stime
 
 
 def _seeded_database(folder: Path) -> Path:
@@ -133,17 +133,23 @@ def transcode_speed(folder: Path) -> None:
     database = _seeded_database(folder)
     uploads = folder / "uploads"
     env = production_env(database, UPLOAD_FOLDER=str(uploads))
-    idle, idle_rss, _ = _timed(env, "process-videos")  # start-up alone: nothing queued
+    idle, idle_rss, _, idle_cpu = _timed(env, "process-videos")  # start-up alone
     _queue(database, uploads, clip)
     load_before = os.getloadavg()[0]
-    wall, rss, output = _timed(env, "process-videos")
+    wall, rss, output, cpu = _timed(env, "process-videos")
     assert "Published 1 video." in output, output
-    work = wall - idle
+    work, work_cpu = wall - idle, cpu - idle_cpu
     published = sorted(path.stat().st_size for path in uploads.glob("*.mp4"))
     print(
         f"transcode: {work:.1f} s for {CLIP_SECONDS} s of video = "
         f"{CLIP_SECONDS / work:.2f}x real time (process wall {wall:.1f} s, start-up {idle:.1f} s);"
         f" published {published[0] / 2**20:.1f} MB"
+    )
+    print(
+        f"CPU: {work_cpu:.1f} s (user + system, start-up's {idle_cpu:.1f} s left out) = "
+        f"{work_cpu / CLIP_SECONDS:.2f} CPU seconds per second of video; on {os.cpu_count()} "
+        f"otherwise idle cores that is at best {CLIP_SECONDS / work_cpu * os.cpu_count():.1f}x "
+        "real time"
     )
     print(
         f"peak RSS of flask process-videos: {rss / 1024:.0f} MB "

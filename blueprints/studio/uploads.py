@@ -196,14 +196,6 @@ def store_bytes(data: bytes, suffix: str) -> str:
     return name
 
 
-def store_file(upload: FileStorage, suffix: str) -> str:
-    """Stream `upload` to a random name in the upload folder; returns the name."""
-    name = f"{secrets.token_hex(16)}{suffix}"
-    upload.stream.seek(0)
-    upload.save(_folder() / name)
-    return name
-
-
 def remove_upload(name: str | None) -> None:
     """Delete a stored upload (a name we generated; anything else is ignored)."""
     if not name or "/" in name or "\\" in name or name.startswith("."):
