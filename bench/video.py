@@ -48,12 +48,30 @@ def _timed(env: dict[str, str], *args: str) -> tuple[float, int, str, float]:
     """Run `flask <args>`: wall seconds, peak RSS (KiB), output and CPU seconds (user + system)."""
     started = time.monotonic()
     process = _flask(env, *args)
+    peak = [0]
+    finished = threading.Event()
+
+    def watch() -> None:
+        # VmHWM is the process's own high-water mark since exec; the kernel's maxrss for a
+        # child would also count this (large) process it was forked from.
+        while not finished.is_set():  # not poll(): that would reap the child before wait4
+            try:
+                status = Path(f"/proc/{process.pid}/status").read_text()
+                peak[0] = max(peak[0], int(re.search(r"VmHWM:\s*(\d+)", status).group(1)))  # type: ignore[union-attr]
+            except (OSError, AttributeError):
+                pass  # exited (a zombie has no VmHWM)
+            time.sleep(0.05)
+
+    watcher = threading.Thread(target=watch, daemon=True)
+    watcher.start()
     output = process.stdout.read().decode()  # type: ignore[union-attr]
     _pid, status, usage = os.wait4(process.pid, 0)
+    finished.set()
     process.returncode = os.waitstatus_to_exitcode(status)
+    watcher.join()
     if process.returncode:
         raise RuntimeError(output)
-    return time.monotonic() - started, usage.ru_maxrss, output, usage.ru_utime + usage.ru_stime
+    return time.monotonic() - started, peak[0], output, usage.ru_utime + usage.ru_stime
 
 
 def _seeded_database(folder: Path) -> Path:
