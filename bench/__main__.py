@@ -22,6 +22,7 @@ BENCHMARKS = [
     "bench.newsletter",
     "bench.mixed_load",
     "bench.known_unknown",
+    "bench.video",
 ]
 
 

@@ -14,6 +14,7 @@ from sqlalchemy import (
     UniqueConstraint,
     case,
     func,
+    true,
 )
 from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 from sqlalchemy.sql.elements import ColumnElement
@@ -72,6 +73,10 @@ class Drill(db.Model):
     video_url: Mapped[str] = mapped_column(String(500), default="")
     video_file: Mapped[str] = mapped_column(String(300), default="")
     poster_file: Mapped[str] = mapped_column(String(300), default="")
+    # The frame `flask process-videos` took from the uploaded video (the coach's poster wins).
+    video_poster_file: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    # False when the coach dropped the sound: the page plays it muted and looping.
+    video_has_audio: Mapped[bool] = mapped_column(default=True, server_default=true())
     captions_file: Mapped[str] = mapped_column(String(300), default="")
     # The BCP 47 tag of the captions' language (the <track>'s srclang and label).
     captions_lang: Mapped[str] = mapped_column(String(35), default="en", server_default="en")

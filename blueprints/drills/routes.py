@@ -85,6 +85,13 @@ def poster(slug: str) -> Response:
     return _uploaded(drill.poster_file)
 
 
+@bp.get("/<slug>/video-poster")
+def video_poster(slug: str) -> Response:
+    """The frame `flask process-videos` took from the drill's uploaded video."""
+    drill = db.first_or_404(select(Drill).where(Drill.slug == slug))
+    return _uploaded(drill.video_poster_file)
+
+
 @bp.get("/<slug>/video")
 def video(slug: str) -> Response:
     """The drill's uploaded video (served with range support)."""

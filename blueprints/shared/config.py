@@ -95,7 +95,14 @@ def config_from_environment(instance_path: str) -> dict[str, Any]:
         "CALENDAR_FETCH_REQUIRE_HTTPS": _env_bool("CALENDAR_FETCH_REQUIRE_HTTPS", True),
         "CALENDAR_FETCH_ALLOW_PRIVATE": _env_bool("CALENDAR_FETCH_ALLOW_PRIVATE", False),
         # Largest drill video the studio accepts (the request limit is raised for that route).
-        "VIDEO_UPLOAD_MAX_BYTES": int(env("VIDEO_UPLOAD_MAX_BYTES", str(100 * 1024 * 1024))),
+        "VIDEO_UPLOAD_MAX_BYTES": int(env("VIDEO_UPLOAD_MAX_BYTES", str(500 * 1024 * 1024))),
+        # Longest drill video the studio accepts, in seconds.
+        "VIDEO_MAX_SECONDS": float(env("VIDEO_MAX_SECONDS", "180")),
+        # Where uploaded originals wait for `flask process-videos` (private: never served);
+        # empty means video-originals/ beside UPLOAD_FOLDER.
+        "VIDEO_WORK_FOLDER": env("VIDEO_WORK_FOLDER", ""),
+        # A transcoding job whose process has not reported for this long is taken over.
+        "VIDEO_JOB_STALE_SECONDS": float(env("VIDEO_JOB_STALE_SECONDS", "120")),
         # Largest WebVTT captions file for an uploaded drill video (an hour of speech is ~100 KB).
         "CAPTIONS_MAX_BYTES": int(env("CAPTIONS_MAX_BYTES", str(512 * 1024))),
         "SEND_FILE_MAX_AGE_DEFAULT": 0,

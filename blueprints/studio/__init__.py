@@ -9,6 +9,7 @@ bp = Blueprint("studio", __name__)
 
 def init_app(app: Flask) -> None:
     """Register the studio: the login guard first, then every page, and `flask create-admin`."""
+    from blueprints import video
     from blueprints.studio import (  # noqa: F401 - each attaches its views to bp
         articles,
         auth,
@@ -31,3 +32,4 @@ def init_app(app: Flask) -> None:
     auth.init_login(app)
     app.register_blueprint(bp, url_prefix="/studio")
     app.cli.add_command(create_admin_command)
+    video.init_app(app)  # the studio's uploads feed `flask process-videos`

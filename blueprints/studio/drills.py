@@ -4,9 +4,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import (
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
+from flask_login import current_user
 from sqlalchemy import func, select
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from blueprints.blog.models import PostDrill
 from blueprints.drills.demonstration import Demonstration, demonstration_for
@@ -15,18 +24,21 @@ from blueprints.drills.motion import MAX_CHARS as MOTION_MAX_CHARS
 from blueprints.drills.motion import MotionError, parse_motion
 from blueprints.shared.database import serialized_write
 from blueprints.shared.extensions import db
-from blueprints.shared.htmx import render_page_or_partial
+from blueprints.shared.htmx import is_htmx_request, render_page_or_partial
+from blueprints.site.errors import http_error
 from blueprints.studio import bp
-from blueprints.studio.editor_forms import DrillForm, uploaded
+from blueprints.studio.editor_forms import DrillForm
 from blueprints.studio.forms import form_status
 from blueprints.studio.slugs import SlugTaken, free_slug, slug_taken, slugify
 from blueprints.studio.uploads import (
     captions_max_bytes,
     remove_upload,
     store_bytes,
-    store_file,
     video_max_bytes,
+    video_too_large_message,
 )
+from blueprints.video.jobs import cancel_job, job_for, queue_video, remove_original
+from blueprints.video.probe import minutes_and_seconds
 
 SLUG_TAKEN = "Another drill already uses this address; choose a different one."
 
@@ -66,19 +78,55 @@ def drills_edit(drill_id: int) -> ResponseReturnValue:
         form = DrillForm(obj=drill)
         form.equipment.data = drill.equipment_names
     else:  # only what was posted: a field missing from the request never falls back to the row
-        form = DrillForm(has_video=bool(drill.video_file))
+        # a video waiting to be converted counts: captions may go with it
+        form = DrillForm(has_video=bool(drill.video_file) or job_for(drill_id) is not None)
         if form.validate() and _save_drill(form, drill_id) is not None:
             return redirect(url_for("studio.drills_edit", drill_id=drill_id))
     return _render_editor(form, drill)
 
 
-def _render_editor(form: DrillForm, drill: Drill | None) -> ResponseReturnValue:
+@bp.get("/drills/<int:drill_id>/video-state")
+def drills_video_state(drill_id: int) -> ResponseReturnValue:
+    """Where the uploaded video is: the editor polls this fragment; anyone else gets the editor."""
+    drill = db.get_or_404(Drill, drill_id)
+    if not is_htmx_request():
+        return redirect(url_for("studio.drills_edit", drill_id=drill_id))
+    job = job_for(drill_id)
+    if job is not None:
+        return render_template("studio/_video_state.html", video_job=job)
+    return render_template("studio/_video_ready.html", drill=drill)
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def drills_upload_too_large(error: RequestEntityTooLarge) -> ResponseReturnValue:
+    """A body over the raised limit: the editor again, the message beside the video field.
+
+    The form's other fields were never read (the body was refused), so the drill is shown as
+    stored; nothing of the upload was kept.
+    """
+    if request.endpoint not in {"studio.drills_new", "studio.drills_edit"} or (
+        not current_user.is_authenticated
+    ):
+        return http_error(error)
+    drill_id = (request.view_args or {}).get("drill_id")
+    drill = db.session.get(Drill, drill_id) if drill_id else None
+    form = DrillForm(formdata=None, obj=drill)
+    if drill is not None:
+        form.equipment.data = drill.equipment_names
+    form.video_file.errors = [video_too_large_message()]
+    page, _status = _render_editor(form, drill)
+    return page, 413
+
+
+def _render_editor(form: DrillForm, drill: Drill | None) -> tuple[str, int]:
     preview = _motion_preview(form.motion.data or "", form.direction.data, form.name.data or "")
     return render_template(
         "studio/drill_form.html",
         form=form,
         drill=drill,
         video_mb=video_max_bytes() // 2**20,
+        video_minutes=minutes_and_seconds(current_app.config["VIDEO_MAX_SECONDS"]),
+        video_job=job_for(drill.id) if drill is not None else None,
         captions_kb=captions_max_bytes() // 1024,
         **preview,
     ), form_status(form)
@@ -118,19 +166,22 @@ def _motion_preview(text: str, direction: str | None, name: str, steps: str = ""
 
 
 def _media_files(drill: Drill) -> set[str]:
-    return {drill.video_file, drill.poster_file, drill.captions_file} - {""}
+    return {drill.video_file, drill.video_poster_file, drill.poster_file, drill.captions_file} - {
+        ""
+    }
 
 
 def _save_drill(form: DrillForm, drill_id: int | None) -> Drill | None:
     """Write the form into a new or existing drill; None (with a slug error) on a clash.
 
     The new files are written first and removed again if the row is not saved, so a drill
-    never points at a missing file and no stray file stays behind.
+    never points at a missing file and no stray file stays behind. An uploaded video waits in
+    the work folder, queued for `flask process-videos`; the drill keeps what it showed until
+    the converted video is published.
     """
     fresh = NewMedia()
     try:
-        if video_upload := uploaded(form.video_file):
-            fresh.video = store_file(video_upload, ".mp4")
+        fresh.original = form.video_original  # stored and probed by the form
         if form.poster_jpeg:
             fresh.poster = store_bytes(form.poster_jpeg, ".jpg")
         if form.captions_text is not None:
@@ -139,8 +190,9 @@ def _save_drill(form: DrillForm, drill_id: int | None) -> Drill | None:
             drill = session.get(Drill, drill_id) if drill_id else Drill()
             old_files = _media_files(drill)
             _apply_fields(form, drill)
-            _apply_media(form, drill, fresh)
             session.add(drill)
+            session.flush()  # a new drill needs its id for the video job
+            replaced_original = _apply_media(form, drill, fresh)
     except SlugTaken:
         form.slug.errors.append(SLUG_TAKEN)
         fresh.remove()
@@ -150,6 +202,7 @@ def _save_drill(form: DrillForm, drill_id: int | None) -> Drill | None:
         raise
     for name in old_files - _media_files(drill):
         remove_upload(name)
+    remove_original(replaced_original)
     flash(f"Saved \u201c{drill.name}\u201d.", "success")
     return drill
 
@@ -184,34 +237,47 @@ def _apply_fields(form: DrillForm, drill: Drill) -> None:
 class NewMedia:
     """The files written for one save, by the names they were stored under."""
 
-    video: str = ""
+    original: str = ""  # the uploaded video, in the work folder
     poster: str = ""
     captions: str = ""
 
     def remove(self) -> None:
         """Delete them again: the save did not happen."""
-        for name in (self.video, self.poster, self.captions):
+        remove_original(self.original)
+        for name in (self.poster, self.captions):
             remove_upload(name)
 
 
-def _apply_media(form: DrillForm, drill: Drill, fresh: NewMedia) -> None:
-    if fresh.video:  # an upload replaces a link
-        drill.video_file, drill.video_url = fresh.video, ""
-    elif form.video_embed:  # a link replaces an upload
-        drill.video_url, drill.video_file = form.video_embed, ""
+def _apply_media(form: DrillForm, drill: Drill, fresh: NewMedia) -> str:
+    """Apply the media fields; returns the name of an original the save made obsolete."""
+    obsolete = ""
+    if fresh.original:  # an upload will replace a link (or the video) once it is converted
+        poster_at = form.poster_seconds.data
+        obsolete = queue_video(
+            drill,
+            fresh.original,
+            keep_audio=bool(form.video_sound.data),
+            poster_at=float(poster_at) if poster_at is not None else None,
+        )
+    elif form.video_embed:  # a link replaces an upload, and one still waiting
+        drill.video_url, drill.video_file, drill.video_poster_file = form.video_embed, "", ""
+        obsolete = cancel_job(drill.id)
     else:
         drill.video_url = ""
         if form.remove_video.data:
-            drill.video_file = ""
+            drill.video_file, drill.video_poster_file = "", ""
+            obsolete = cancel_job(drill.id)
     if fresh.poster:
         drill.poster_file = fresh.poster
     elif form.remove_poster.data:
         drill.poster_file = ""
+    video_coming = bool(drill.video_file) or job_for(drill.id) is not None
     if fresh.captions:  # a new file replaces the old one
         drill.captions_file = fresh.captions
-    elif form.remove_captions.data or not drill.video_file:  # captions go with their video
+    elif form.remove_captions.data or not video_coming:  # captions go with their video
         drill.captions_file = ""
     drill.captions_lang = form.captions_language
+    return obsolete
 
 
 @bp.route("/drills/<int:drill_id>/delete", methods=["GET", "POST"])
@@ -235,9 +301,11 @@ def drills_delete(drill_id: int) -> ResponseReturnValue:
             back=url_for("studio.drills_edit", drill_id=drill_id),
         )
     files, name = _media_files(drill), drill.name
+    original = cancel_job(drill_id)
     db.session.delete(drill)
     db.session.commit()
     for stored in files:
         remove_upload(stored)
+    remove_original(original)
     flash(f"Deleted \u201c{name}\u201d.", "success")
     return redirect(url_for("studio.drills"))

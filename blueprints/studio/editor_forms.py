@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
@@ -11,6 +11,7 @@ from wtforms import (
     BooleanField,
     DateField,
     DateTimeLocalField,
+    DecimalField,
     IntegerField,
     RadioField,
     SelectField,
@@ -39,13 +40,17 @@ from blueprints.studio.slugs import SLUG_PATTERN
 from blueprints.studio.uploads import (
     UploadRejected,
     captions_max_bytes,
-    check_mp4,
+    check_video,
     image_as_jpeg,
     poster_as_jpeg,
     read_small,
 )
 from blueprints.studio.video_links import UnsupportedVideoLink, embed_url
 from blueprints.studio.webvtt import CaptionsRejected, check_webvtt
+from blueprints.video.jobs import remove_original
+
+if TYPE_CHECKING:
+    from blueprints.video.probe import VideoFacts
 
 SLUG_MESSAGE = "Use lowercase letters, digits and single hyphens, like back-to-basics."
 MAX_TAGS = 12
@@ -163,7 +168,13 @@ class DrillForm(FlaskForm):
     mistakes = TextAreaField("Common mistakes, one per line", validators=[Length(max=5000)])
     progression = TextAreaField("Progressions, one per line", validators=[Length(max=5000)])
     video_url = StringField("YouTube or Vimeo link", validators=[Length(max=500)])
-    video_file = FileField("Or upload an MP4 video")
+    video_file = FileField("Or upload a video from your phone")
+    video_sound = BooleanField("Keep the sound (drill videos usually play silent, looping)")
+    poster_seconds = DecimalField(
+        "Poster frame at (seconds into the video)",
+        places=1,
+        validators=[Optional(), NumberRange(0, 3600, "Use a time within the video, in seconds.")],
+    )
     remove_video = BooleanField("Remove the uploaded video")
     duration_seconds = IntegerField(
         "Video length in seconds",
@@ -188,6 +199,8 @@ class DrillForm(FlaskForm):
         self.has_video = has_video  # the drill already has an uploaded video
         self.video_embed = ""
         self.poster_jpeg: bytes | None = None
+        self.video_facts: VideoFacts | None = None
+        self.video_original = ""  # the upload, stored in the work folder once it probed well
         self.captions_text: str | None = None
         self.captions_language = DEFAULT_LANGUAGE
 
@@ -216,13 +229,25 @@ class DrillForm(FlaskForm):
                 raise ValidationError(str(error)) from error
 
     def validate_video_file(self, field: FileField) -> None:
-        """An MP4 by its bytes, within the size limit."""
+        """A phone video PyAV can read, within the size and length limits."""
         upload = uploaded(field)
         if upload is not None:
             try:
-                check_mp4(upload)
+                self.video_original, self.video_facts = check_video(upload)
             except UploadRejected as error:
                 raise ValidationError(str(error)) from error
+
+    def validate_poster_seconds(self, field: DecimalField) -> None:
+        """A poster time goes with a new upload, and falls within it."""
+        if field.data is None:
+            return
+        if uploaded(self.video_file) is None:
+            raise ValidationError("Choose the poster time together with the video upload.")
+        facts = self.video_facts
+        if facts is not None and float(field.data) > facts.seconds:
+            raise ValidationError(
+                f"The video is {facts.seconds:.1f} s long; choose a time within it."
+            )
 
     def validate_poster(self, field: FileField) -> None:
         """A PNG, JPEG or WebP image by its bytes, re-encoded now."""
@@ -259,13 +284,16 @@ class DrillForm(FlaskForm):
         return self.has_video and not self.video_embed and not self.remove_video.data
 
     def validate(self, extra_validators: Any = None) -> bool:
-        """Field rules, then: captions go with an uploaded video."""
+        """Field rules, then: captions go with an uploaded video. A refused form keeps no file."""
         valid = super().validate(extra_validators)
         if self.captions_text is not None and not self.keeps_uploaded_video():
             self.captions.errors.append(
-                "Captions go with an uploaded video: upload the MP4 video with them."
+                "Captions go with an uploaded video: upload the video with them."
             )
-            return False
+            valid = False
+        if not valid and self.video_original:
+            remove_original(self.video_original)
+            self.video_original = ""
         return valid
 
 

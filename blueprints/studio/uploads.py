@@ -1,12 +1,17 @@
-"""Checking and storing uploads: images re-encoded by Pillow, MP4 checked by its bytes.
+"""Checking and storing uploads: images re-encoded by Pillow, videos probed with PyAV.
 
 Captions (WebVTT) are checked in webvtt.py; this module reads and stores them like the rest.
+A video is never held in memory: werkzeug spools every upload above 500 KB to a temporary
+file while the request is parsed, `store_original` copies it in 1 MB pieces to the private work
+folder, PyAV probes it there in a child process, and `flask process-videos` turns it into the
+published clip.
 """
 
 from __future__ import annotations
 
 import io
 import secrets
+import shutil
 import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -20,15 +25,14 @@ from blueprints.studio import bp
 if TYPE_CHECKING:
     from PIL import Image
 
+    from blueprints.video.probe import VideoFacts
+
 IMAGE_FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
 MAX_IMAGE_WIDTH = 1600
 MAX_IMAGE_PIXELS = 40_000_000  # a 40-megapixel photo decodes; a decompression bomb does not
 JPEG_QUALITY = 85
 IMAGE_MAX_BYTES = 25 * 1024 * 1024  # a phone photo, before Pillow shrinks it
-MP4_BRANDS = {
-    b"isom", b"iso2", b"iso4", b"iso5", b"iso6", b"mp41", b"mp42", b"avc1", b"M4V ", b"dash",
-    b"mmp4", b"MSNV",
-}  # fmt: skip
+VIDEO_SUFFIXES = {".mov", ".mp4", ".m4v", ".webm"}
 
 
 class UploadRejected(ValueError):
@@ -130,19 +134,53 @@ def read_small(upload: FileStorage, limit: int) -> bytes:
 
 
 def video_max_bytes() -> int:
-    """The largest video upload accepted (config VIDEO_UPLOAD_MAX_BYTES, default 100 MB)."""
+    """The largest video upload accepted (config VIDEO_UPLOAD_MAX_BYTES, default 500 MB)."""
     return int(current_app.config["VIDEO_UPLOAD_MAX_BYTES"])
 
 
-def check_mp4(upload: FileStorage) -> None:
-    """Raise UploadRejected unless `upload` starts like an MP4 file and is within the size limit."""
-    head = upload.stream.read(12)
-    size = _size(upload)
-    if len(head) < 12 or head[4:8] != b"ftyp" or head[8:12] not in MP4_BRANDS:
-        raise UploadRejected("Upload an MP4 video (H.264), or paste a YouTube or Vimeo link.")
-    limit = video_max_bytes()
-    if size > limit:
-        raise UploadRejected(f"That video is larger than {limit // (1024 * 1024)} MB.")
+def video_too_large_message() -> str:
+    """What the coach reads when a video is over the size limit."""
+    limit = video_max_bytes() // (1024 * 1024)
+    return (
+        f"That video is larger than {limit} MB. Trim it or film at a lower resolution "
+        "(1080p is plenty), then upload it again."
+    )
+
+
+def check_video(upload: FileStorage) -> tuple[str, VideoFacts]:
+    """Store the upload as an original if it is a phone video within the limits: its name there
+    and what the probe found.
+
+    Raises UploadRejected (and keeps nothing) otherwise. The probe runs in a child process on
+    the stored file (see blueprints/video/probe.py).
+    """
+    from blueprints.video.jobs import remove_original, work_folder
+    from blueprints.video.probe import VideoRejected, probe_in_child
+
+    if _size(upload) > video_max_bytes():
+        raise UploadRejected(video_too_large_message())
+    name = store_original(upload)
+    try:
+        facts = probe_in_child(work_folder() / name, float(current_app.config["VIDEO_MAX_SECONDS"]))
+    except VideoRejected as error:
+        remove_original(name)
+        raise UploadRejected(str(error)) from error
+    except BaseException:
+        remove_original(name)
+        raise
+    return name, facts
+
+
+def store_original(upload: FileStorage) -> str:
+    """Copy the uploaded video to the private work folder; returns its name there."""
+    from blueprints.video.jobs import new_original_name, work_folder
+
+    suffix = Path(upload.filename or "").suffix.lower()
+    name = new_original_name(suffix if suffix in VIDEO_SUFFIXES else ".video")
+    upload.stream.seek(0)
+    with open(work_folder() / name, "xb") as target:
+        shutil.copyfileobj(upload.stream, target, 1024 * 1024)
+    return name
 
 
 def _folder() -> Path:
@@ -155,14 +193,6 @@ def store_bytes(data: bytes, suffix: str) -> str:
     """Write `data` under a random name in the upload folder; returns the name."""
     name = f"{secrets.token_hex(16)}{suffix}"
     (_folder() / name).write_bytes(data)
-    return name
-
-
-def store_file(upload: FileStorage, suffix: str) -> str:
-    """Stream `upload` to a random name in the upload folder; returns the name."""
-    name = f"{secrets.token_hex(16)}{suffix}"
-    upload.stream.seek(0)
-    upload.save(_folder() / name)
     return name
 
 

@@ -171,3 +171,51 @@ document.addEventListener("DOMContentLoaded", () => {
       navigator.clipboard.writeText(source.value).then(() => { button.textContent = "Copied"; }));
   }
 });
+
+// A silent drill clip (muted, looping) plays by itself, unless the reader asks for less motion;
+// asking for it later pauses the clip. The controls are always there.
+(() => {
+  const still = window.matchMedia("(prefers-reduced-motion: reduce)");
+  function playSilentClips(root) {
+    if (!root.querySelectorAll) return;
+    for (const video of root.querySelectorAll("video[data-autoplay]")) {
+      if (still.matches) video.pause();
+      else video.play().catch(() => {}); // a browser that refuses keeps the play button
+    }
+  }
+  playSilentClips(document);
+  if (window.htmx) window.htmx.onLoad(playSilentClips);
+  still.addEventListener("change", () => playSilentClips(document));
+})();
+
+// The drill editor's upload: sent by XHR so a <progress> follows the bytes; the answer (the
+// editor again, or where the redirect led) replaces the page. Without JavaScript it is the
+// same form, posted plainly.
+document.addEventListener("submit", (event) => {
+  const form = event.target.closest("form[data-upload-form]");
+  const file = form && form.querySelector("input[type=file][data-max-bytes]");
+  if (!file || !file.files.length) return;
+  if (event.submitter && event.submitter.formAction !== form.action) return; // the preview button
+  const box = form.querySelector("[data-upload-progress]");
+  const bar = box.querySelector("progress");
+  event.preventDefault();
+  const request = new XMLHttpRequest();
+  request.open("POST", form.action);
+  request.upload.addEventListener("progress", (progress) => {
+    if (!progress.lengthComputable) return;
+    const percent = Math.floor((100 * progress.loaded) / progress.total);
+    bar.value = percent;
+    box.querySelector("[data-upload-percent]").textContent = `${percent}%`;
+  });
+  request.addEventListener("load", () => {
+    const page = new DOMParser().parseFromString(request.responseText, "text/html");
+    history.replaceState(null, "", request.responseURL);
+    document.title = page.title;
+    document.body.replaceWith(page.body);
+    if (window.htmx) window.htmx.process(document.body);
+  });
+  request.addEventListener("error", () => form.submit());
+  box.hidden = false;
+  for (const button of form.querySelectorAll("button")) button.disabled = true;
+  request.send(new FormData(form, event.submitter));
+});

@@ -15,6 +15,7 @@ from harness.coach import COACH_EMAIL, COACH_PASSWORD, create_coach
 from harness.media import tiny_mp4
 from tests.browser.conftest import log_in_to_studio, record_csp_violations
 from tests.browser.test_demonstrations import other_host_requests
+from tests.studio.conftest import publish_videos
 
 pytestmark = pytest.mark.browser
 
@@ -28,7 +29,7 @@ BACKWARDS = "WEBVTT\n\n00:02.000 --> 00:01.000\nToo soon\n"
 
 def choose_files(page: Page, captions: str) -> None:
     """Pick the video and captions files in the drill editor, as the coach would."""
-    page.get_by_label("Or upload an MP4 video").set_input_files(
+    page.get_by_label("Or upload a video from your phone").set_input_files(
         files={"name": "cat-cow.mp4", "mimeType": "video/mp4", "buffer": tiny_mp4()}
     )
     page.get_by_label("Captions for the uploaded video (WebVTT)").set_input_files(
@@ -62,12 +63,13 @@ def test_an_uploaded_video_plays_its_captions(
     expect(
         page.get_by_text("Captions in English (en-GB) play with the uploaded video")
     ).to_be_visible()
+    assert publish_videos(live_server.app) == 1  # `flask process-videos` converts the upload
 
     violations = record_csp_violations(page)
     elsewhere = other_host_requests(page, live_server.url)
     page.goto(live_server.url + "/drills/cat-cow")
     video = page.locator("video.video-frame")
-    expect(video).to_have_attribute("poster", re.compile(r"^/drills/cat-cow/demonstration\.svg"))
+    expect(video).to_have_attribute("poster", re.compile(r"^/drills/cat-cow/video-poster\?v="))
     track = video.locator("track")
     expect(track).to_have_attribute("kind", "captions")
     expect(track).to_have_attribute("srclang", "en-GB")

@@ -28,6 +28,7 @@ NOT_IN_A_WORKER = {
     "nh3": "sanitising what the studio's editor saves",
     "icalendar": "the invitation attached to a booking's email",
     "PIL": "the studio's image uploads",
+    "av": "the studio's video uploads and `flask process-videos` (FFmpeg's libraries)",
     "flask_mail": "sending mail: shared.mail_message, imported by the outbox's first pass",
     "xml.etree.ElementTree": "/feed.xml and /sitemap.xml only",
     "pyexpat": "ElementTree's parser; nothing parses XML",

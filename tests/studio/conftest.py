@@ -99,6 +99,16 @@ def studio_app(database_file: Path, uploads: Path, seeded: bool = True, **overri
     return app
 
 
+def publish_videos(app: Flask) -> int:
+    """Run `flask process-videos` once, as its service would: the number of videos published."""
+    from blueprints.video.jobs import process_videos
+
+    with app.app_context():
+        published = process_videos()
+        db.session.remove()
+    return published
+
+
 def png_bytes(width: int, height: int, color: str = "teal") -> bytes:
     """A real PNG image of the given size."""
     buffer = io.BytesIO()

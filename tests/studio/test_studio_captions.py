@@ -21,7 +21,7 @@ from blueprints.studio import uploads
 from blueprints.studio.webvtt import CaptionsRejected, check_webvtt
 from harness import shutdown_app
 from harness.media import tiny_mp4
-from tests.studio.conftest import png_bytes, studio_app, upload
+from tests.studio.conftest import png_bytes, publish_videos, studio_app, upload
 from tests.studio.test_studio_drills import drill_form, the_drill
 
 CAPTIONS_LIMIT = 4096
@@ -267,10 +267,10 @@ def test_video_and_captions_are_saved_together_and_the_page_plays_them(
         data=with_video(captions=captions_upload(GOOD_VTT.encode()), captions_lang="SV"),
         content_type="multipart/form-data",
     )
-    assert response.status_code == 302
+    assert response.status_code == 302 and publish_videos(app) == 1
     drill = the_drill(app)
     assert drill.captions_file.endswith(".vtt") and drill.captions_lang == "sv"
-    assert stored(tmp_path) == [".mp4", ".vtt"]
+    assert stored(tmp_path) == [".jpg", ".mp4", ".vtt"]  # the video, its poster frame, captions
 
     page = coach.get("/drills/seated-jefferson-curl").get_data(as_text=True)
     video = re.search(r"<video[^>]*>.*?</video>", page, re.S).group(0)
@@ -382,6 +382,7 @@ def test_the_coach_replaces_then_removes_captions(
         data=with_video(captions=captions_upload(GOOD_VTT.encode())),
         content_type="multipart/form-data",
     )
+    assert publish_videos(app) == 1
     drill = the_drill(app)
     editor = coach.get(f"/studio/drills/{drill.id}/edit").get_data(as_text=True)
     assert "Captions in English play with the uploaded video" in editor
@@ -409,7 +410,7 @@ def test_the_coach_replaces_then_removes_captions(
         content_type="multipart/form-data",
     )
     assert response.status_code == 302
-    assert the_drill(app).captions_file == "" and stored(tmp_path) == [".mp4"]
+    assert the_drill(app).captions_file == "" and stored(tmp_path) == [".jpg", ".mp4"]
     assert "<track" not in coach.get("/drills/seated-jefferson-curl").get_data(as_text=True)
     assert coach.get("/drills/seated-jefferson-curl/captions").status_code == 404
 
@@ -461,7 +462,7 @@ def test_a_png_jpeg_or_webp_poster_is_used_by_the_video(
         data=with_video(poster=upload(image_bytes(kind), "poster")),
         content_type="multipart/form-data",
     )
-    assert response.status_code == 302
+    assert response.status_code == 302 and publish_videos(app) == 1
     page = coach.get("/drills/seated-jefferson-curl").get_data(as_text=True)
     poster = re.search(r'<video [^>]*poster="([^"]+)"', page).group(1)
     assert poster.startswith("/drills/seated-jefferson-curl/poster?v=")
@@ -500,7 +501,7 @@ def test_a_poster_that_is_not_a_small_png_jpeg_or_webp_is_refused(
     assert drill_count(app) == 0 and stored(tmp_path) == []
 
 
-def test_without_a_poster_the_video_shows_the_demonstration_first_frame(
+def test_without_a_poster_the_demonstration_plays_until_the_video_shows_its_own_frame(
     app: Flask, coach: FlaskClient
 ) -> None:
     response = coach.post(
@@ -508,8 +509,10 @@ def test_without_a_poster_the_video_shows_the_demonstration_first_frame(
     )
     assert response.status_code == 302
     page = coach.get("/drills/seated-jefferson-curl").get_data(as_text=True)
+    assert "<video" not in page and "data-demo" in page  # the video is not converted yet
+    assert publish_videos(app) == 1
+    page = coach.get("/drills/seated-jefferson-curl").get_data(as_text=True)
     poster = re.search(r'<video [^>]*poster="([^"]+)"', page).group(1)
-    assert poster.startswith("/drills/seated-jefferson-curl/demonstration.svg?v=")
-    still = coach.get(poster)
-    assert still.status_code == 200 and still.mimetype == "image/svg+xml"
-    assert b"<animate" not in still.data  # the first frame, standing still
+    assert poster.startswith("/drills/seated-jefferson-curl/video-poster?v=")
+    with coach.get(poster) as served, Image.open(io.BytesIO(served.data)) as image:
+        assert (image.format, image.size) == ("JPEG", (64, 48))  # a frame of the clip

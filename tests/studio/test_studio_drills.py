@@ -16,7 +16,8 @@ from blueprints.shared.extensions import db
 from blueprints.studio.video_links import UnsupportedVideoLink, embed_url
 from harness import shutdown_app
 from harness.coach import coach_client
-from tests.studio.conftest import png_bytes, studio_app, upload
+from harness.media import tiny_mp4
+from tests.studio.conftest import png_bytes, publish_videos, studio_app, upload
 
 # The start of a real MP4 file: an ftyp box (size, "ftyp", major brand, version, compatible brands).
 MP4_HEAD = b"\x00\x00\x00\x20ftypisom\x00\x00\x02\x00isomiso2avc1mp41"
@@ -155,40 +156,44 @@ def test_bad_input_is_shown_next_to_the_field(
         assert db.session.scalar(select(func.count()).select_from(Drill)) == 0
 
 
-def test_an_mp4_upload_replaces_the_link_and_is_served(
+def test_an_uploaded_video_replaces_the_link_once_converted_and_is_served(
     app: Flask, coach: FlaskClient, tmp_path: Path
 ) -> None:
     coach.post("/studio/drills/new", data=drill_form())
     drill_id = the_drill(app).id
-    video = MP4_HEAD + b"\x00" * 2000
     response = coach.post(
         f"/studio/drills/{drill_id}/edit",
-        data=drill_form(video_file=upload(video, "clip.mp4")),
+        data=drill_form(video_file=upload(tiny_mp4(), "clip.mp4")),
         content_type="multipart/form-data",
     )
     assert response.status_code == 302
+    # The link plays until the converted video is ready.
+    assert the_drill(app).video_url.startswith("https://www.youtube-nocookie.com/")
+    assert publish_videos(app) == 1
     drill = the_drill(app)
     assert drill.video_url == "" and drill.video_file.endswith(".mp4")
-    assert (tmp_path / "uploads" / drill.video_file).read_bytes() == video
+    video = (tmp_path / "uploads" / drill.video_file).read_bytes()
     with coach.get("/drills/seated-jefferson-curl/video") as served:
         assert served.status_code == 200 and served.data == video
-    # Going back to a link removes the stored file.
+        assert served.mimetype == "video/mp4"
+    # Going back to a link removes the stored files.
     coach.post(
         f"/studio/drills/{drill_id}/edit", data=drill_form(video_url="https://vimeo.com/76979871")
     )
     assert the_drill(app).video_url == "https://player.vimeo.com/video/76979871"
-    assert list(tmp_path.glob("uploads/*.mp4")) == []
+    assert list(tmp_path.glob("uploads/*")) == []
 
 
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        (b"\x89PNG\r\n\x1a\n" + b"\x00" * 100, "Upload an MP4 video"),
-        (b"just text pretending to be a video", "Upload an MP4 video"),
+        (b"\x89PNG\r\n\x1a\n" + b"\x00" * 100, "That file is not a video we can read."),
+        (b"just text pretending to be a video", "That file is not a video we can read."),
+        (MP4_HEAD + b"\x00" * 2000, "That video is damaged or incomplete"),
         (MP4_HEAD + b"\x00" * (64 * 1024), "larger than"),
     ],
 )
-def test_uploads_that_are_not_small_mp4s_are_refused(
+def test_uploads_that_are_not_small_videos_are_refused(
     app: Flask, coach: FlaskClient, tmp_path: Path, data: bytes, message: str
 ) -> None:
     response = coach.post(
@@ -199,7 +204,7 @@ def test_uploads_that_are_not_small_mp4s_are_refused(
     assert response.status_code == 422
     assert message in response.get_data(as_text=True)
     assert the_drill(app) is None
-    assert list(tmp_path.glob("uploads/*")) == []
+    assert list(tmp_path.glob("*/*")) == []  # nothing uploaded, nothing waiting
 
 
 def test_a_poster_is_stored_as_a_resized_jpeg(
@@ -225,7 +230,9 @@ def test_a_poster_is_stored_as_a_resized_jpeg(
 def test_a_large_video_body_is_accepted_only_from_the_coach(app: Flask) -> None:
     app.config["MAX_CONTENT_LENGTH"] = 32 * 1024
     app.config["WTF_CSRF_ENABLED"] = True  # so the body is read before the login check, as live
-    body = {"video_file": upload(MP4_HEAD + b"\x00" * 40_000, "clip.mp4")}
+    video = tiny_mp4(width=192, height=160)  # raw pictures: about 45 KB
+    assert len(video) > 40_000
+    body = {"video_file": upload(video, "clip.mp4")}
     visitor = app.test_client()
     assert (
         visitor.post(
@@ -237,8 +244,9 @@ def test_a_large_video_body_is_accepted_only_from_the_coach(app: Flask) -> None:
     coach = coach_client(app)
     response = coach.post(
         "/studio/drills/new",
-        data=drill_form(video_url="", video_file=upload(MP4_HEAD + b"\x00" * 40_000, "clip.mp4")),
+        data=drill_form(video_url="", video_file=upload(video, "clip.mp4")),
         content_type="multipart/form-data",
     )
     assert response.status_code == 302
+    assert publish_videos(app) == 1
     assert the_drill(app).video_file.endswith(".mp4")
