@@ -17,6 +17,8 @@ from sqlalchemy.pool import NullPool
 from app import create_app
 from blueprints.shared.extensions import db
 
+# The PostgreSQL server the suite runs against (TEST_POSTGRES=1 make test), or None for SQLite.
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 # A SQLite file, or the URL of a PostgreSQL database.
 Database = Path | str
 

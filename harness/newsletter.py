@@ -12,12 +12,15 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from blueprints.newsletter.models import Subscriber
+from blueprints.newsletter.sending import queue_due_sends
 from blueprints.shared.clock import utcnow
 from blueprints.shared.extensions import db
 from blueprints.shared.spam import new_form_token
 from harness import ReceivedMail
 
 SITE_URL = "https://strongspine.example"
+
+
 HTMX = {"HX-Request": "true"}
 
 
@@ -121,3 +124,18 @@ def article_form(title: str, publication: str = "published", email: bool = True,
         data["email_subscribers"] = "y"
     data.update(extra)
     return data
+
+
+def queue(app: Flask) -> int:
+    """One queueing pass, as the background thread or cron would run it."""
+    with app.app_context():
+        queued = queue_due_sends(batch_size=2)  # small batches: several commits per send
+        db.session.remove()
+    return queued
+
+
+def publish(coach: FlaskClient, title: str, **form: str) -> int:
+    """Write an article in the studio and save it; returns its id."""
+    response = coach.post("/studio/articles/new", data=article_form(title, **form))
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return int(re.search(r"/articles/(\d+)/edit", response.headers["Location"]).group(1))

@@ -12,7 +12,6 @@ the app, and every thread it starts (the live server of browser tests included).
 from __future__ import annotations
 
 import contextlib
-import os
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
@@ -34,8 +33,8 @@ from harness import (
     shutdown_app,
     worker_postgres_database,
 )
-
-TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
+from harness.contact import seeded_app_with
+from harness.database import TEST_DATABASE_URL
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -129,3 +128,17 @@ def _clock_before_everything(request: pytest.FixtureRequest) -> None:
     """Set a test's stated clock before its apps, rows and stamps are made."""
     if "clock" in request.fixturenames:
         request.getfixturevalue("clock")
+
+
+@pytest.fixture
+def site(database_file: Path) -> Iterator[Flask]:
+    """The demo site (contact, booking), its coach at maya@studio.example, mail recorded only."""
+    application = seeded_app_with(database_file, COACH_EMAIL="maya@studio.example")
+    yield application
+    shutdown_app(application)
+
+
+@pytest.fixture
+def web(site: Flask) -> FlaskClient:
+    """A visitor's client for `site`."""
+    return site.test_client()

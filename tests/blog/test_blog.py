@@ -17,8 +17,8 @@ from blueprints.drills.embeds import expand_drill_embeds
 from blueprints.drills.models import Drill
 from blueprints.shared.clock import utcnow
 from blueprints.shared.extensions import db
+from harness.blog import add_post
 from harness.instants import clock_marks
-from tests.blog.conftest import add_post
 
 # Rows here are stamped relative to "now": the tests state theirs (late evening UTC).
 pytestmark = clock_marks("tue-21:58")

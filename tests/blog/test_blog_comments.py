@@ -17,9 +17,8 @@ from blueprints.shared.extensions import db
 from blueprints.shared.models import OutboxMessage
 from blueprints.shared.outbox import deliver_due
 from harness import SmtpServer, make_app, shutdown_app
-from tests.blog.conftest import add_post, form_started_token
+from harness.blog import ARTICLE, add_post, comment_form
 
-ARTICLE = "/blog/first-steps"
 COMMENTS = "/blog/first-steps/comments"
 HTMX = {"HX-Request": "true"}
 
@@ -30,19 +29,6 @@ def article(app: Flask) -> Flask:
     with app.app_context():
         add_post("first-steps", title="First steps after a flare-up")
     return app
-
-
-def comment_form(client: FlaskClient, **overrides: str) -> dict[str, str]:
-    """A filled-in comment as a browser sends it, stamp included."""
-    data = {
-        "name": "Priya",
-        "email": "Priya@Example.org",
-        "body": "Does the cat-cow help if my back is stiff in the morning?",
-        "website": "",
-        "form_started": form_started_token(client, ARTICLE),
-    }
-    data.update(overrides)
-    return data
 
 
 def stored_comments(app: Flask) -> list[Comment]:

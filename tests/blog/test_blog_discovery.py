@@ -17,8 +17,8 @@ from blueprints.drills.models import Drill
 from blueprints.programs.models import Program
 from blueprints.shared.clock import utcnow
 from blueprints.shared.extensions import db
+from harness.blog import add_post
 from harness.instants import clock_marks
-from tests.blog.conftest import add_post
 
 # Rows here are stamped relative to "now": the tests state theirs (late evening UTC).
 pytestmark = clock_marks("tue-21:58")

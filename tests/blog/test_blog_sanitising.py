@@ -14,7 +14,7 @@ from sqlalchemy import select
 from blueprints.blog.models import Comment
 from blueprints.shared.extensions import db
 from blueprints.shared.markdown import EMBED_MARKER, render_markdown, render_plain_text
-from tests.blog.conftest import add_post
+from harness.blog import add_post
 
 FORBIDDEN_TAGS = {
     "script", "iframe", "frame", "frameset", "form", "input", "button", "textarea", "select",

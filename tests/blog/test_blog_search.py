@@ -24,8 +24,8 @@ from blueprints.blog.search import (
 )
 from blueprints.shared.clock import utcnow
 from blueprints.shared.extensions import db
+from harness.blog import add_post
 from harness.instants import clock_marks
-from tests.blog.conftest import add_post
 
 # Rows here are stamped relative to "now": the tests state theirs (late evening UTC).
 pytestmark = clock_marks("tue-21:58")

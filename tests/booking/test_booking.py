@@ -24,9 +24,7 @@ from blueprints.shared.extensions import db
 from blueprints.shared.models import OutboxMessage
 from blueprints.shared.signing import sign
 from harness import SmtpServer, shutdown_app, stored
-from harness.forms import VISITOR, booking_data
-from harness.instants import CLOCK_JOURNEYS
-from tests.contact.conftest import (
+from harness.contact import (
     booking_linked_from,
     changeable_starts,
     counts,
@@ -34,6 +32,8 @@ from tests.contact.conftest import (
     free_starts,
     seeded_app_with,
 )
+from harness.forms import VISITOR, booking_data
+from harness.instants import CLOCK_JOURNEYS
 
 HTMX = {"HX-Request": "true"}
 

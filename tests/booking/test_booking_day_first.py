@@ -28,8 +28,8 @@ from blueprints.booking.slots import slot_value
 from blueprints.shared.extensions import db
 from blueprints.shared.outbox import deliver_due
 from harness import SmtpServer, attachment_named, shutdown_app, stored
+from harness.contact import free_starts, seeded_app_with
 from harness.forms import VISITOR, booking_data
-from tests.contact.conftest import free_starts, seeded_app_with
 
 NOW = datetime(2026, 3, 4, 12, 0, tzinfo=UTC)
 NEW_YORK = ZoneInfo("America/New_York")

@@ -16,7 +16,7 @@ from blueprints.contact.enquiries import Intake, Visitor
 from blueprints.shared.extensions import db
 from blueprints.shared.outbox import deliver_due
 from harness import ReceivedMail, SmtpServer, attachment_named, shutdown_app
-from tests.contact.conftest import booking_linked_from, seeded_app_with
+from harness.contact import booking_linked_from, seeded_app_with
 
 COACH = "maya@studio.example"
 INTAKE = Intake("Stiff after cycling", "6_weeks_3_months")

@@ -25,8 +25,8 @@ from blueprints.contact.models import Enquiry
 from blueprints.shared.extensions import db
 from harness import shutdown_app
 from harness.coach import coach_client
+from harness.contact import free_starts, seeded_app_with
 from harness.instants import at
-from tests.contact.conftest import free_starts, seeded_app_with
 
 LONDON = ZoneInfo("Europe/London")
 NEW_YORK = ZoneInfo("America/New_York")

@@ -19,9 +19,9 @@ from blueprints.booking.slots import slot_value
 from blueprints.shared.extensions import db
 from harness import shutdown_app
 from harness.coach import coach_client
+from harness.contact import changeable_starts, seeded_app_with
 from harness.forms import booking_data
 from harness.instants import CLOCK_JOURNEYS
-from tests.contact.conftest import changeable_starts, seeded_app_with
 
 pytestmark = CLOCK_JOURNEYS
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,11 +12,10 @@ from playwright.sync_api import Browser, ConsoleMessage, Page, Playwright, sync_
 from blueprints.shared.extensions import db
 from blueprints.shared.seed import seed_demo_content
 from harness import LiveServer, SmtpServer, make_app, shutdown_app
-from harness.chromium import CHROMIUM_ARGS, chromium_path
-
-EXPECTED_CLIENT_ERROR = re.compile(
-    r"Failed to load resource: the server responded with a status of 4\d\d"
+from harness.browser import (
+    EXPECTED_CLIENT_ERROR,
 )
+from harness.chromium import CHROMIUM_ARGS, chromium_path
 
 
 @pytest.fixture(scope="session")
@@ -109,36 +107,3 @@ def page_without_js(browser: Browser, live_server: LiveServer) -> Iterator[Page]
     tab.set_default_timeout(10_000)
     yield tab
     context.close()
-
-
-def wait_for_htmx_to_settle(page: Page) -> None:
-    """Wait until no htmx request, swap or settle is under way on the page."""
-    page.wait_for_function(
-        "() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')"
-    )
-
-
-def log_in_to_studio(page: Page, base_url: str, email: str, password: str) -> None:
-    """Log in through the studio's login form, as the coach does."""
-    page.goto(base_url + "/studio/login")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(re.compile(r"/studio/(?!login)"))
-
-
-CSP_VIOLATION_LISTENER = """
-document.addEventListener("securitypolicyviolation", (event) => {
-  const blocked = event.blockedURI || "(inline)";
-  const where = `${event.sourceFile}:${event.lineNumber}`;
-  window.reportCspViolation(`${event.effectiveDirective} blocked ${blocked} at ${where}`);
-});
-"""
-
-
-def record_csp_violations(page: Page) -> list[str]:
-    """Every `securitypolicyviolation` event on the page from now on, across navigations."""
-    violations: list[str] = []
-    page.expose_function("reportCspViolation", lambda report: violations.append(report))
-    page.add_init_script(CSP_VIOLATION_LISTENER)
-    return violations

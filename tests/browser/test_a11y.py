@@ -5,40 +5,24 @@ from __future__ import annotations
 import re
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from flask import Flask
 from playwright.sync_api import Page, expect
 
 from blueprints.booking.models import Booking
 from blueprints.contact.models import Enquiry
 from harness import LiveServer, stored
+from harness.browser import (
+    AxeAudit,
+    Keyboard,
+    log_in_to_studio,
+    wait_for_htmx_to_settle,
+)
 from harness.coach import COACH_EMAIL, COACH_PASSWORD, create_coach
-from tests.browser.conftest import log_in_to_studio, wait_for_htmx_to_settle
 
 pytestmark = pytest.mark.browser
 
 ARTICLE_PATH = "/blog/lying-still-wont-settle-your-back"
 PROGRAM_PATH = "/programs/back-basics-group-course"
-
-
-class AxeAudit:
-    """Runs axe-core on the whole page at named moments and gathers what it finds."""
-
-    def __init__(self, page: Page) -> None:
-        self.page = page
-        self.axe = Axe()
-        self.reports: list[str] = []
-
-    def check(self, moment: str) -> None:
-        """Audit the page as it is now, once htmx has finished swapping."""
-        wait_for_htmx_to_settle(self.page)
-        results = self.axe.run(self.page)
-        if results.violations_count:
-            self.reports.append(f"--- {moment} ---\n{results.generate_report()}")
-
-    def assert_clean(self) -> None:
-        """Fail with every report gathered, so one run shows all there is to fix."""
-        assert self.reports == [], "\n".join(self.reports)
 
 
 def test_drill_filters_and_more_stay_accessible(page: Page, live_server: LiveServer) -> None:
@@ -160,54 +144,6 @@ def test_studio_live_preview_stays_accessible(
     expect(preview.locator(".embed-warning")).to_contain_text("no-such-drill")
     audit.check("the live preview with a drill card and a warning")
     audit.assert_clean()
-
-
-FOCUS_REPORT = """el => {
-  const style = getComputedStyle(el);
-  const outline = style.outlineStyle !== "none" && parseFloat(style.outlineWidth) > 0;
-  const rect = el.getBoundingClientRect();
-  return {
-    what: el.tagName.toLowerCase() + (el.id ? "#" + el.id : "") + (el.name ? `[${el.name}]` : "")
-      + " " + (el.innerText || el.value || "").trim().slice(0, 40),
-    ring: outline || style.boxShadow !== "none",
-    seen: rect.width > 0 && rect.height > 0 && el.checkVisibility(),
-  };
-}"""
-
-
-class Keyboard:
-    """Moves through the page with Tab alone, checking every stop shows where the focus is."""
-
-    def __init__(self, page: Page) -> None:
-        self.page = page
-        self.stops: list[str] = []
-
-    def tab(self, key: str = "Tab") -> str:
-        """Press Tab (or another key that moves focus); returns what now has the focus."""
-        self.page.keyboard.press(key)
-        return self.check_focus()
-
-    def check_focus(self) -> str:
-        """The focused element, asserting it is on screen and has a visible focus ring."""
-        report = self.page.evaluate_handle("document.activeElement").evaluate(FOCUS_REPORT)
-        self.stops.append(report["what"])
-        assert report["seen"], f"focus went to something not visible: {report['what']}"
-        assert report["ring"], f"no visible focus on {report['what']}"
-        return report["what"]
-
-    def tab_to(self, selector: str, most: int) -> None:
-        """Tab forwards until the element matching `selector` has the focus."""
-        for _ in range(most):
-            self.tab()
-            if self.page.evaluate("s => document.activeElement.matches(s)", selector):
-                return
-        raise AssertionError(f"{selector} not reached in {most} Tabs: {self.stops[-most:]}")
-
-    def expect_focus(self, selector: str) -> None:
-        """The focus is on `selector` now."""
-        expect(
-            self.page.locator(f"{selector}:focus"), f"focus path: {self.stops[-3:]}"
-        ).to_have_count(1)
 
 
 def test_booking_from_an_article_with_the_keyboard_alone(

@@ -18,21 +18,19 @@ from blueprints.booking.slots import slot_value
 from blueprints.contact.models import Enquiry
 from blueprints.shared.extensions import db
 from harness import LiveServer, SmtpServer, attachment_named, stored
+from harness.browser import (
+    EXPECTED_CLIENT_ERROR,
+    RED_FLAG_QUESTIONS,
+    fill_intake,
+    wait_like_a_person,
+)
+from harness.contact import changeable_starts
 from harness.instants import clock_marks
-from tests.browser.conftest import EXPECTED_CLIENT_ERROR
-from tests.contact.conftest import changeable_starts
 
 # Booking reads "now" (free times, the cut-off): every journey runs at a late-evening instant, one
 # whose first free time is inside the cut-off, and the repeated hour of the autumn clock change;
 # the clock fixture moves the live server's threads too.
 pytestmark = [pytest.mark.browser, *clock_marks("tue-05:58", "tue-21:58", "autumn-01:30")]
-
-RED_FLAG_QUESTIONS = [
-    "Numbness, tingling or weakness in one or both legs",
-    "Loss of bladder or bowel control, or numbness around the groin",
-    "Weight loss you cannot explain",
-    "A recent fall, accident or blow to the back",
-]
 
 
 @pytest.fixture
@@ -52,19 +50,6 @@ def new_york_page(browser: Browser) -> Iterator[Page]:
     yield tab
     context.close()
     assert errors == []
-
-
-def fill_intake(page: Page, red_flag: str | None = None) -> None:
-    page.get_by_label("What brings you to a consultation?").fill("Sharp pain bending to tie shoes.")
-    page.get_by_label("How long has it hurt?").select_option("6_weeks_3_months")
-    for question in RED_FLAG_QUESTIONS:
-        answer = "Yes" if question == red_flag else "No"
-        page.get_by_role("group", name=question).get_by_label(answer, exact=True).check()
-
-
-def wait_like_a_person(page: Page) -> None:
-    """The live site discards forms sent within half a second of showing them (spam timer)."""
-    page.wait_for_timeout(600)
 
 
 def book_first_free_time(page: Page, name: str, email: str, meeting: str) -> str:

@@ -21,9 +21,14 @@ from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, e
 
 from blueprints.booking.models import Booking
 from harness import LiveServer, SmtpServer, attachment_named, stored
-from tests.browser.conftest import EXPECTED_CLIENT_ERROR, wait_for_htmx_to_settle
-from tests.browser.test_a11y import AxeAudit, Keyboard
-from tests.browser.test_booking import fill_intake, wait_like_a_person
+from harness.browser import (
+    EXPECTED_CLIENT_ERROR,
+    AxeAudit,
+    Keyboard,
+    fill_intake,
+    wait_for_htmx_to_settle,
+    wait_like_a_person,
+)
 
 pytestmark = pytest.mark.browser
 

@@ -11,11 +11,10 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
 from harness import LiveServer
+from harness.browser import log_in_to_studio, other_host_requests, record_csp_violations
 from harness.coach import COACH_EMAIL, COACH_PASSWORD, create_coach
 from harness.media import tiny_mp4
-from tests.browser.conftest import log_in_to_studio, record_csp_violations
-from tests.browser.test_demonstrations import other_host_requests
-from tests.studio.conftest import publish_videos
+from harness.studio import publish_videos
 
 pytestmark = pytest.mark.browser
 

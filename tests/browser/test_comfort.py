@@ -14,9 +14,9 @@ from playwright.sync_api import Browser, Page, expect
 
 from blueprints.shared.extensions import db
 from harness import LiveServer
+from harness.blog import add_post
+from harness.browser import log_in_to_studio, wait_for_htmx_to_settle
 from harness.coach import COACH_EMAIL, COACH_PASSWORD, create_coach
-from tests.blog.conftest import add_post
-from tests.browser.conftest import log_in_to_studio, wait_for_htmx_to_settle
 
 pytestmark = pytest.mark.browser
 

@@ -14,8 +14,8 @@ from sqlalchemy import select
 from blueprints.drills.models import Drill
 from blueprints.shared.extensions import db
 from harness import LiveServer
+from harness.browser import log_in_to_studio, record_csp_violations, wait_for_htmx_to_settle
 from harness.coach import COACH_EMAIL, COACH_PASSWORD, create_coach
-from tests.browser.conftest import log_in_to_studio, record_csp_violations, wait_for_htmx_to_settle
 
 pytestmark = pytest.mark.browser
 

@@ -14,12 +14,13 @@ from playwright.sync_api import Browser, Page, expect
 from blueprints.drills.motion_files import motion_text_for
 from blueprints.shared.content import read_content_folder
 from harness import LiveServer
-from harness.coach import COACH_EMAIL, COACH_PASSWORD, create_coach
-from tests.browser.conftest import (
+from harness.browser import (
     log_in_to_studio,
+    other_host_requests,
     record_csp_violations,
     wait_for_htmx_to_settle,
 )
+from harness.coach import COACH_EMAIL, COACH_PASSWORD, create_coach
 
 pytestmark = pytest.mark.browser
 
@@ -29,20 +30,6 @@ DRILLS = [
 ]
 SLUGS = [item["slug"] for item in DRILLS]
 ARTICLE_WITH_DRILL = "/blog/lying-still-wont-settle-your-back"
-
-
-def other_host_requests(page: Page, origin: str) -> list[str]:
-    """Every request the page makes to anywhere but the site itself, from now on."""
-    elsewhere: list[str] = []
-    page.on(
-        "request",
-        lambda request: (
-            None
-            if request.url.startswith((origin + "/", "data:"))
-            else elsewhere.append(request.url)
-        ),
-    )
-    return elsewhere
 
 
 def shot(page: Page, selector: str) -> bytes:

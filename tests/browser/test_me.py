@@ -15,11 +15,9 @@ from flask import Flask
 from playwright.sync_api import Locator, Page, expect
 
 from harness import LiveServer, SmtpServer
+from harness.browser import AxeAudit, fill_signup_form, log_in_to_studio, record_csp_violations
 from harness.coach import COACH_EMAIL, COACH_PASSWORD, create_coach
 from harness.me import CLIENT_EMAIL, START, add_signup, session_count, sign_in_link
-from tests.browser.conftest import log_in_to_studio, record_csp_violations
-from tests.browser.test_a11y import AxeAudit
-from tests.browser.test_programs import fill_signup_form
 
 pytestmark = pytest.mark.browser
 

@@ -12,9 +12,8 @@ from sqlalchemy import select
 from blueprints.newsletter.models import Subscriber
 from blueprints.shared.extensions import db
 from harness import LiveServer, SmtpServer
+from harness.browser import AxeAudit, log_in_to_studio
 from harness.coach import COACH_EMAIL, COACH_PASSWORD, create_coach
-from tests.browser.conftest import log_in_to_studio
-from tests.browser.test_a11y import AxeAudit
 
 pytestmark = pytest.mark.browser
 

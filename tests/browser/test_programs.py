@@ -12,6 +12,7 @@ from sqlalchemy import select
 from blueprints.programs.models import Program, Signup
 from blueprints.shared.extensions import db
 from harness import LiveServer, SmtpServer
+from harness.browser import fill_signup_form
 
 pytestmark = pytest.mark.browser
 
@@ -25,15 +26,6 @@ def signups(app: Flask) -> list[tuple[str, str, int | None]]:
             select(Signup.email, Signup.status, Signup.waitlist_position).order_by(Signup.id)
         )
         return [tuple(row) for row in rows]  # type: ignore[misc]
-
-
-def fill_signup_form(page: Page, email: str) -> None:
-    """Type a complete signup, leaving the consent box for the caller."""
-    page.get_by_label("Your name").fill("Robin Carter")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Phone (optional)").fill("07700 900456")
-    page.get_by_label("What would you like to be able to do?").fill("Garden all afternoon.")
-    page.get_by_label("Your back-pain history").fill("Sciatica two years ago, mostly settled.")
 
 
 def test_sign_up_with_htmx_get_the_email_and_cancel_from_its_link(

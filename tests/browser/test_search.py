@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import Page, Request, expect
 
 from harness import LiveServer
-from tests.browser.test_a11y import AxeAudit
+from harness.browser import AxeAudit
 
 pytestmark = pytest.mark.browser
 

@@ -11,10 +11,10 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from harness import LiveServer
+from harness.browser import log_in_to_studio
 from harness.coach import COACH_EMAIL, COACH_PASSWORD, create_coach
 from harness.phone_clips import PHONE_TAGS, phone_clip
-from tests.browser.conftest import log_in_to_studio
-from tests.studio.conftest import publish_videos
+from harness.studio import publish_videos
 
 pytestmark = pytest.mark.browser
 

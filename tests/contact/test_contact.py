@@ -20,9 +20,9 @@ from blueprints.programs.models import Program
 from blueprints.shared.extensions import db
 from blueprints.shared.models import OutboxMessage
 from harness import shutdown_app, stored
+from harness.contact import counts, first_free_slot, free_starts, seeded_app_with
 from harness.forms import VISITOR, booking_data, enquiry_data
 from harness.instants import at_journey_instants
-from tests.contact.conftest import counts, first_free_slot, free_starts, seeded_app_with
 
 HTMX = {"HX-Request": "true"}
 

@@ -31,9 +31,15 @@ from blueprints.studio.uploads import image_as_jpeg
 from harness import shutdown_app
 from harness.coach import coach_client
 from harness.forms import VISITOR, enquiry_data
-from tests.programs.conftest import make_program, signup_form
-from tests.studio.conftest import add_enquiry, add_post, add_program, add_signup, studio_app
-from tests.studio.test_studio_erase import text_cells_containing
+from harness.programs import make_program, signup_form
+from harness.studio import (
+    add_enquiry,
+    add_post,
+    add_program,
+    add_signup,
+    studio_app,
+    text_cells_containing,
+)
 
 PROMOTED = "waiting.person@example.org"
 
@@ -170,7 +176,7 @@ def test_a_replayed_form_stamp_is_stopped_by_the_rate_limit_and_its_age(
     # The stamp is the page's render time, the same for every visitor of that render (the page
     # is cached whole), so its uses are not counted: people behind one address would share them.
     # A bot replaying one stamp meets the per-address limit, and a day later the stamp is void.
-    from tests.contact.conftest import seeded_app_with
+    from harness.contact import seeded_app_with
 
     app = seeded_app_with(database_file, CONTACT_RATE_LIMIT=3)
     try:

@@ -20,11 +20,11 @@ from blueprints.shared.mail_delivery import deliver_due
 from blueprints.shared.seed import seed_demo_content
 from harness import SmtpServer, make_app, shutdown_app
 from harness.coach import COACH_EMAIL, COACH_PASSWORD, create_coach, csrf_token_from
+from harness.contact import first_free_slot
 from harness.forms import booking_data, enquiry_data
 from harness.instants import clock_marks
 from harness.newsletter import subscribe_data
-from tests.contact.conftest import first_free_slot
-from tests.programs.conftest import signup_form
+from harness.programs import signup_form
 
 SITE_URL = "https://strongspine.example"
 CROSS_SITE = {"Origin": "https://other.example", "Sec-Fetch-Site": "cross-site"}

@@ -11,7 +11,7 @@ from flask import Flask
 from blueprints.shared.config import DEV_SITE_URL
 from blueprints.shared.outbox import deliver_due
 from harness import SmtpServer, make_app, shutdown_app
-from tests.blog.conftest import add_post
+from harness.blog import add_post
 
 SITE = "https://strongspine.example"
 ATTACKER = "http://attacker.example"
@@ -48,7 +48,7 @@ def test_a_forged_host_never_reaches_a_page_or_what_others_are_served(
 def test_a_comment_posted_with_a_forged_host_emails_links_on_site_url(
     database_file: Any, smtp_server: SmtpServer
 ) -> None:
-    from tests.blog.test_blog_comments import comment_form
+    from harness.blog import comment_form
 
     app = make_app(database_file, SITE_URL=SITE, **smtp_server.mail_config())
     try:

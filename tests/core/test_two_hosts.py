@@ -29,14 +29,8 @@ from blueprints.shared.seed import seed_demo_content
 from harness import SmtpServer, free_port, make_app, shutdown_app, wait_until
 from harness.browser_forms import Form, forms_on
 from harness.coach import COACH_PASSWORD, create_coach
-from tests.core.test_deploy import (
-    CHECKED,
-    NGINX_MAIN,
-    Browser,
-    good_env,
-    nginx_binary,
-    wait_for_port,
-)
+from harness.deploy import CHECKED, Browser, good_env
+from harness.edge import NGINX_MAIN, nginx_binary, wait_for_port
 
 pytestmark = pytest.mark.postgres_only
 

@@ -25,7 +25,7 @@ from blueprints.shared.extensions import db
 from blueprints.shared.seed import SeedRun
 from harness import shutdown_app
 from harness.coach import coach_client
-from tests.studio.conftest import studio_app
+from harness.studio import studio_app
 
 DRILLS = [
     {"slug": f.slug, "direction": f.front["direction"]}

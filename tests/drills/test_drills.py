@@ -20,8 +20,8 @@ from blueprints.drills.filter_args import DrillFilters
 from blueprints.drills.models import Drill
 from blueprints.shared.clock import utcnow
 from blueprints.shared.extensions import db
+from harness.drills import HTMX, add_drill, card_slugs, cards, drill_count, expected_slugs
 from harness.instants import at
-from tests.drills.conftest import HTMX, add_drill, card_slugs, cards, drill_count, expected_slugs
 
 
 def count_text(html: str) -> str:

@@ -16,8 +16,8 @@ from flask.testing import FlaskClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import TEST_DATABASE_URL
-from tests.drills.conftest import HTMX, card_slugs, drill_count, expected_slugs
+from harness.database import TEST_DATABASE_URL
+from harness.drills import HTMX, card_slugs, drill_count, expected_slugs
 
 SCRIPT = "<script>alert(1)</script>"
 

@@ -13,7 +13,7 @@ from sqlalchemy import event, insert
 from blueprints.drills.models import DIRECTIONS, LEVELS, Drill, DrillEquipment
 from blueprints.drills.search import COUNT_LIMIT
 from blueprints.shared.extensions import db
-from tests.drills.conftest import HTMX, Card, add_drill, add_many_drills, cards, expected_slugs
+from harness.drills import HTMX, Card, add_drill, add_many_drills, cards, expected_slugs
 
 ORDER = list(DIRECTIONS)  # extension, flexion, side_flexion, rotation
 EASIEST_FIRST = list(LEVELS)  # beginner, intermediate, advanced

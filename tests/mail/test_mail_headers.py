@@ -18,10 +18,10 @@ from flask import Flask
 from blueprints.shared.extensions import db
 from blueprints.shared.outbox import Email, deliver_due, queue_email, queue_emails_bulk
 from harness import SmtpRecorder, free_port, shutdown_app
+from harness.blog import add_post, form_started_token
+from harness.contact import seeded_app_with
 from harness.forms import VISITOR, enquiry_data
-from tests.blog.conftest import add_post, form_started_token
-from tests.contact.conftest import seeded_app_with
-from tests.programs.conftest import make_program, signup_form
+from harness.programs import make_program, signup_form
 
 COACH = "maya@studio.example"
 EVIL = "a@evil.example"

@@ -19,9 +19,9 @@ from blueprints.shared.extensions import db
 from blueprints.shared.models import OutboxMessage
 from blueprints.shared.outbox import MAX_RETRY_SECONDS, deliver_due, queue_email
 from harness import SmtpRecorder, SmtpServer, free_port, shutdown_app, stored, wait_until
+from harness.contact import counts, seeded_app_with
 from harness.forms import VISITOR, enquiry_data
 from harness.instants import clock_marks
-from tests.contact.conftest import counts, seeded_app_with
 
 # Rows here are stamped relative to "now": the tests state theirs (late evening UTC).
 pytestmark = clock_marks("tue-21:58")

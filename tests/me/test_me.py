@@ -32,7 +32,7 @@ from harness.me import (
     sign_in_link,
     the_client,
 )
-from tests.studio.conftest import add_enquiry
+from harness.studio import add_enquiry
 
 CURL = "Jefferson curl"
 # A CSRF token carries the second it was made in: answers a second apart differ only there.

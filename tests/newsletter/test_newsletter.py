@@ -11,12 +11,10 @@ from pathlib import Path
 import pytest
 import time_machine
 from flask import Flask
-from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from blueprints.blog.models import Post
 from blueprints.newsletter.models import NewsletterDelivery, NewsletterSend, Subscriber
-from blueprints.newsletter.sending import queue_due_sends
 from blueprints.newsletter.subscriptions import unsubscribe_url
 from blueprints.shared.clock import utc_to_coach_local, utcnow
 from blueprints.shared.extensions import db
@@ -35,6 +33,8 @@ from harness.newsletter import (
     https_unsubscribe,
     link_in,
     plain_text,
+    publish,
+    queue,
     site_path,
     subscribe_data,
     subscriber_states,
@@ -65,14 +65,6 @@ def mail_app(database_file: Path, smtp_server: SmtpServer) -> Iterator[Flask]:
     stop(app)
 
 
-def queue(app: Flask) -> int:
-    """One queueing pass, as the background thread or cron would run it."""
-    with app.app_context():
-        queued = queue_due_sends(batch_size=2)  # small batches: several commits per send
-        db.session.remove()
-    return queued
-
-
 def deliver(app: Flask) -> int:
     """Outbox passes until nothing is due; returns how many were sent."""
     sent = 0
@@ -82,13 +74,6 @@ def deliver(app: Flask) -> int:
         assert report.failed == 0 and report.retrying == 0
         db.session.remove()
     return sent
-
-
-def publish(coach: FlaskClient, title: str, **form: str) -> int:
-    """Write an article in the studio and save it; returns its id."""
-    response = coach.post("/studio/articles/new", data=article_form(title, **form))
-    assert response.status_code == 302, response.get_data(as_text=True)
-    return int(re.search(r"/articles/(\d+)/edit", response.headers["Location"]).group(1))
 
 
 def send_state(app: Flask, title: str) -> str | None:

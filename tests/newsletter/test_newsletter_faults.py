@@ -32,8 +32,7 @@ from harness import (
     wait_until,
 )
 from harness.coach import coach_client
-from harness.newsletter import SITE_URL, add_confirmed
-from tests.newsletter.test_newsletter import publish, queue
+from harness.newsletter import SITE_URL, add_confirmed, publish, queue
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -20,7 +20,7 @@ from blueprints.programs.signups import (
 )
 from blueprints.shared.extensions import db
 from harness.instants import CLOCK_JOURNEYS
-from tests.programs.conftest import make_program, outbox_body, outbox_rows, signup_form, signups_of
+from harness.programs import make_program, outbox_body, outbox_rows, signup_form, signups_of
 
 # Programs start on dates, and signup and cancel links are stamped: every test runs at
 # a sample of the instants.

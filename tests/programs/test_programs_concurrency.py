@@ -17,7 +17,7 @@ from blueprints.shared.outbox import deliver_due
 from blueprints.shared.spam import new_form_token
 from harness import LiveServer, SmtpServer, make_app, shutdown_app
 from harness.instants import at
-from tests.programs.conftest import make_program, outbox_rows, signups_of
+from harness.programs import make_program, outbox_rows, signups_of
 
 PEOPLE = 30
 CAPACITY = 10

@@ -13,7 +13,7 @@ from flask.testing import FlaskClient
 from blueprints.shared.outbox import deliver_due
 from harness import ReceivedMail, SmtpServer, make_app, shutdown_app
 from harness.instants import CLOCK_JOURNEYS
-from tests.programs.conftest import make_program, outbox_rows, signup_form, signups_of
+from harness.programs import make_program, outbox_rows, signup_form, signups_of
 
 # Programs start on dates, and signup and cancel links are stamped: every test runs at
 # a sample of the instants.

@@ -14,7 +14,7 @@ from blueprints.drills.search import COUNT_LIMIT, PG_MATCH
 from blueprints.shared.extensions import db
 from blueprints.shared.fulltext import MAX_QUERY_LENGTH, tsquery_expression
 from harness.coach import coach_client
-from tests.drills.conftest import add_drill, add_many_drills, expected_slugs
+from harness.drills import add_drill, add_many_drills, expected_slugs
 
 HTMX = {"HX-Request": "true"}
 ARTICLE_LINK = re.compile(r'<h3><a href="/blog/([a-z0-9-]+)">')

@@ -17,7 +17,7 @@ from blueprints.drills.models import Drill
 from blueprints.shared.clock import utcnow
 from blueprints.shared.extensions import db
 from harness import shutdown_app
-from tests.studio.conftest import add_comment, png_bytes, studio_app, upload
+from harness.studio import add_comment, png_bytes, studio_app, upload
 
 BODY = "Why rest alone rarely fixes a sore back.\n\n[[drill:cat-cow]]\n\nMove a little every day."
 

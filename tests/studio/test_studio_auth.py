@@ -17,13 +17,7 @@ from blueprints.studio.auth import LOGIN_FAILED, TOO_MANY_ATTEMPTS
 from blueprints.studio.models import User
 from harness import make_app, shutdown_app
 from harness.coach import COACH_EMAIL, COACH_PASSWORD, create_coach, csrf_token_from, log_in
-from tests.studio.conftest import (
-    add_comment,
-    add_enquiry,
-    add_post,
-    add_program,
-    add_signup,
-)
+from harness.studio import add_comment, add_enquiry, add_post, add_program, add_signup
 
 SECRET = "zq-private-marker"
 

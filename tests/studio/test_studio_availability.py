@@ -18,7 +18,7 @@ from blueprints.shared.extensions import db
 from blueprints.shared.outbox import deliver_due
 from harness import SmtpServer, shutdown_app
 from harness.instants import CLOCK_JOURNEYS
-from tests.studio.conftest import add_enquiry, studio_app
+from harness.studio import add_enquiry, studio_app
 
 # Days off are dates in the coach's zone and bookings sit hours or days from now: every test
 # runs at the journey instants (inside the cut-off, the Friday night, the autumn clock change).

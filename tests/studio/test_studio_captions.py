@@ -21,8 +21,7 @@ from blueprints.studio import uploads
 from blueprints.studio.webvtt import CaptionsRejected, check_webvtt
 from harness import shutdown_app
 from harness.media import tiny_mp4
-from tests.studio.conftest import png_bytes, publish_videos, studio_app, upload
-from tests.studio.test_studio_drills import drill_form, the_drill
+from harness.studio import drill_form, png_bytes, publish_videos, studio_app, the_drill, upload
 
 CAPTIONS_LIMIT = 4096
 GOOD_VTT = (

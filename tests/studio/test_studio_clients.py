@@ -22,7 +22,7 @@ from harness import shutdown_app
 from harness.clients import ClientSpec, add_clients
 from harness.coach import coach_client
 from harness.me import count_statements
-from tests.studio.conftest import studio_app
+from harness.studio import studio_app
 
 NOW = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
 TODAY = NOW.date()

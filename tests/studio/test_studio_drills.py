@@ -17,7 +17,7 @@ from blueprints.studio.video_links import UnsupportedVideoLink, embed_url
 from harness import shutdown_app
 from harness.coach import coach_client
 from harness.media import tiny_mp4
-from tests.studio.conftest import png_bytes, publish_videos, studio_app, upload
+from harness.studio import drill_form, png_bytes, publish_videos, studio_app, the_drill, upload
 
 # The start of a real MP4 file: an ftyp box (size, "ftyp", major brand, version, compatible brands).
 MP4_HEAD = b"\x00\x00\x00\x20ftypisom\x00\x00\x02\x00isomiso2avc1mp41"
@@ -30,36 +30,6 @@ def app(database_file: Path, tmp_path: Path) -> Iterator[Flask]:
     application.config["VIDEO_UPLOAD_MAX_BYTES"] = 64 * 1024
     yield application
     shutdown_app(application)
-
-
-def drill_form(**overrides: object) -> dict[str, object]:
-    """A valid drill form."""
-    return {
-        "name": "Seated Jefferson curl",
-        "slug": "",
-        "direction": "flexion",
-        "level": "intermediate",
-        "equipment": ["dumbbell", "bench"],
-        "position": "3",
-        "summary": "Load the spine into flexion slowly, one vertebra at a time.",
-        "steps": "Sit tall on the bench\n\n  Hold the dumbbell by your feet  \nRoll down slowly",
-        "cues": "Chin first\nExhale down",
-        "mistakes": "Rushing",
-        "progression": "Stand on a box",
-        "video_url": "https://youtu.be/dQw4w9WgXcQ",
-        "duration_seconds": "40",
-        **overrides,
-    }
-
-
-def the_drill(app: Flask, slug: str = "seated-jefferson-curl") -> Drill | None:
-    """The stored drill (detached)."""
-    with app.app_context():
-        drill = db.session.scalar(select(Drill).where(Drill.slug == slug))
-        if drill is not None:
-            _ = drill.equipment
-            db.session.expunge(drill)
-        return drill
 
 
 @pytest.mark.parametrize(

@@ -22,13 +22,14 @@ from blueprints.studio.models import ErasureLog
 from harness import shutdown_app
 from harness.coach import COACH_EMAIL
 from harness.instants import clock_marks
-from tests.studio.conftest import (
+from harness.studio import (
     add_comment,
     add_enquiry,
     add_post,
     add_program,
     add_signup,
     studio_app,
+    text_cells_containing,
 )
 
 # Rows here are stamped relative to "now": the tests state theirs (late evening UTC).
@@ -62,18 +63,6 @@ def app(database_file: Path, tmp_path: Path) -> Iterator[Flask]:
         db.session.commit()
     yield application
     shutdown_app(application)
-
-
-def text_cells_containing(app: Flask, needle: str) -> list[tuple[str, str]]:
-    """(table, value) for every text value in every table that contains `needle` (any case)."""
-    found = []
-    with app.app_context():
-        for table in db.metadata.sorted_tables:
-            for row in db.session.execute(select(table)).mappings():
-                for value in row.values():
-                    if isinstance(value, str) and needle.lower() in value.lower():
-                        found.append((table.name, value))
-    return found
 
 
 def test_looking_up_shows_what_is_stored_and_removes_nothing(

@@ -18,7 +18,7 @@ from blueprints.contact.models import Enquiry
 from blueprints.newsletter.models import Subscriber
 from blueprints.shared.extensions import db
 from harness import shutdown_app
-from tests.studio.conftest import add_enquiry, add_program, add_signup, studio_app
+from harness.studio import add_enquiry, add_program, add_signup, studio_app
 
 BASE = datetime(2026, 6, 1, 8, 0)
 HEADER = '\ufeff"id","received","name","email","topic","status","came from","message"\r\n'

@@ -18,7 +18,7 @@ from blueprints.shared.extensions import db
 from blueprints.shared.models import OutboxMessage
 from harness import shutdown_app
 from harness.instants import clock_marks
-from tests.studio.conftest import add_comment, add_enquiry, add_post, studio_app
+from harness.studio import add_comment, add_enquiry, add_post, studio_app
 
 # Rows here are stamped relative to "now": the tests state theirs (late evening UTC).
 pytestmark = clock_marks("tue-21:58")

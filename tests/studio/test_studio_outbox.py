@@ -19,7 +19,7 @@ from blueprints.shared.outbox import deliver_due
 from blueprints.studio.exports import spreadsheet_safe
 from harness import SmtpServer, shutdown_app
 from harness.instants import clock_marks
-from tests.studio.conftest import add_enquiry, add_program, add_signup, studio_app
+from harness.studio import add_enquiry, add_program, add_signup, studio_app
 
 # Rows here are stamped relative to "now": the tests state theirs (late evening UTC).
 pytestmark = clock_marks("tue-21:58")

@@ -22,7 +22,7 @@ from blueprints.programs.models import Program, Signup
 from blueprints.shared.extensions import db
 from blueprints.shared.models import OutboxMessage
 from harness import shutdown_app
-from tests.studio.conftest import add_post, add_program, studio_app
+from harness.studio import add_post, add_program, studio_app
 
 BASE = datetime(2026, 11, 20, 9, 0)
 NEXT_LINK = re.compile(r'<a rel="next" href="([^"]+)"')

@@ -16,7 +16,7 @@ from blueprints.shared.extensions import db
 from blueprints.shared.models import OutboxMessage
 from blueprints.shared.outbox import deliver_due
 from harness import SmtpServer, shutdown_app
-from tests.studio.conftest import add_program, add_signup, studio_app
+from harness.studio import add_program, add_signup, studio_app
 
 
 @pytest.fixture

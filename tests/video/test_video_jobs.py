@@ -14,7 +14,7 @@ from flask.testing import FlaskClient
 
 from harness import Database, child_environment, database_uri, wait_until
 from harness.phone_clips import phone_clip
-from tests.video.conftest import a_drill, files_in, jobs, post_upload, read_back, the_drill
+from harness.video import a_drill, files_in, jobs, post_upload, read_back, the_drill
 
 ROOT = Path(__file__).resolve().parents[2]
 

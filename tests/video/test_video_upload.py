@@ -11,7 +11,7 @@ from flask.testing import FlaskClient
 from PIL import Image
 
 from harness.phone_clips import PHONE_TAGS, colour_at, phone_clip
-from tests.video.conftest import (
+from harness.video import (
     SLUG,
     a_drill,
     drill_form,

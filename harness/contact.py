@@ -1,17 +1,13 @@
-"""Helpers for the contact and booking tests (tests/booking shares them): form data, free slots,
-the app's stored rows."""
+"""What the tests under tests/contact/ share besides their fixtures."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import pytest
 from flask import Flask
-from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from blueprints.booking.links import booking_for_token
@@ -22,7 +18,7 @@ from blueprints.shared.clock import utcnow
 from blueprints.shared.extensions import db
 from blueprints.shared.models import OutboxMessage
 from blueprints.shared.seed import seed_demo_content
-from harness import make_app, shutdown_app
+from harness import make_app
 
 
 def seeded_app_with(database_file: Path, **config: Any) -> Flask:
@@ -84,17 +80,3 @@ def booking_linked_from(app: Flask, text: str) -> int:
         booking_id = booking_for_token(match.group(1)).id
         db.session.remove()
     return booking_id
-
-
-@pytest.fixture
-def site(database_file: Path) -> Iterator[Flask]:
-    """The demo site, its coach at maya@studio.example, mail recorded but not sent."""
-    application = seeded_app_with(database_file, COACH_EMAIL="maya@studio.example")
-    yield application
-    shutdown_app(application)
-
-
-@pytest.fixture
-def web(site: Flask) -> FlaskClient:
-    """A visitor's client for `site`."""
-    return site.test_client()
