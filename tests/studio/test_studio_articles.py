@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -16,18 +15,15 @@ from blueprints.blog.models import Comment, Post, PostDrill, Tag
 from blueprints.drills.models import Drill
 from blueprints.shared.clock import utcnow
 from blueprints.shared.extensions import db
-from harness import shutdown_app
-from harness.studio import add_comment, png_bytes, studio_app, upload
+from harness.studio import add_comment, png_bytes, upload
 
 BODY = "Why rest alone rarely fixes a sore back.\n\n[[drill:cat-cow]]\n\nMove a little every day."
 
 
 @pytest.fixture
-def app(database_file: Path, tmp_path: Path) -> Iterator[Flask]:
-    """The seeded site (it has the cat-cow drill), uploads in a temporary folder."""
-    application = studio_app(database_file, tmp_path / "uploads")
-    yield application
-    shutdown_app(application)
+def studio_site() -> dict[str, object]:
+    """The seeded site: it has the cat-cow drill."""
+    return {"seeded": True}
 
 
 def article_form(**overrides: object) -> dict[str, object]:

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import date, time, timedelta
-from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -16,9 +14,9 @@ from blueprints.booking.models import AvailabilitySettings, Booking, DayOff, Wee
 from blueprints.shared.clock import utcnow
 from blueprints.shared.extensions import db
 from blueprints.shared.outbox import deliver_due
-from harness import SmtpServer, shutdown_app
+from harness import SmtpServer
 from harness.instants import CLOCK_JOURNEYS
-from harness.studio import add_enquiry, studio_app
+from harness.studio import add_enquiry
 
 # Days off are dates in the coach's zone and bookings sit hours or days from now: every test
 # runs at the journey instants (inside the cut-off, the Friday night, the autumn clock change).
@@ -26,13 +24,9 @@ pytestmark = CLOCK_JOURNEYS
 
 
 @pytest.fixture
-def app(database_file: Path, tmp_path: Path, smtp_server: SmtpServer) -> Iterator[Flask]:
+def studio_site() -> dict[str, object]:
     """An empty site (no rules, no hours yet) that sends mail to a loopback SMTP server."""
-    application = studio_app(
-        database_file, tmp_path / "uploads", seeded=False, **smtp_server.mail_config()
-    )
-    yield application
-    shutdown_app(application)
+    return {"mail": True}
 
 
 RULES = {

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -19,9 +18,8 @@ from blueprints.drills.models import Drill
 from blueprints.shared.extensions import db
 from blueprints.studio import uploads
 from blueprints.studio.webvtt import CaptionsRejected, check_webvtt
-from harness import shutdown_app
 from harness.media import tiny_mp4
-from harness.studio import drill_form, png_bytes, publish_videos, studio_app, the_drill, upload
+from harness.studio import drill_form, png_bytes, publish_videos, the_drill, upload
 
 CAPTIONS_LIMIT = 4096
 GOOD_VTT = (
@@ -230,12 +228,9 @@ def test_language_tags(typed: str, tag: str | None, label: str | None) -> None:
 
 
 @pytest.fixture
-def app(database_file: Path, tmp_path: Path) -> Iterator[Flask]:
-    """An empty site, uploads in a temporary folder, a small captions limit."""
-    application = studio_app(database_file, tmp_path / "uploads", seeded=False)
-    application.config["CAPTIONS_MAX_BYTES"] = CAPTIONS_LIMIT
-    yield application
-    shutdown_app(application)
+def studio_site() -> dict[str, object]:
+    """An empty site with a small captions limit."""
+    return {"CAPTIONS_MAX_BYTES": CAPTIONS_LIMIT}
 
 
 def captions_upload(data: bytes, content_type: str = "text/vtt") -> tuple[io.BytesIO, str, str]:

@@ -8,7 +8,6 @@ import html as html_lib
 import re
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 import time_machine
@@ -18,11 +17,9 @@ from flask.testing import FlaskClient
 from blueprints.me.models import Client
 from blueprints.shared.extensions import db
 from blueprints.studio.clients import PAGE_SIZE
-from harness import shutdown_app
 from harness.clients import ClientSpec, add_clients
 from harness.coach import coach_client
 from harness.me import count_statements
-from harness.studio import studio_app
 
 NOW = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
 TODAY = NOW.date()
@@ -32,13 +29,11 @@ REST_NEXT = re.compile(r'<a rel="next" href="(/studio/clients\?after=[^"]+)"')
 NEED_NEXT = re.compile(r'<a rel="next" href="(/studio/clients\?need_after=[^"]+)"')
 
 
-@pytest.fixture
-def app(database_file: Path, tmp_path: Path) -> Iterator[Flask]:
-    """An empty site at a fixed instant."""
+@pytest.fixture(autouse=True)
+def _at_a_fixed_instant() -> Iterator[None]:
+    """The site and every row of these tests live at NOW."""
     with time_machine.travel(NOW, tick=True):
-        application = studio_app(database_file, tmp_path / "uploads", seeded=False)
-        yield application
-        shutdown_app(application)
+        yield
 
 
 def steady(first: int, count: int) -> list[ClientSpec]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -14,22 +13,18 @@ from sqlalchemy import func, select
 from blueprints.drills.models import Drill, DrillEquipment
 from blueprints.shared.extensions import db
 from blueprints.studio.video_links import UnsupportedVideoLink, embed_url
-from harness import shutdown_app
 from harness.coach import coach_client
 from harness.media import tiny_mp4
-from harness.studio import drill_form, png_bytes, publish_videos, studio_app, the_drill, upload
+from harness.studio import drill_form, png_bytes, publish_videos, the_drill, upload
 
 # The start of a real MP4 file: an ftyp box (size, "ftyp", major brand, version, compatible brands).
 MP4_HEAD = b"\x00\x00\x00\x20ftypisom\x00\x00\x02\x00isomiso2avc1mp41"
 
 
 @pytest.fixture
-def app(database_file: Path, tmp_path: Path) -> Iterator[Flask]:
-    """An empty site, uploads in a temporary folder, small video limit."""
-    application = studio_app(database_file, tmp_path / "uploads", seeded=False)
-    application.config["VIDEO_UPLOAD_MAX_BYTES"] = 64 * 1024
-    yield application
-    shutdown_app(application)
+def studio_site() -> dict[str, object]:
+    """An empty site with a small video limit."""
+    return {"VIDEO_UPLOAD_MAX_BYTES": 64 * 1024}
 
 
 @pytest.mark.parametrize(

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -19,7 +17,6 @@ from blueprints.shared.clock import utcnow
 from blueprints.shared.extensions import db
 from blueprints.shared.outbox import queue_email
 from blueprints.studio.models import ErasureLog
-from harness import shutdown_app
 from harness.coach import COACH_EMAIL
 from harness.instants import clock_marks
 from harness.studio import (
@@ -28,7 +25,6 @@ from harness.studio import (
     add_post,
     add_program,
     add_signup,
-    studio_app,
     text_cells_containing,
 )
 
@@ -40,10 +36,15 @@ OTHER = "kim@example.com"
 
 
 @pytest.fixture
-def app(database_file: Path, tmp_path: Path) -> Iterator[Flask]:
-    """The seeded site plus everything one person left behind, and someone else's data."""
-    application = studio_app(database_file, tmp_path / "uploads")
-    with application.app_context(), application.test_request_context():
+def studio_site() -> dict[str, object]:
+    """The seeded site."""
+    return {"seeded": True}
+
+
+@pytest.fixture(autouse=True)
+def _left_behind(app: Flask) -> None:
+    """Everything one person left behind, and someone else's data."""
+    with app.app_context(), app.test_request_context():
         for number, email in enumerate((PERSON, OTHER)):
             start = utcnow() + timedelta(days=2, hours=len(email))
             add_enquiry(email=email, name=f"Name of {email}", booked_at=start)
@@ -61,8 +62,6 @@ def app(database_file: Path, tmp_path: Path) -> Iterator[Flask]:
                 enquiry=enquiry,
             )
         db.session.commit()
-    yield application
-    shutdown_app(application)
 
 
 def test_looking_up_shows_what_is_stored_and_removes_nothing(

@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
 from datetime import datetime, timedelta
-from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -17,20 +15,11 @@ from sqlalchemy import insert
 from blueprints.contact.models import Enquiry
 from blueprints.newsletter.models import Subscriber
 from blueprints.shared.extensions import db
-from harness import shutdown_app
-from harness.studio import add_enquiry, add_program, add_signup, studio_app
+from harness.studio import add_enquiry, add_program, add_signup
 
 BASE = datetime(2026, 6, 1, 8, 0)
 HEADER = '\ufeff"id","received","name","email","topic","status","came from","message"\r\n'
 ROWS = 2_500  # more than two of the export's batches of 1,000
-
-
-@pytest.fixture
-def app(database_file: Path, tmp_path: Path) -> Iterator[Flask]:
-    """An empty site."""
-    application = studio_app(database_file, tmp_path / "uploads", seeded=False)
-    yield application
-    shutdown_app(application)
 
 
 def store_enquiries(app: Flask, count: int) -> None:

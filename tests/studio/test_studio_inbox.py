@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -16,20 +14,11 @@ from blueprints.contact.models import Enquiry
 from blueprints.shared.clock import utcnow
 from blueprints.shared.extensions import db
 from blueprints.shared.models import OutboxMessage
-from harness import shutdown_app
 from harness.instants import clock_marks
-from harness.studio import add_comment, add_enquiry, add_post, studio_app
+from harness.studio import add_comment, add_enquiry, add_post
 
 # Rows here are stamped relative to "now": the tests state theirs (late evening UTC).
 pytestmark = clock_marks("tue-21:58")
-
-
-@pytest.fixture
-def app(database_file: Path, tmp_path: Path) -> Iterator[Flask]:
-    """An empty site."""
-    application = studio_app(database_file, tmp_path / "uploads", seeded=False)
-    yield application
-    shutdown_app(application)
 
 
 @pytest.fixture

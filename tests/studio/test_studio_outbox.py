@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
 from datetime import datetime, timedelta
-from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -17,22 +15,18 @@ from blueprints.shared.extensions import db
 from blueprints.shared.models import OutboxMessage
 from blueprints.shared.outbox import deliver_due
 from blueprints.studio.exports import spreadsheet_safe
-from harness import SmtpServer, shutdown_app
+from harness import SmtpServer
 from harness.instants import clock_marks
-from harness.studio import add_enquiry, add_program, add_signup, studio_app
+from harness.studio import add_enquiry, add_program, add_signup
 
 # Rows here are stamped relative to "now": the tests state theirs (late evening UTC).
 pytestmark = clock_marks("tue-21:58")
 
 
 @pytest.fixture
-def app(database_file: Path, tmp_path: Path, smtp_server: SmtpServer) -> Iterator[Flask]:
+def studio_site() -> dict[str, object]:
     """An empty site that sends its mail to a loopback SMTP server."""
-    application = studio_app(
-        database_file, tmp_path / "uploads", seeded=False, **smtp_server.mail_config()
-    )
-    yield application
-    shutdown_app(application)
+    return {"mail": True}
 
 
 def add_message(status: str, to: str, error: str | None = None) -> OutboxMessage:

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import html as html_lib
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -21,19 +20,10 @@ from blueprints.newsletter.models import Subscriber
 from blueprints.programs.models import Program, Signup
 from blueprints.shared.extensions import db
 from blueprints.shared.models import OutboxMessage
-from harness import shutdown_app
-from harness.studio import add_post, add_program, studio_app
+from harness.studio import add_post, add_program
 
 BASE = datetime(2026, 11, 20, 9, 0)
 NEXT_LINK = re.compile(r'<a rel="next" href="([^"]+)"')
-
-
-@pytest.fixture
-def app(database_file: Path, tmp_path: Path) -> Iterator[Flask]:
-    """An empty site."""
-    application = studio_app(database_file, tmp_path / "uploads", seeded=False)
-    yield application
-    shutdown_app(application)
 
 
 def stamp(n: int) -> datetime:

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
-from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -15,18 +13,14 @@ from blueprints.programs.models import Program, Signup
 from blueprints.shared.extensions import db
 from blueprints.shared.models import OutboxMessage
 from blueprints.shared.outbox import deliver_due
-from harness import SmtpServer, shutdown_app
-from harness.studio import add_program, add_signup, studio_app
+from harness import SmtpServer
+from harness.studio import add_program, add_signup
 
 
 @pytest.fixture
-def app(database_file: Path, tmp_path: Path, smtp_server: SmtpServer) -> Iterator[Flask]:
-    """An empty site that sends its mail to a real SMTP server on loopback."""
-    application = studio_app(
-        database_file, tmp_path / "uploads", seeded=False, **smtp_server.mail_config()
-    )
-    yield application
-    shutdown_app(application)
+def studio_site() -> dict[str, object]:
+    """An empty site that sends its mail to a loopback SMTP server."""
+    return {"mail": True}
 
 
 def program_form(**overrides: object) -> dict[str, object]:
