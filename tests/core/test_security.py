@@ -137,6 +137,7 @@ def test_every_page_without_arguments_carries_the_referrer_policy(
     assert len(paths) > 20
     for path in paths:
         response = seeded_client.get(path)
-        assert response.status_code < 500, path
+        # /healthz answers 503 by design while a check fails (no backup yet here).
+        assert response.status_code < 500 or path == "/healthz", path
         assert response.headers.get("Referrer-Policy") == REFERRER_POLICY, path
         response.close()
