@@ -67,6 +67,7 @@ def drills_edit(drill_id: int) -> ResponseReturnValue:
         form.equipment.data = drill.equipment_names
     else:  # only what was posted: a field missing from the request never falls back to the row
         form = DrillForm(has_video=bool(drill.video_file))
+        db.session.commit()  # hold SQLite's write lock only to save, not while a video is read
         if form.validate() and _save_drill(form, drill_id) is not None:
             return redirect(url_for("studio.drills_edit", drill_id=drill_id))
     return _render_editor(form, drill)
