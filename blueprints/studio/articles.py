@@ -67,6 +67,7 @@ def articles_edit(post_id: int) -> ResponseReturnValue:
         _fill_publication(form, post)
     else:  # only what was posted: a field missing from the request never falls back to the row
         form = ArticleForm(has_cover=has_cover)
+        db.session.commit()  # hold SQLite's write lock only to save, not while an image is read
         if form.validate() and _save_article(form, post_id) is not None:
             return redirect(url_for("studio.articles_edit", post_id=post_id))
     return _render_editor(form, post)

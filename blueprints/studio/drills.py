@@ -80,6 +80,7 @@ def drills_edit(drill_id: int) -> ResponseReturnValue:
     else:  # only what was posted: a field missing from the request never falls back to the row
         # a video waiting to be converted counts: captions may go with it
         form = DrillForm(has_video=bool(drill.video_file) or job_for(drill_id) is not None)
+        db.session.commit()  # hold SQLite's write lock only to save, not while a video is read
         if form.validate() and _save_drill(form, drill_id) is not None:
             return redirect(url_for("studio.drills_edit", drill_id=drill_id))
     return _render_editor(form, drill)
