@@ -8,13 +8,14 @@ export FLASK_APP := app
 # package, installed when missing), without the browser tests; tests/conftest.py deselects the tests about SQLite itself
 # (marked sqlite_only) and selects their PostgreSQL counterparts (postgres_only). Lint runs in the
 # SQLite run only: it does not depend on the database.
-# The browser tests drive the site, not the database: they run in the SQLite run only.
+# The browser tests drive the site, not the database, and the `own_database` tests run gunicorn
+# and nginx on a SQLite file of their own: both run in the SQLite run only.
 # Tests run in parallel, one pytest-xdist worker per core (WORKERS=1 for one process).
 WORKERS ?= auto
 ifeq ($(TEST_POSTGRES),1)
 TEST_EXTRAS := $(BIN)/.installed-postgres
 TEST_LINT := @echo "lint: skipped with TEST_POSTGRES (make test runs it)"
-PYTEST := bash tests/with_postgres.sh $(BIN)/pytest -n $(WORKERS) -m 'not browser'
+PYTEST := bash tests/with_postgres.sh $(BIN)/pytest -n $(WORKERS) -m 'not browser and not own_database'
 else
 TEST_EXTRAS :=
 TEST_LINT := $(BIN)/ruff check . && $(BIN)/ruff format --check .
@@ -51,7 +52,7 @@ lint: $(BIN)/.installed  ## ruff's checks and its formatting, changing nothing
 # Tests that state their instant move it again with time-machine; the rest must not care.
 FAKETIME_AT ?= 2026-12-01 05:58:00
 test-faketime: $(BIN)/.installed faketime  ## The non-browser suite with the system clock at FAKETIME_AT (UTC)
-	TZ=UTC faketime -f '@$(FAKETIME_AT)' $(BIN)/pytest -n $(WORKERS) -m 'not browser'
+	TZ=UTC faketime -f '@$(FAKETIME_AT)' $(BIN)/pytest -n $(WORKERS) -m 'not browser and not own_database'
 
 coverage: $(BIN)/.installed chromium  ## Branch coverage of blueprints/ over the SQLite suite
 	$(BIN)/pytest -n $(WORKERS) -q --cov=blueprints --cov-branch --cov-report=term:skip-covered

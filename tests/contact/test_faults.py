@@ -48,8 +48,9 @@ def assert_each_email_arrived_once(outcome: Outcome) -> None:
 
 
 # The load runs serve gunicorn on a SQLite file of their own (the deployment the issue names), so
-# the PostgreSQL run would only repeat them on SQLite.
+# the PostgreSQL and faketime runs would only repeat them.
 @pytest.mark.sqlite_only
+@pytest.mark.own_database
 @pytest.mark.parametrize("outage", ["refused", "silent"])
 def test_smtp_down_for_the_whole_run_loses_nothing_and_sends_each_email_once(outage: str) -> None:
     plan = bounded(plan_for("smtp-down", ENQUIRIES, outage=outage))
@@ -71,6 +72,7 @@ def test_smtp_down_for_the_whole_run_loses_nothing_and_sends_each_email_once(out
 
 
 @pytest.mark.sqlite_only
+@pytest.mark.own_database
 def test_a_worker_killed_under_load_loses_no_answered_enquiry() -> None:
     plan = bounded(plan_for("kill-worker", ENQUIRIES))
     outcome = run(plan)

@@ -24,6 +24,8 @@ from harness.edge import nginx_binary, start_edge, wait_for_port
 
 ROOT = Path(__file__).resolve().parents[2]
 FLASK = Path(sys.executable).parent / "flask"
+# Each test runs gunicorn (and nginx) on a SQLite file of its own: once, in the SQLite run.
+pytestmark = pytest.mark.own_database
 
 
 @pytest.fixture
