@@ -20,7 +20,7 @@ from blueprints.video.models import VideoJob
 SLUG = "cat-cow-on-the-floor"
 
 
-CONTENT = Path(__file__).resolve().parents[2] / "content" / "drills"
+CONTENT = Path(__file__).resolve().parents[1] / "content" / "drills"
 
 
 def drill_form(**overrides: object) -> dict[str, object]:
