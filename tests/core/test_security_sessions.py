@@ -34,8 +34,8 @@ def test_a_copied_cookie_stops_working_after_logout(app: Flask, client: FlaskCli
     client.post("/studio/logout")
     response = thief.get("/studio/")
     assert response.status_code == 302 and response.location.startswith("/studio/login")
-    with app.app_context():
-        row = db.session.scalar(select(UserSession))
+    with app.app_context():  # the sign-in's row, not the device cookie's (its own kind)
+        row = db.session.scalar(select(UserSession).where(UserSession.subject_kind == "studio"))
     assert row is not None and row.revoked_at is not None
 
 

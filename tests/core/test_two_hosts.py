@@ -17,7 +17,6 @@ import time
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
-from string import Template
 from typing import Any
 
 import pytest
@@ -30,7 +29,7 @@ from harness import SmtpServer, free_port, make_app, shutdown_app, wait_until
 from harness.browser_forms import Form, forms_on
 from harness.coach import COACH_PASSWORD, create_coach
 from harness.deploy import CHECKED, Browser, good_env
-from harness.edge import NGINX_MAIN, nginx_binary, wait_for_port
+from harness.edge import start_edge, wait_for_port
 
 pytestmark = pytest.mark.postgres_only
 
@@ -52,15 +51,18 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
 @pytest.fixture
 def two_hosts(database_file: str, tmp_path: Path) -> Iterator[dict[str, Any]]:
     """nginx in front of two gunicorns (2 workers each) on one PostgreSQL database."""
-    nginx = nginx_binary()
     seeding = make_app(database_file)
     with seeding.app_context():
         seed_demo_content()
         db.session.remove()
     create_coach(seeding, COACH)
     smtp = SmtpServer().start()
-    http_port, https_port = free_port(), free_port()
-    site_url = f"https://localhost:{https_port}"
+    host_ports = {"a": free_port(), "b": free_port()}
+    # deploy/'s site with both hosts in its upstream block; it waits for them to come up
+    edge = start_edge(
+        tmp_path, "; server ".join(f"127.0.0.1:{port}" for port in host_ports.values())
+    )
+    site_url = edge.site_url
     uploads = tmp_path / "uploads"  # one folder both hosts mount
     uploads.mkdir()
     shared = {
@@ -79,8 +81,7 @@ def two_hosts(database_file: str, tmp_path: Path) -> Iterator[dict[str, Any]]:
     }
     hosts, processes = [], []
     try:
-        for name in ("a", "b"):
-            port = free_port()
+        for name, port in host_ports.items():
             env = {**shared, "HOST_NAME": name}  # each host's own environment
             log = tmp_path / f"host-{name}.log"
             with log.open("wb") as out:
@@ -104,43 +105,18 @@ def two_hosts(database_file: str, tmp_path: Path) -> Iterator[dict[str, Any]]:
                     "access": tmp_path / f"access-{name}.log",
                 }
             )
-        subprocess.run(  # noqa: S603, S607 - fixed arguments
-            ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
-             "-subj", "/CN=localhost", "-keyout", str(tmp_path / "tls.key"),
-             "-out", str(tmp_path / "tls.crt")],
-            check=True, capture_output=True,
-        )  # fmt: skip
-        # deploy/'s site with both hosts in its upstream block
-        upstream = "; server ".join(f"127.0.0.1:{host['port']}" for host in hosts)
-        rendered = Template((ROOT / "deploy" / "nginx" / "strongspine.conf").read_text())
-        (tmp_path / "site.conf").write_text(
-            rendered.safe_substitute(
-                SERVER_NAME="localhost", HTTP_LISTEN=f"127.0.0.1:{http_port}",
-                HTTPS_LISTEN=f"127.0.0.1:{https_port}", HTTPS_ORIGIN=site_url,
-                TLS_CERT=str(tmp_path / "tls.crt"), TLS_KEY=str(tmp_path / "tls.key"),
-                STATIC_ROOT=str(ROOT / "static"), UPSTREAM=upstream,
-            )
-        )  # fmt: skip
-        user = "user root;" if os.geteuid() == 0 else ""
-        (tmp_path / "nginx.conf").write_text(NGINX_MAIN.format(tmp=tmp_path, user=user))
-        nginx_log = tmp_path / "nginx-error.log"
-        nginx_log.touch()
-        proxy = subprocess.Popen(  # noqa: S603 - fixed arguments
-            [nginx, "-c", str(tmp_path / "nginx.conf"), "-p", str(tmp_path)],
-            stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
-        )  # fmt: skip
-        processes.append(proxy)
         for host in hosts:
             wait_for_port(host["port"], host["process"], host["log"])
             _warm_up(host["port"])
-        wait_for_port(https_port, proxy, nginx_log)
         yield {
-            "app": seeding, "smtp": smtp, "hosts": hosts, "ports": (https_port, http_port),
+            "app": seeding, "smtp": smtp, "hosts": hosts,
+            "ports": (edge.https_port, edge.http_port),
             "tmp": tmp_path,
         }  # fmt: skip
     finally:
         for process in reversed(processes):
             _stop(process)
+        edge.stop()
         smtp.stop()
         shutdown_app(seeding)
 
