@@ -32,7 +32,7 @@ from blueprints.shared import (
     theme,
 )
 from blueprints.shared.config import load_config
-from blueprints.shared.extensions import csrf, db
+from blueprints.shared.extensions import csrf, db, mail
 
 FEATURES = (site, blog, drills, search, programs, contact, booking, newsletter, studio, me)
 
@@ -48,6 +48,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     database.init_migrations(app)
     request_flow.init_app(app)  # the order of every request's steps; before CSRF's own check
     csrf.init_app(app)
+    mail.init_app(app)
     content_version.init_app(app)
     security.init_app(app)
     templating.init_app(app)

@@ -1,9 +1,10 @@
-"""The contact page under gunicorn -w 2 beside the cached article page, one run, alternating rounds.
+"""The contact page under gunicorn -w 2 beside an article page, one run, alternating rounds.
 
 Target: /contact/ (and the consultation picker, with and without a remembered zone) at least 50%
-of the cached article's throughput. The free times are computed once per change of bookings or
-availability, and the page is cached whole per remembered zone, so a request costs about what
-an article costs.
+of an article's throughput, both rendered by the app on every request (no cache in front here;
+in the deployment nginx keeps both for PUBLIC_MAX_AGE_SECONDS). The free times are computed once
+per change of bookings or availability (booking/freetimes.py), so the picker costs about what
+an article's render costs.
 """
 
 from __future__ import annotations

@@ -21,12 +21,17 @@ from sqlalchemy import and_, or_, select, update
 from blueprints.shared.clock import utcnow
 from blueprints.shared.database import serialized_write
 from blueprints.shared.extensions import db
+from blueprints.shared.mail_message import (
+    CheckedMessage,
+    close_connection,
+    compose,
+    open_connection,
+    sender_address,
+)
 from blueprints.shared.models import OutboxMessage
 
 if TYPE_CHECKING:
     from flask_mail import Connection
-
-    from blueprints.shared.mail_message import CheckedMessage
 
 log = logging.getLogger("blueprints.shared.outbox")
 
@@ -96,14 +101,6 @@ def _send_batch(
     batch stops early."""
     if not batch:
         return
-    # Flask-Mail and the email package load with the first pass, not in every web worker.
-    from blueprints.shared.mail_message import (
-        close_connection,
-        compose,
-        open_connection,
-        sender_address,
-    )
-
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     connection = None
     if app.config.get("MAIL_SERVER"):

@@ -24,8 +24,7 @@ From, To, Reply-To, Subject, Date, Message-ID and the extra headers. What we add
 (Flask-Mail's `Message()` also makes a Message-ID of its own with `socket.getfqdn()`, which we
 replace by the row's: a host whose name is not in /etc/hosts pays a DNS lookup per email.)
 
-Imported by `mail_delivery` on its first pass, not by `create_app`: a web worker that only
-serves pages does not load Flask-Mail and the email package (tests/core/test_worker_imports.py).
+The `Mail` extension itself is registered by `create_app` (blueprints/shared/extensions.py).
 """
 
 from __future__ import annotations
@@ -44,8 +43,9 @@ from email.policy import Compat32
 from typing import Any
 
 from flask import Flask, current_app
-from flask_mail import Attachment, Connection, Mail, Message
+from flask_mail import Attachment, Connection, Message
 
+from blueprints.shared.extensions import mail
 from blueprints.shared.mail_headers import (
     check_header_block,
     checked_extra_headers,
@@ -53,8 +53,6 @@ from blueprints.shared.mail_headers import (
     header_text,
     parse_sender,
 )
-
-mail = Mail()
 
 UTF8_QUOTED_PRINTABLE = email.charset.Charset("utf-8")
 UTF8_QUOTED_PRINTABLE.body_encoding = email.charset.QP
@@ -138,7 +136,6 @@ def compose(
     """
     if not MESSAGE_ID.fullmatch(message_id):
         raise ValueError(f"bad Message-ID {message_id!r}")
-    _set_up(current_app._get_current_object())  # type: ignore[attr-defined]
     name, address = parse_sender(sender)
     headers = checked_extra_headers(extra_headers)
     message = CheckedMessage(
@@ -172,16 +169,9 @@ def _attachment(item: dict[str, str]) -> Attachment:
 
 def open_connection(app: Flask) -> Connection:
     """`mail.connect()`, its SMTP host open; every socket operation bounded by MAIL_TIMEOUT."""
-    _set_up(app)
     connection = mail.connect()
     connection.host = _smtp_host(app.config)
     return connection
-
-
-def _set_up(app: Flask) -> None:
-    """Flask-Mail's state for this app (Message reads it while writing, connect() to begin)."""
-    if "mail" not in app.extensions:
-        mail.init_app(app)
 
 
 def close_connection(connection: Connection) -> None:
