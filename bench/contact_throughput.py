@@ -50,7 +50,7 @@ def main() -> dict[str, float]:
             for name in ratios:
                 ratios[name].append(round_rates[name] / round_rates["article"])
     setup = f"gunicorn -w 2, {CLIENTS} clients, {ROUNDS} alternating rounds of {SECONDS_PER_ROUND}s"
-    print(f"contact page throughput beside the cached article ({setup})")
+    print(f"contact page throughput beside an article (both rendered by the app) ({setup})")
     figures: dict[str, float] = {}
     for name, values in rates.items():
         median = statistics.median(values)
