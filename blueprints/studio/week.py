@@ -1,0 +1,130 @@
+"""The coach's week at a glance: today's and the next days' consultations by day in her zone,
+the past week's sessions to mark, and the red flags that need her before anything else."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
+
+from blueprints.booking.models import Booking
+from blueprints.contact.models import Enquiry
+from blueprints.me.models import Client, SessionLog
+from blueprints.programs.models import Signup
+from blueprints.shared.clock import coach_local_to_utc, utc_to_coach_local
+from blueprints.shared.extensions import db
+
+WEEK_DAYS = 7
+PAST_DAYS = 7
+ALERT_LIMIT = 20
+
+
+@dataclass
+class ConsultationDay:
+    """One day of the coach's week and its consultations, soonest first."""
+
+    day: date
+    is_today: bool
+    bookings: list[Booking] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        """'Today', else 'Tuesday 8 December'."""
+        return "Today" if self.is_today else f"{self.day:%A} {self.day.day} {self.day:%B}"
+
+
+@dataclass
+class FlaggedClient:
+    """A client with an open red flag and the session log that raised it."""
+
+    client: Client
+    name: str
+    session: SessionLog | None
+
+
+def _day_start(day: date) -> datetime:
+    """The UTC instant the coach's `day` begins (midnight in her zone)."""
+    return coach_local_to_utc(datetime.combine(day, time()))
+
+
+def week_ahead(now: datetime, days: int = WEEK_DAYS) -> list[ConsultationDay]:
+    """Today and the following days in the coach's zone, each with its confirmed consultations."""
+    today = utc_to_coach_local(now).date()
+    week = [ConsultationDay(today + timedelta(days=n), n == 0) for n in range(days)]
+    by_day = {entry.day: entry for entry in week}
+    bookings = db.session.scalars(
+        select(Booking)
+        .options(joinedload(Booking.enquiry))
+        .where(
+            Booking.status == "confirmed",
+            Booking.starts_at >= _day_start(today),
+            Booking.starts_at < _day_start(today + timedelta(days=days)),
+        )
+        .order_by(Booking.starts_at, Booking.id)
+    )
+    for booking in bookings:
+        local_day = utc_to_coach_local(booking.starts_at).date()
+        if local_day in by_day:
+            by_day[local_day].bookings.append(booking)
+    return week
+
+
+def past_sessions(now: datetime, days: int = PAST_DAYS) -> list[Booking]:
+    """Confirmed consultations that started in the last `days` days, newest first, to mark."""
+    return list(
+        db.session.scalars(
+            select(Booking)
+            .options(joinedload(Booking.enquiry))
+            .where(
+                Booking.status == "confirmed",
+                Booking.starts_at < now,
+                Booking.starts_at >= now - timedelta(days=days),
+            )
+            .order_by(Booking.starts_at.desc(), Booking.id.desc())
+        )
+    )
+
+
+def red_flag_enquiries() -> list[Enquiry]:
+    """New enquiries whose sender answered yes to a red flag (nothing was booked), newest first."""
+    return list(
+        db.session.scalars(
+            select(Enquiry)
+            .where(Enquiry.status == "new", Enquiry.red_flags != "")
+            .order_by(Enquiry.created_at.desc(), Enquiry.id.desc())
+            .limit(ALERT_LIMIT)
+        )
+    )
+
+
+def flagged_clients() -> list[FlaggedClient]:
+    """Clients whose log reported a red flag the coach has not cleared, newest flag first."""
+    clients = db.session.scalars(
+        select(Client)
+        .where(Client.flag_open.is_(True))
+        .order_by(Client.flagged_at.desc(), Client.id.desc())
+        .limit(ALERT_LIMIT)
+    ).all()
+    found = []
+    for client in clients:
+        session = db.session.scalar(
+            select(SessionLog)
+            .where(SessionLog.client_id == client.id, SessionLog.red_flags != "")
+            .options(selectinload(SessionLog.entries))
+            .order_by(SessionLog.logged_at.desc(), SessionLog.id.desc())
+            .limit(1)
+        )
+        found.append(FlaggedClient(client, _name_for(client.email), session))
+    return found
+
+
+def _name_for(email: str) -> str:
+    """The name a client gave on an enquiry or a signup, else their address."""
+    name = db.session.scalar(
+        select(Signup.name).where(Signup.email == email).order_by(Signup.id.desc()).limit(1)
+    ) or db.session.scalar(
+        select(Enquiry.name).where(Enquiry.email == email).order_by(Enquiry.id.desc()).limit(1)
+    )
+    return name or email
