@@ -14,7 +14,6 @@ from sqlalchemy import func, select
 from blueprints.blog.models import Post
 from blueprints.blog.queries import public_posts
 from blueprints.booking.models import Booking, DayOff
-from blueprints.contact.models import Enquiry
 from blueprints.me.models import Client, SessionLog
 from blueprints.shared.clock import utc_to_coach_local, utcnow
 from blueprints.shared.extensions import db
@@ -156,16 +155,20 @@ def test_past_sessions_are_marked_attended_or_no_show(app: Flask, coach: FlaskCl
         headers={"HX-Request": "true"},
     )
     fragment = response.get_data(as_text=True)
-    assert response.status_code == 200 and fragment.lstrip().startswith(f'<li class="card past')
+    assert response.status_code == 200 and fragment.lstrip().startswith('<li class="card past')
     assert "Did not come" in fragment and "Sam Carter: marked did not come." in fragment
     with app.app_context():
         assert db.session.get(Booking, past).attendance == "no_show"
-    assert coach.post(
-        f"/studio/bookings/{future}/attendance", data={"attendance": "attended"}
-    ).status_code == 409
-    assert coach.post(
-        f"/studio/bookings/{past}/attendance", data={"attendance": "maybe"}
-    ).status_code == 400
+    assert (
+        coach.post(
+            f"/studio/bookings/{future}/attendance", data={"attendance": "attended"}
+        ).status_code
+        == 409
+    )
+    assert (
+        coach.post(f"/studio/bookings/{past}/attendance", data={"attendance": "maybe"}).status_code
+        == 400
+    )
     assert outbox_count(app) == 0  # marks email nobody
 
 
@@ -203,9 +206,12 @@ def test_cancel_asks_first_and_sends_nothing_until_confirmed(
         assert rebook in body
     assert "SEQUENCE:1" in attachment_named(mail.message, ".ics").decode()
     assert not smtp_server.recorder.to(app.config["COACH_EMAIL"])  # she did it herself
-    assert coach.post(
-        f"/studio/availability/bookings/{booking_id}/cancel", data={"confirmed": "yes"}
-    ).status_code == 409
+    assert (
+        coach.post(
+            f"/studio/availability/bookings/{booking_id}/cancel", data={"confirmed": "yes"}
+        ).status_code
+        == 409
+    )
 
 
 @at_week_instants
