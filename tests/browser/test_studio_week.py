@@ -209,7 +209,9 @@ def test_the_person_page_shows_what_they_told_us_and_keeps_a_note(
         coach_tab.locator("section", has_text="Programs").get_by_role("link", name=title)
     ).to_be_visible()
     expect(coach_tab.get_by_role("heading", name="Plan and session log")).to_be_visible()
-    coach_tab.get_by_role("textbox", name="Private note").fill("Worried about bending; start with hinges.")
+    coach_tab.get_by_role("textbox", name="Private note").fill(
+        "Worried about bending; start with hinges."
+    )
     coach_tab.get_by_role("button", name="Keep the note").click()
     expect(coach_tab.locator(".note-body")).to_have_text(
         "Worried about bending; start with hinges."
