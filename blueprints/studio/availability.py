@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 
-from flask import flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -50,6 +50,7 @@ def _render_page(
     ).all()
     return render_template(
         "studio/availability.html",
+        put_back=_removed_window(request.args.get("put_back", "")),
         settings_form=settings_form,
         hours_form=hours_form or WeeklyHoursForm(formdata=None),
         day_off_form=day_off_form or DayOffForm(formdata=None),
@@ -57,6 +58,23 @@ def _render_page(
         days_off=days_off,
         weekdays=WEEKDAYS,
     ), status
+
+
+def _removed_window(value: str) -> dict[str, str] | None:
+    """The window just removed, from the link (weekday,HH:MM,HH:MM), to offer it back."""
+    parts = value.split(",")
+    if len(parts) != 3 or not parts[0].isdigit() or int(parts[0]) not in range(7):
+        return None
+    try:
+        start, end = (time.fromisoformat(part) for part in parts[1:])
+    except ValueError:
+        return None
+    return {
+        "weekday": parts[0],
+        "label": f"{WEEKDAYS[int(parts[0])]} {start:%H:%M}\u2013{end:%H:%M}",
+        "start_time": f"{start:%H:%M}",
+        "end_time": f"{end:%H:%M}",
+    }
 
 
 def _coach_today() -> date:
@@ -122,11 +140,13 @@ def availability_hours_add() -> ResponseReturnValue:
 
 @bp.post("/availability/hours/<int:hours_id>/delete")
 def availability_hours_delete(hours_id: int) -> ResponseReturnValue:
-    """Remove a window (bookings already made in it stay)."""
-    db.session.delete(db.get_or_404(WeeklyHours, hours_id))
+    """Remove a window (bookings already made in it stay); the page offers to put it back."""
+    window = db.get_or_404(WeeklyHours, hours_id)
+    removed = f"{window.weekday},{window.start_time:%H:%M},{window.end_time:%H:%M}"
+    db.session.delete(window)
     db.session.commit()
     flash("Hours removed. Bookings already made stay booked.", "success")
-    return redirect(url_for("studio.availability"))
+    return redirect(url_for("studio.availability", put_back=removed))
 
 
 @bp.post("/availability/days-off")

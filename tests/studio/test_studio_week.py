@@ -349,3 +349,29 @@ def test_cancelling_a_place_says_who_moves_up_and_asks_first(
         assert statuses == {"ana@example.com": "cancelled", "ben@example.com": "confirmed"}
         deliver_due()
     assert smtp_server.recorder.to("ana@example.com") and smtp_server.recorder.to("ben@example.com")
+
+
+def test_removed_hours_can_be_put_back(app: Flask, coach: FlaskClient) -> None:
+    from blueprints.booking.models import WeeklyHours
+
+    with app.app_context():
+        window = db.session.scalars(select(WeeklyHours).order_by(WeeklyHours.id)).first()
+        window_id, kept = window.id, (window.weekday, window.start_time, window.end_time)
+    response = coach.post(f"/studio/availability/hours/{window_id}/delete")
+    assert response.status_code == 302 and "put_back=" in response.location
+    page = coach.get(response.location).get_data(as_text=True)
+    offer = re.search(r'<button type="submit" class="button-quiet">(Put [^<]+ back)</button>', page)
+    assert offer, "no way to put the hours back"
+    fields = dict(re.findall(r'<input type="hidden" name="(\w+_?\w*)" value="([^"]*)">', page))
+    back = coach.post(
+        "/studio/availability/hours",
+        data={k: fields[k] for k in ("weekday", "start_time", "end_time")},
+    )
+    assert back.status_code == 302
+    with app.app_context():
+        windows = db.session.execute(
+            select(WeeklyHours.weekday, WeeklyHours.start_time, WeeklyHours.end_time)
+        ).all()
+    assert kept in [tuple(row) for row in windows]
+    odd = coach.get("/studio/availability?put_back=9,xx,<b>")
+    assert odd.status_code == 200 and "Put " not in odd.get_data(as_text=True)
