@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 
 from blueprints.booking.models import Booking
 from blueprints.contact.models import Enquiry
@@ -100,31 +100,38 @@ def red_flag_enquiries() -> list[Enquiry]:
 
 
 def flagged_clients() -> list[FlaggedClient]:
-    """Clients whose log reported a red flag the coach has not cleared, newest flag first."""
+    """Clients whose log reported a red flag the coach has not cleared, newest flag first.
+
+    Three queries whatever the count: the clients, their flagged logs, and the names they gave.
+    """
     clients = db.session.scalars(
         select(Client)
         .where(Client.flag_open.is_(True))
         .order_by(Client.flagged_at.desc(), Client.id.desc())
         .limit(ALERT_LIMIT)
     ).all()
-    found = []
-    for client in clients:
-        session = db.session.scalar(
-            select(SessionLog)
-            .where(SessionLog.client_id == client.id, SessionLog.red_flags != "")
-            .options(selectinload(SessionLog.entries))
-            .order_by(SessionLog.logged_at.desc(), SessionLog.id.desc())
-            .limit(1)
-        )
-        found.append(FlaggedClient(client, _name_for(client.email), session))
-    return found
+    if not clients:
+        return []
+    latest: dict[int, SessionLog] = {}
+    for session in db.session.scalars(
+        select(SessionLog)
+        .where(SessionLog.client_id.in_([c.id for c in clients]), SessionLog.red_flags != "")
+        .order_by(SessionLog.logged_at, SessionLog.id)
+    ):
+        latest[session.client_id] = session  # the last one read is the newest
+    names = _names_for([client.email for client in clients])
+    return [
+        FlaggedClient(client, names.get(client.email, client.email), latest.get(client.id))
+        for client in clients
+    ]
 
 
-def _name_for(email: str) -> str:
-    """The name a client gave on an enquiry or a signup, else their address."""
-    name = db.session.scalar(
-        select(Signup.name).where(Signup.email == email).order_by(Signup.id.desc()).limit(1)
-    ) or db.session.scalar(
-        select(Enquiry.name).where(Enquiry.email == email).order_by(Enquiry.id.desc()).limit(1)
-    )
-    return name or email
+def _names_for(emails: list[str]) -> dict[str, str]:
+    """The newest name each address gave on an enquiry or, better, a program signup."""
+    names: dict[str, str] = {}
+    for model in (Enquiry, Signup):  # a signup's name, read last, wins
+        for email, name in db.session.execute(
+            select(model.email, model.name).where(model.email.in_(emails)).order_by(model.id)
+        ):
+            names[email] = name
+    return names
