@@ -375,3 +375,29 @@ def test_removed_hours_can_be_put_back(app: Flask, coach: FlaskClient) -> None:
     assert kept in [tuple(row) for row in windows]
     odd = coach.get("/studio/availability?put_back=9,xx,<b>")
     assert odd.status_code == 200 and "Put " not in odd.get_data(as_text=True)
+
+
+def test_a_seen_mark_on_a_client_lapses_when_a_new_red_flag_comes(
+    app: Flask, coach: FlaskClient
+) -> None:
+    with app.app_context():
+        client = Client(email="lee@example.com", flag_open=True, flagged_at=utcnow())
+        db.session.add(client)
+        db.session.flush()
+        db.session.add(
+            SessionLog(client_id=client.id, performed_on=utcnow().date(), red_flags="fall")
+        )
+        db.session.commit()
+        client_id = client.id
+    clients_page = coach.get("/studio/clients").get_data(as_text=True)
+    assert "Mark seen" in clients_page and "lee@example.com" in clients_page
+    assert coach.post(f"/studio/seen/client/{client_id}").status_code == 302
+    for page in ("/studio/", "/studio/clients"):
+        assert f"Seen by {COACH_EMAIL}" in coach.get(page).get_data(as_text=True)
+    with app.app_context():
+        db.session.get(Client, client_id).flagged_at = utcnow() + timedelta(minutes=5)
+        db.session.commit()
+    for page in ("/studio/", "/studio/clients"):
+        html = coach.get(page).get_data(as_text=True)
+        assert f"Seen by {COACH_EMAIL}" not in html and "Mark seen" in html
+    assert coach.post("/studio/seen/comment/1").status_code == 404
