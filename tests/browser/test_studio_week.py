@@ -234,3 +234,29 @@ def test_past_sessions_are_marked_in_place_and_focus_moves_on(
         "document.activeElement.closest('li') && document.activeElement.closest('li').innerText"
     )
     assert "Bo Earlier" in focused
+
+
+@at("tue-09:58")
+def test_cancel_asks_first_without_javascript(
+    browser: Browser, live_app: Flask, live_server: LiveServer, browser_smtp: SmtpServer
+) -> None:
+    create_coach(live_app)
+    book(live_app, 30, "sam@example.com", "Sam Carter")
+    context = browser.new_context(java_script_enabled=False, viewport=PHONE)
+    tab = context.new_page()
+    tab.set_default_timeout(10_000)
+    try:
+        log_in_to_studio(tab, live_server.url, COACH_EMAIL, COACH_PASSWORD)
+        tab.goto(live_server.url + "/studio/availability/bookings")
+        tab.get_by_role("link", name="Cancel the consultation with Sam Carter").click()
+        expect(tab.get_by_text("Nothing has been sent yet.")).to_be_visible()
+        assert browser_smtp.recorder.received == []
+        tab.get_by_role("link", name="No, keep it").click()
+        expect(tab.get_by_role("heading", level=1)).to_have_text("Upcoming consultations")
+        tab.get_by_role("link", name="Cancel the consultation with Sam Carter").click()
+        tab.get_by_role("button", name="Yes, cancel and email Sam Carter").click()
+        expect(tab.locator(".flash")).to_contain_text("Cancelled the consultation with Sam")
+        [mail] = browser_smtp.recorder.wait_for(1)
+        assert mail.rcpt_tos == ["sam@example.com"]
+    finally:
+        context.close()
