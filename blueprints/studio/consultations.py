@@ -58,6 +58,7 @@ def _picker(booking: Booking, zone: str | None, day: date | None, **kwargs: obje
         zone,
         url_for("studio.booking_move", booking_id=booking.id),
         url_for("studio.booking_move_times", booking_id=booking.id),
+        carry={"next": _next_page("")},  # every day and week link comes back to the same page
         day=day,
         ignore_booking_id=booking.id,
         **kwargs,  # type: ignore[arg-type]
