@@ -62,6 +62,21 @@ def red_flag_enquiry(app: Flask) -> int:
         return enquiry.id
 
 
+def flagged_client(app: Flask, note: str = "") -> int:
+    """A client whose session log today reported a fall (the flag still open); returns its id."""
+    with app.app_context():
+        client = Client(email="lee@example.com", flag_open=True, flagged_at=utcnow())
+        db.session.add(client)
+        db.session.flush()
+        db.session.add(
+            SessionLog(
+                client_id=client.id, performed_on=utcnow().date(), red_flags="fall", note=note
+            )
+        )
+        db.session.commit()
+        return client.id
+
+
 def test_a_red_flag_enquiry_comes_first_and_apart_from_routine_ones(
     app: Flask, coach: FlaskClient
 ) -> None:
@@ -96,19 +111,7 @@ def test_a_red_flag_enquiry_comes_first_and_apart_from_routine_ones(
 def test_a_client_who_reported_a_red_flag_is_on_the_dashboard_with_what_they_said(
     app: Flask, coach: FlaskClient
 ) -> None:
-    with app.app_context():
-        client = Client(email="lee@example.com", flag_open=True, flagged_at=utcnow())
-        db.session.add(client)
-        db.session.flush()
-        db.session.add(
-            SessionLog(
-                client_id=client.id,
-                performed_on=utcnow().date(),
-                red_flags="fall",
-                note="Slipped on the stairs yesterday",
-            )
-        )
-        db.session.commit()
+    flagged_client(app, note="Slipped on the stairs yesterday")
     html = coach.get("/studio/").get_data(as_text=True)
     panel = html[html.index('class="alert-panel"') :].split("</section>")[0]
     assert "lee@example.com" in panel and "reported a red flag in their log" in panel
@@ -380,15 +383,7 @@ def test_removed_hours_can_be_put_back(app: Flask, coach: FlaskClient) -> None:
 def test_a_seen_mark_on_a_client_lapses_when_a_new_red_flag_comes(
     app: Flask, coach: FlaskClient
 ) -> None:
-    with app.app_context():
-        client = Client(email="lee@example.com", flag_open=True, flagged_at=utcnow())
-        db.session.add(client)
-        db.session.flush()
-        db.session.add(
-            SessionLog(client_id=client.id, performed_on=utcnow().date(), red_flags="fall")
-        )
-        db.session.commit()
-        client_id = client.id
+    client_id = flagged_client(app)
     clients_page = coach.get("/studio/clients").get_data(as_text=True)
     assert "Mark seen" in clients_page and "lee@example.com" in clients_page
     assert coach.post(f"/studio/seen/client/{client_id}").status_code == 302
