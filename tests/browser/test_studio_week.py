@@ -131,6 +131,8 @@ def test_the_coach_moves_a_booking_with_a_message(
     if days.count():
         days.first.click()
         wait_for_htmx_to_settle(coach_tab)
+    wait_for_htmx_to_settle(coach_tab)
+    assert (results := Axe().run(coach_tab)).violations_count == 0, results.generate_report()
     coach_tab.locator(".slot-option").first.click()
     chosen = coach_tab.locator(".slot-option").first.inner_text().strip()
     coach_tab.get_by_label("Message to the client (optional)").fill(
@@ -162,6 +164,7 @@ def test_cancel_shows_a_confirmation_before_anything_is_sent(
         "Cancel the consultation with Sam Carter?"
     )
     expect(coach_tab.get_by_text("Nothing has been sent yet.")).to_be_visible()
+    assert (results := Axe().run(coach_tab)).violations_count == 0, results.generate_report()
     time.sleep(0.5)  # the background sender would have delivered by now
     assert browser_smtp.recorder.received == []
     coach_tab.get_by_label("Message to the client (optional)").fill("I am ill, so sorry.")
@@ -213,6 +216,7 @@ def test_the_person_page_shows_what_they_told_us_and_keeps_a_note(
         "Worried about bending; start with hinges."
     )
     coach_tab.get_by_role("button", name="Keep the note").click()
+    assert (results := Axe().run(coach_tab)).violations_count == 0, results.generate_report()
     expect(coach_tab.locator(".note-body")).to_have_text(
         "Worried about bending; start with hinges."
     )
