@@ -28,7 +28,7 @@ from blueprints.contact.models import PAIN_DURATIONS
 from blueprints.shared.clock import utcnow
 from blueprints.shared.database import serialized_write
 from blueprints.shared.outbox import queue_email
-from blueprints.shared.urls import mail_domain
+from blueprints.shared.urls import absolute_url, mail_domain
 
 Change = Literal["confirmed", "rescheduled", "cancelled", "reminder"]
 
@@ -109,7 +109,7 @@ def change_problem(booking: Booking, now: datetime, by_coach: bool = False) -> s
 
 
 def cancel_booking(
-    booking: Booking, by_coach: bool = False, now: datetime | None = None
+    booking: Booking, by_coach: bool = False, now: datetime | None = None, message: str = ""
 ) -> Booking:
     """Cancel a confirmed booking and tell both sides; the cut-off binds visitors, not the coach.
 
@@ -124,18 +124,25 @@ def cancel_booking(
         booking.status = "cancelled"
         booking.cancelled_at = now
         booking.sequence += 1
-        _queue_booking_emails(booking, "cancelled", by_coach=by_coach)
+        _queue_booking_emails(booking, "cancelled", by_coach=by_coach, message=message)
     return booking
 
 
 def reschedule_booking(
-    booking: Booking, starts_at: datetime, now: datetime | None = None
+    booking: Booking,
+    starts_at: datetime,
+    now: datetime | None = None,
+    by_coach: bool = False,
+    message: str = "",
 ) -> Booking:
-    """Move a booking to a free slot, keeping its UID and raising its SEQUENCE."""
+    """Move a booking to a free slot, keeping its UID and raising its SEQUENCE.
+
+    The coach may move one inside the visitors' cut-off, with a message for the visitor.
+    """
     now = now or utcnow()
     try:
         with serialized_write("booking") as session:
-            problem = change_problem(booking, now)
+            problem = change_problem(booking, now, by_coach)
             if problem:
                 raise ChangeRefused(problem)
             if starts_at == booking.starts_at:
@@ -148,7 +155,9 @@ def reschedule_booking(
             booking.sequence += 1
             booking.reminder_sent_at = _reminder_already_covered(starts_at, now)
             session.flush()
-            _queue_booking_emails(booking, "rescheduled", previous=previous)
+            _queue_booking_emails(
+                booking, "rescheduled", previous=previous, by_coach=by_coach, message=message
+            )
     except IntegrityError as error:
         raise SlotTaken(TAKEN) from error
     return booking
@@ -202,7 +211,11 @@ COACH_SUBJECTS = {
 
 
 def _queue_booking_emails(
-    booking: Booking, change: Change, previous: datetime | None = None, by_coach: bool = False
+    booking: Booking,
+    change: Change,
+    previous: datetime | None = None,
+    by_coach: bool = False,
+    message: str = "",
 ) -> None:
     config = current_app.config
     enquiry = booking.enquiry
@@ -227,6 +240,8 @@ def _queue_booking_emails(
         "cutoff_hours": settings().cancel_cutoff_hours,
         "pain_duration_label": PAIN_DURATIONS.get(booking.pain_duration, ""),
         "came_from": describe_context(enquiry.context) or enquiry.context,
+        "coach_message": message.strip(),
+        "rebook_url": absolute_url("contact.index", topic="consultation"),
     }
     queue_email(
         f"booking-{change}",
@@ -237,7 +252,7 @@ def _queue_booking_emails(
         attachments=[invite],
         **context,
     )
-    if change == "reminder" or (change == "cancelled" and by_coach):
+    if change == "reminder" or by_coach:
         return  # the coach already knows
     queue_email(
         f"booking-{change}-coach",

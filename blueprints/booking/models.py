@@ -46,6 +46,8 @@ class Booking(db.Model):
     updated_at: Mapped[datetime | None] = mapped_column(default=utcnow, onupdate=utcnow)
     # An online consultation's room: the coach's fixed link, or a fresh one on her video service.
     meeting_url: Mapped[str] = mapped_column(String(500), default="", server_default="")
+    # After the session the coach marks it: "" (not yet), "attended" or "no_show".
+    attendance: Mapped[str] = mapped_column(String(12), default="", server_default="")
 
     enquiry: Mapped[Enquiry] = relationship(back_populates="booking")
 

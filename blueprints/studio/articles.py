@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask import (
     abort,
     current_app,
@@ -39,6 +41,14 @@ def effective_status(post: Post) -> str:
     if post.status in ("published", "scheduled") and post.published_at is not None:
         return "published" if post.published_at <= utcnow() else "scheduled"
     return "draft"
+
+
+def publication_date(post: Post) -> datetime:
+    """The date an article published now carries: the first one if it was public before (taken
+    back to draft since), else now (a scheduled one published early, or a first publication)."""
+    if post.published_at is not None and post.published_at <= utcnow():
+        return post.published_at
+    return utcnow()
 
 
 @bp.get("/articles")
@@ -141,11 +151,10 @@ def _apply_publication(post: Post, form: ArticleForm) -> None:
     if choice == "scheduled":
         post.status, post.published_at = "scheduled", coach_local_to_utc(form.publish_at.data)
     elif choice == "published":
-        if effective_status(post) != "published":
-            post.published_at = utcnow()
+        post.published_at = publication_date(post)
         post.status = "published"
     else:
-        post.status, post.published_at = "draft", None
+        post.status = "draft"  # published_at stays: publishing again keeps the first date
 
 
 def _tags_named(names: list[str]) -> list[Tag]:
@@ -175,8 +184,7 @@ def articles_preview() -> ResponseReturnValue:
 def articles_publish(post_id: int) -> ResponseReturnValue:
     """Publish now."""
     post = db.get_or_404(Post, post_id)
-    if effective_status(post) != "published":
-        post.published_at = utcnow()
+    post.published_at = publication_date(post)
     post.status = "published"
     db.session.commit()
     wake_newsletter_queuer()
@@ -188,7 +196,8 @@ def articles_publish(post_id: int) -> ResponseReturnValue:
 def articles_unpublish(post_id: int) -> ResponseReturnValue:
     """Take an article (or a scheduled one) back to draft."""
     post = db.get_or_404(Post, post_id)
-    post.status, post.published_at = "draft", None
+    # Its first publication date is kept: published again, it returns to its place in the list.
+    post.status = "draft"
     db.session.commit()
     flash(f"\u201c{post.title}\u201d is a draft again; readers no longer see it.", "success")
     return redirect(url_for("studio.articles"))

@@ -1,15 +1,14 @@
-"""Availability: the booking rules, weekly hours, days off, and the bookings with cancel."""
+"""Availability: the booking rules, weekly hours, days off, and the upcoming bookings."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from blueprints.booking.bookings import ChangeRefused, cancel_booking
 from blueprints.booking.models import Booking, DayOff, WeeklyHours
 from blueprints.booking.slots import settings as booking_rules
 from blueprints.contact.models import PAIN_DURATIONS
@@ -17,6 +16,7 @@ from blueprints.shared.clock import utc_to_coach_local, utcnow
 from blueprints.shared.database import serialized_write
 from blueprints.shared.extensions import db
 from blueprints.studio import bp
+from blueprints.studio.days_off import bookings_on
 from blueprints.studio.forms import WEEKDAYS, AvailabilitySettingsForm, DayOffForm, WeeklyHoursForm
 
 BOOKING_LONGER_THAN_ANY = timedelta(days=1)
@@ -50,6 +50,7 @@ def _render_page(
     ).all()
     return render_template(
         "studio/availability.html",
+        put_back=_removed_window(request.args.get("put_back", "")),
         settings_form=settings_form,
         hours_form=hours_form or WeeklyHoursForm(formdata=None),
         day_off_form=day_off_form or DayOffForm(formdata=None),
@@ -57,6 +58,23 @@ def _render_page(
         days_off=days_off,
         weekdays=WEEKDAYS,
     ), status
+
+
+def _removed_window(value: str) -> dict[str, str] | None:
+    """The window just removed, from the link (weekday,HH:MM,HH:MM), to offer it back."""
+    parts = value.split(",")
+    if len(parts) != 3 or not parts[0].isdigit() or int(parts[0]) not in range(7):
+        return None
+    try:
+        start, end = (time.fromisoformat(part) for part in parts[1:])
+    except ValueError:
+        return None
+    return {
+        "weekday": parts[0],
+        "label": f"{WEEKDAYS[int(parts[0])]} {start:%H:%M}\u2013{end:%H:%M}",
+        "start_time": f"{start:%H:%M}",
+        "end_time": f"{end:%H:%M}",
+    }
 
 
 def _coach_today() -> date:
@@ -122,11 +140,13 @@ def availability_hours_add() -> ResponseReturnValue:
 
 @bp.post("/availability/hours/<int:hours_id>/delete")
 def availability_hours_delete(hours_id: int) -> ResponseReturnValue:
-    """Remove a window (bookings already made in it stay)."""
-    db.session.delete(db.get_or_404(WeeklyHours, hours_id))
+    """Remove a window (bookings already made in it stay); the page offers to put it back."""
+    window = db.get_or_404(WeeklyHours, hours_id)
+    removed = f"{window.weekday},{window.start_time:%H:%M},{window.end_time:%H:%M}"
+    db.session.delete(window)
     db.session.commit()
     flash("Hours removed. Bookings already made stay booked.", "success")
-    return redirect(url_for("studio.availability"))
+    return redirect(url_for("studio.availability", put_back=removed))
 
 
 @bp.post("/availability/days-off")
@@ -144,8 +164,19 @@ def availability_day_off_add() -> ResponseReturnValue:
     if exists is not None:
         form.day.errors.append("That day is already off.")
         return _render_page(day_off_form=form, status=422)
-    flash(f"{form.day.data:%A %d %B %Y} is now a day off.", "success")
-    return redirect(url_for("studio.availability"))
+    still_booked = bookings_on(form.day.data)
+    if not still_booked:
+        flash(f"{form.day.data:%A %d %B %Y} is now a day off.", "success")
+        return redirect(url_for("studio.availability"))
+    count = len(still_booked)
+    flash(
+        f"{form.day.data:%A %d %B %Y} is now a day off, but {count} "
+        f"{'consultation is' if count == 1 else 'consultations are'} still booked on it: "
+        "move or cancel each below.",
+        "success",
+    )
+    day_off_id = db.session.scalar(select(DayOff.id).where(DayOff.day == form.day.data))
+    return redirect(url_for("studio.availability_day_off", day_off_id=day_off_id))
 
 
 @bp.post("/availability/days-off/<int:day_off_id>/delete")
@@ -174,17 +205,3 @@ def availability_bookings() -> str:
         .order_by(Booking.starts_at)
     ).all()
     return render_template("studio/bookings.html", bookings=bookings, pain_durations=PAIN_DURATIONS)
-
-
-@bp.post("/availability/bookings/<int:booking_id>/cancel")
-def availability_booking_cancel(booking_id: int) -> ResponseReturnValue:
-    """Cancel a consultation; the contact blueprint frees the slot and tells the visitor."""
-    booking = db.get_or_404(Booking, booking_id)
-    try:
-        cancel_booking(booking, by_coach=True)
-    except ChangeRefused as refused:
-        abort(409, description=refused.message)
-    flash(
-        f"Cancelled the consultation with {booking.enquiry.name}; they have been told.", "success"
-    )
-    return redirect(url_for("studio.availability_bookings"))

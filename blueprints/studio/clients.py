@@ -38,6 +38,7 @@ from blueprints.shared.clock import utcnow
 from blueprints.shared.extensions import db
 from blueprints.studio import bp
 from blueprints.studio.paging import Page, page_by_key
+from blueprints.studio.seen import seen_marks
 
 QUIET_DAYS = 14
 HIGH_PAIN = 5
@@ -249,6 +250,7 @@ def clients() -> str:
     rest = [item for item in rest if not item.reasons]
     return render_template(
         "studio/clients.html",
+        seen=seen_marks("client", {item.client.id: _looked_for(item) for item in need + ready}),
         need=need,
         ready=ready,
         rest=rest,
@@ -261,6 +263,14 @@ def clients() -> str:
         if rest_page.next_key
         else None,
     )
+
+
+def _looked_for(item: Attention) -> datetime | None:
+    """A seen mark counts from the client's newest red flag or session on."""
+    moments = [item.client.flagged_at]
+    if item.last_day is not None:
+        moments.append(datetime.combine(item.last_day, time()))
+    return max((moment for moment in moments if moment is not None), default=None)
 
 
 def _client_or_404(client_id: int) -> Client:

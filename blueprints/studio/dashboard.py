@@ -1,4 +1,4 @@
-"""The dashboard: what needs the coach's attention now."""
+"""The dashboard: red flags first, then her day and week, then what else needs a look."""
 
 from __future__ import annotations
 
@@ -11,13 +11,16 @@ from sqlalchemy.orm import joinedload
 
 from blueprints.blog.models import Comment
 from blueprints.booking.models import Booking
-from blueprints.contact.models import Enquiry
+from blueprints.contact.models import RED_FLAGS, Enquiry
+from blueprints.me.models import RED_FLAGS as LOG_RED_FLAGS
 from blueprints.newsletter.sending import last_send
 from blueprints.programs.models import Program, Signup
 from blueprints.shared.clock import utcnow
 from blueprints.shared.extensions import db
 from blueprints.shared.models import OutboxMessage
 from blueprints.studio import bp
+from blueprints.studio.seen import seen_marks
+from blueprints.studio.week import flagged_clients, past_sessions, red_flag_enquiries, week_ahead
 
 RECENT_SIGNUP_DAYS = 7
 LIST_LENGTH = 8
@@ -30,9 +33,10 @@ def _counted(query: Select[Any]) -> ScalarSelect[int]:
 
 @bp.get("/")
 def index() -> str:
-    """New enquiries, the next consultations, new signups and waitlists, comments, failed mail."""
+    """Red flags, today and the week by day, sessions to mark, then enquiries, signups, mail."""
     now = utcnow()
-    new_enquiries = select(Enquiry).where(Enquiry.status == "new")
+    # Red-flag enquiries are listed apart, first: the routine list leaves them out.
+    new_enquiries = select(Enquiry).where(Enquiry.status == "new", Enquiry.red_flags == "")
     upcoming = select(Booking).where(Booking.status == "confirmed", Booking.starts_at >= now)
     recent_signups = select(Signup).where(
         Signup.status != "cancelled", Signup.created_at >= now - timedelta(days=RECENT_SIGNUP_DAYS)
@@ -54,8 +58,18 @@ def index() -> str:
         .group_by(Program.id, Program.title)
         .order_by(Program.title)
     ).all()
+    alert_enquiries = red_flag_enquiries()
+    alert_clients = flagged_clients()
     return render_template(
         "studio/dashboard.html",
+        alert_enquiries=alert_enquiries,
+        alert_clients=alert_clients,
+        enquiry_seen=seen_marks("enquiry", {e.id: None for e in alert_enquiries}),
+        client_seen=seen_marks("client", {f.client.id: f.client.flagged_at for f in alert_clients}),
+        red_flags=RED_FLAGS,
+        log_red_flags=LOG_RED_FLAGS,
+        week=week_ahead(now),
+        past=past_sessions(now),
         new_enquiries=db.session.scalars(
             new_enquiries.order_by(Enquiry.created_at.desc(), Enquiry.id.desc()).limit(LIST_LENGTH)
         ).all(),

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from sqlalchemy import delete, func, select
 
 from blueprints.programs.models import Program, Signup
 from blueprints.programs.signups import (
-    cancel_signup,
     confirmed_count,
     fill_free_places,
     lock_name,
@@ -207,19 +206,3 @@ def programs_signups(program_id: int) -> str:
             else None,
         )
     return render_template("studio/program_signups.html", program=program, sections=sections)
-
-
-@bp.post("/programs/signups/<int:signup_id>/cancel")
-def programs_cancel_signup(signup_id: int) -> ResponseReturnValue:
-    """Cancel a place; the programs blueprint promotes the first person waiting and emails them."""
-    signup = db.get_or_404(Signup, signup_id)
-    if signup.status == "cancelled":
-        abort(409, description="This place was already cancelled.")
-    name, program_id = signup.name, signup.program_id
-    # The coach did it: no note to herself, but the person is told.
-    promoted = cancel_signup(signup, notify_coach=False, by_coach=True)
-    message = f"Cancelled the place of {name}; they have been emailed."
-    if promoted is not None:
-        message += f" {promoted.name} moved up from the waiting list and has been emailed."
-    flash(message, "success")
-    return redirect(url_for("studio.programs_signups", program_id=program_id))

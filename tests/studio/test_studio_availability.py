@@ -168,14 +168,16 @@ def test_upcoming_bookings_are_listed(app: Flask, coach: FlaskClient) -> None:
     _booking(app)
     html = coach.get("/studio/availability/bookings").get_data(as_text=True)
     assert "Sam Carter" in html and "sam@example.com" in html and "Stiff in the mornings" in html
-    assert "Sam Carter (video)" in coach.get("/studio/").get_data(as_text=True)
+    assert "Sam Carter</a> (video)" in coach.get("/studio/").get_data(as_text=True)
 
 
 def test_the_coach_cancels_a_booking_and_the_visitor_is_told(
     app: Flask, coach: FlaskClient, smtp_server: SmtpServer
 ) -> None:
     booking_id = _booking(app, days_ahead=0.5)  # inside the visitors' cut-off: the coach may still
-    response = coach.post(f"/studio/availability/bookings/{booking_id}/cancel")
+    response = coach.post(
+        f"/studio/availability/bookings/{booking_id}/cancel", data={"confirmed": "yes"}
+    )
     assert response.status_code == 302
     with app.app_context():
         booking = db.session.get(Booking, booking_id)
@@ -185,7 +187,9 @@ def test_the_coach_cancels_a_booking_and_the_visitor_is_told(
     assert "No consultations booked." in coach.get("/studio/availability/bookings").get_data(
         as_text=True
     )
-    again = coach.post(f"/studio/availability/bookings/{booking_id}/cancel")
+    again = coach.post(
+        f"/studio/availability/bookings/{booking_id}/cancel", data={"confirmed": "yes"}
+    )
     assert again.status_code == 409
 
 

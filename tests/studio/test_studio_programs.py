@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from blueprints.programs.models import Program, Signup
 from blueprints.shared.extensions import db
@@ -170,7 +170,9 @@ def test_cancelling_a_place_promotes_the_first_person_waiting_and_emails_them(
     program_id = _program_with_people(app)
     with app.app_context():
         ana = db.session.scalar(select(Signup.id).where(Signup.email == "ana@example.com"))
-    response = coach.post(f"/studio/programs/signups/{ana}/cancel", follow_redirects=True)
+    response = coach.post(
+        f"/studio/programs/signups/{ana}/cancel", data={"confirmed": "yes"}, follow_redirects=True
+    )
     assert response.status_code == 200
     assert "Cleo moved up from the waiting list" in response.get_data(as_text=True)
     people = signups_of(app, program_id)
@@ -192,14 +194,17 @@ def test_cancelling_a_place_promotes_the_first_person_waiting_and_emails_them(
     assert "/programs/strong-spine-basics" in plain and "/programs/strong-spine-basics" in html
     assert "<h1" in html and "has been cancelled" in html
     assert kinds.count("program-cancelled-by-coach") == 1
-    again = coach.post(f"/studio/programs/signups/{ana}/cancel")
+    again = coach.post(f"/studio/programs/signups/{ana}/cancel", data={"confirmed": "yes"})
     assert again.status_code == 409
 
 
-def test_cancel_is_not_a_get(app: Flask, coach: FlaskClient) -> None:
+def test_cancel_by_get_or_unconfirmed_post_only_asks(app: Flask, coach: FlaskClient) -> None:
     program_id = _program_with_people(app)
-    assert coach.get("/studio/programs/signups/1/cancel").status_code == 405
+    assert "Nothing has been sent yet" in coach.get("/studio/programs/signups/1/cancel").text
+    assert "Nothing has been sent yet" in coach.post("/studio/programs/signups/1/cancel").text
     assert signups_of(app, program_id)["ana@example.com"][0] == "confirmed"
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(OutboxMessage)) == 0
 
 
 def test_a_program_whose_signups_were_all_cancelled_can_be_deleted(
