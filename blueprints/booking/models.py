@@ -46,6 +46,11 @@ class Booking(db.Model):
     updated_at: Mapped[datetime | None] = mapped_column(default=utcnow, onupdate=utcnow)
     # An online consultation's room: the coach's fixed link, or a fresh one on her video service.
     meeting_url: Mapped[str] = mapped_column(String(500), default="", server_default="")
+    # The consultation type the visitor chose, as it was then (the coach may later rename or
+    # reprice it; what this visitor agreed to stays). Empty when the coach offers no types.
+    consultation_name: Mapped[str] = mapped_column(String(80), default="", server_default="")
+    consultation_minutes: Mapped[int | None]
+    consultation_price: Mapped[str] = mapped_column(String(40), default="", server_default="")
 
     enquiry: Mapped[Enquiry] = relationship(back_populates="booking")
 
