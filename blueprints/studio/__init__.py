@@ -16,6 +16,7 @@ def init_app(app: Flask) -> None:
         availability,
         calendar,
         clients,
+        consultations,
         dashboard,
         drills,
         erase,
@@ -24,7 +25,9 @@ def init_app(app: Flask) -> None:
         newsletter,
         outbox,
         plans,
+        profile,
         programs,
+        testimonials,
         uploads,
     )
     from blueprints.studio.cli import create_admin_command
