@@ -74,7 +74,7 @@ def submit() -> Response:
     """Validate, then store the message or the booking (with its emails) in one transaction."""
     form = ContactForm()
     form.format.choices = as_choices(offered_formats())
-    coach = coach_on_page()
+    coach = coach_on_page(testimonials=1)
     form.consultation.choices = _consultation_choices(coach)
     if not form.validate():
         return _render_form(form, 422)
@@ -176,7 +176,7 @@ def _render_form(
     keep_slot: bool = True,
 ) -> Response:
     form.format.choices = as_choices(offered_formats())
-    coach = coach_on_page()
+    coach = coach_on_page(testimonials=1)
     form.consultation.choices = _consultation_choices(coach)
     context = clean_context(form.context.data)
     picker = None
