@@ -178,6 +178,8 @@ def _render_form(
     form.format.choices = as_choices(offered_formats())
     coach = coach_on_page(testimonials=1)
     form.consultation.choices = _consultation_choices(coach)
+    if not form.is_submitted() and coach.consultations:
+        form.consultation.data = str(coach.consultations[0].id)  # ticked first: the coach's order
     context = clean_context(form.context.data)
     picker = None
     if form.is_consultation():
