@@ -151,4 +151,4 @@ def structured_data(coach: CoachOnPage) -> Markup:
     data = {"@context": "https://schema.org", "@graph": graph}
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-    return Markup(text)
+    return Markup(text)  # noqa: S704 - JSON with <, > and & escaped above

@@ -54,9 +54,7 @@ class ProfileForm(FlaskForm):
         validators=[InputRequired("Choose where you coach.")],
         invalid_choice_message="Choose one of the options.",
     )
-    place = StringField(
-        "Your place (area and city)", validators=[Length(max=200), single_line]
-    )
+    place = StringField("Your place (area and city)", validators=[Length(max=200), single_line])
     currency = SelectField(
         "Prices are in",
         choices=choices({code: f"{code} ({symbol})" for code, symbol in CURRENCIES.items()}),
@@ -133,9 +131,7 @@ class ConsultationTypeForm(FlaskForm):
     name = StringField(
         "Name", validators=[DataRequired("Name the consultation."), Length(max=80), single_line]
     )
-    description = StringField(
-        "One line about it", validators=[Length(max=300), single_line]
-    )
+    description = StringField("One line about it", validators=[Length(max=300), single_line])
     minutes = IntegerField(
         "Length in minutes",
         validators=[

@@ -58,12 +58,15 @@ def _render(form: TestimonialForm, row: Testimonial | None) -> ResponseReturnVal
 
 def _save(form: TestimonialForm, testimonial_id: int | None) -> None:
     with serialized_write("studio-coach") as session:
-        row = (session.get(Testimonial, testimonial_id) if testimonial_id else None) or Testimonial()
+        row = session.get(Testimonial, testimonial_id) if testimonial_id else None
+        row = row or Testimonial()
         row.quote = form.quote.data.strip()
         row.attribution = form.attribution.data.strip()
         row.given_on = form.given_on.data
         row.consented = bool(form.consented.data)
         row.position = form.position.data or 0
         session.add(row)
-    shown = "It is on the site." if row.consented else "It stays off the site until the client agrees."
+    shown = (
+        "It is on the site." if row.consented else "It stays off the site until the client agrees."
+    )
     flash(f"Saved the testimonial from {row.attribution}. {shown}", "success")

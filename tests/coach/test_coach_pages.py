@@ -12,7 +12,7 @@ from xml.etree import ElementTree
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import select, update
+from sqlalchemy import update
 
 from blueprints.coach.models import CoachProfile, ConsultationType
 from blueprints.coach.models import Testimonial as ClientQuote  # not collected by pytest
@@ -95,7 +95,8 @@ def test_home_and_contact_show_the_coach_and_each_consultation(seeded_client: Fl
     contact = unescape(seeded_client.get("/contact/").get_data(as_text=True))
     for html in (home, contact):
         assert re.search(
-            r'<img class="(hero|coach)-portrait" src="/coach/portrait\.jpg\?v=\d+" alt="An illustrated portrait',
+            r'<img class="(hero|coach)-portrait" src="/coach/portrait\.jpg\?v=\d+" '
+            r'alt="An illustrated portrait',
             html,
         )
         assert "Maya Lindqvist" in html
