@@ -29,9 +29,9 @@ from wtforms.validators import (
 from blueprints.coach.models import CURRENCIES, WORKS
 from blueprints.shared.clock import utc_to_coach_local, utcnow
 from blueprints.shared.validators import single_line
-from blueprints.studio.editor_forms import uploaded
+from blueprints.studio.editor_forms import reencoded_image, require_alt
 from blueprints.studio.forms import choices
-from blueprints.studio.uploads import UploadRejected, portrait_as_jpeg
+from blueprints.studio.uploads import portrait_as_jpeg
 
 MAX_CREDENTIAL = 160
 
@@ -81,18 +81,14 @@ class ProfileForm(FlaskForm):
 
     def validate_portrait(self, field: FileField) -> None:
         """A real image, cut square and re-encoded now so the view only has to store it."""
-        upload = uploaded(field)
-        if upload is not None:
-            try:
-                self.portrait_jpeg = portrait_as_jpeg(upload)
-            except UploadRejected as error:
-                raise ValidationError(str(error)) from error
+        self.portrait_jpeg = reencoded_image(field, portrait_as_jpeg)
 
     def validate_portrait_alt(self, field: StringField) -> None:
         """A photo needs words for people who cannot see it."""
         keeps = self.has_portrait and not self.remove_portrait.data
-        if (uploaded(self.portrait) or keeps) and not (field.data or "").strip():
-            raise ValidationError("Describe the photo for visitors who cannot see it.")
+        require_alt(
+            self.portrait, keeps, field, "Describe the photo for visitors who cannot see it."
+        )
 
 
 class TestimonialForm(FlaskForm):
