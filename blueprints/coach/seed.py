@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, current_app
-from sqlalchemy import delete
+from sqlalchemy import delete, select
 
 from blueprints.coach.models import CoachProfile, ConsultationType, Testimonial
 from blueprints.coach.portrait import draw_portrait
@@ -31,8 +31,8 @@ def init_seed(app: Flask) -> None:
 
 
 def seed_coach(run: SeedRun) -> int:
-    """Add the demo profile, consultations and testimonials; 0 if a profile is there already
-    (unless `run.update`, which replaces all three)."""
+    """Add the demo profile, consultations and testimonials; 0 if a profile is there already,
+    unless `run.update` and it differs from the file (then all three are replaced)."""
     path = run.folder / "coach" / "profile.toml"
     if not path.is_file():
         return 0
@@ -40,6 +40,8 @@ def seed_coach(run: SeedRun) -> int:
     if profile is not None and not run.update:
         return 0
     data = tomllib.loads(path.read_text(encoding="utf-8"))
+    if profile is not None and _matches(profile, data):
+        return 0
     if profile is None:
         profile = CoachProfile()
         db.session.add(profile)
@@ -47,29 +49,58 @@ def seed_coach(run: SeedRun) -> int:
     db.session.execute(delete(ConsultationType))
     db.session.execute(delete(Testimonial))
     for position, item in enumerate(data.get("consultations", [])):
-        db.session.add(
-            ConsultationType(
-                name=item["name"],
-                description=item.get("description", ""),
-                minutes=int(item["minutes"]),
-                price_cents=int(item.get("price_cents", 0)),
-                position=position,
-                is_active=True,
-            )
-        )
+        db.session.add(ConsultationType(position=position, is_active=True, **_consultation(item)))
     today = utcnow().date()
     for position, item in enumerate(data.get("testimonials", [])):
         db.session.add(
             Testimonial(
-                quote=item["quote"],
-                attribution=item["attribution"],
                 given_on=today - timedelta(days=int(item.get("days_ago", 0))),
-                consented=bool(item.get("consented", True)),  # the demo clients all agreed
                 position=position,
+                **_testimonial(item),
             )
         )
     db.session.flush()
     return 1
+
+
+def _consultation(item: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "name": item["name"],
+        "description": item.get("description", ""),
+        "minutes": int(item["minutes"]),
+        "price_cents": int(item.get("price_cents", 0)),
+    }
+
+
+def _testimonial(item: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "quote": item["quote"],
+        "attribution": item["attribution"],
+        "consented": bool(item.get("consented", True)),  # the demo clients all agreed
+    }
+
+
+def _matches(profile: CoachProfile, data: dict[str, Any]) -> bool:
+    """Does the site hold what the file says (dates aside: they count from the seed)?"""
+    fields = data.get("profile", {})
+    if profile.name != str(fields.get("name") or current_app.config["COACH_NAME"]):
+        return False
+    if any(getattr(profile, name) != str(fields.get(name, "")).strip() for name in PROFILE_FIELDS):
+        return False
+    if not profile.portrait_file:
+        return False
+    kinds = db.session.scalars(select(ConsultationType).order_by(ConsultationType.position))
+    quotes = db.session.scalars(select(Testimonial).order_by(Testimonial.position))
+    stored_kinds = [
+        {key: getattr(kind, key) for key in ("name", "description", "minutes", "price_cents")}
+        for kind in kinds
+    ]
+    stored_quotes = [
+        {key: getattr(row, key) for key in ("quote", "attribution", "consented")} for row in quotes
+    ]
+    wanted_kinds = [_consultation(item) for item in data.get("consultations", [])]
+    wanted_quotes = [_testimonial(item) for item in data.get("testimonials", [])]
+    return stored_kinds == wanted_kinds and stored_quotes == wanted_quotes
 
 
 def _fill_profile(profile: CoachProfile, fields: dict[str, Any]) -> None:
