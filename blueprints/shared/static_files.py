@@ -25,8 +25,7 @@ def versioned_file(response: Response, version: str) -> Response:
         response.cache_control.max_age = STATIC_MAX_AGE
         response.cache_control.immutable = True
         response.versioned_file = True  # type: ignore[attr-defined] # read by http_cache
-    else:
-        response.cache_control.public = True
+    else:  # not `public`: the edge (deploy/nginx) would make a public ?v= answer year-long
         response.cache_control.no_cache = True
         response.cache_control.max_age = 0
     return response.make_conditional(request)
