@@ -10,6 +10,7 @@ from flask import Flask
 from blueprints import (
     blog,
     booking,
+    coach,
     contact,
     drills,
     me,
@@ -34,7 +35,7 @@ from blueprints.shared import (
 from blueprints.shared.config import load_config
 from blueprints.shared.extensions import csrf, db, mail
 
-FEATURES = (site, blog, drills, search, programs, contact, booking, newsletter, studio, me)
+FEATURES = (site, blog, drills, search, programs, contact, booking, coach, newsletter, studio, me)
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:

@@ -6,6 +6,7 @@ import re
 
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import (
+    Locator,
     Page,
     expect,
 )
@@ -158,3 +159,16 @@ def fill_signup_form(page: Page, email: str) -> None:
     page.get_by_label("Phone (optional)").fill("07700 900456")
     page.get_by_label("What would you like to be able to do?").fill("Garden all afternoon.")
     page.get_by_label("Your back-pain history").fill("Sciatica two years ago, mostly settled.")
+
+
+SITE_SEARCH_BOX = "Search articles and drills"
+
+
+def open_site_search(page: Page) -> Locator:
+    """Open the header's search (an icon-sized <summary>) if it is closed; its search box."""
+    toggle = page.locator("header details.search-toggle")
+    if toggle.get_attribute("open") is None:
+        page.locator("header details.search-toggle > summary").click()
+    box = page.get_by_role("searchbox", name=SITE_SEARCH_BOX)
+    box.wait_for(state="visible")
+    return box

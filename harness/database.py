@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +45,12 @@ def base_test_config(database_file: Database) -> dict[str, Any]:
         "SPAM_MIN_SECONDS": 0.0,
         "SERVER_NAME": None,
         "SITE_URL": "http://localhost",
+        # beside the test's own database (the seed draws the coach's portrait there)
+        "UPLOAD_FOLDER": str(
+            database_file.parent / "uploads"
+            if isinstance(database_file, Path)
+            else Path(tempfile.gettempdir()) / f"strongspine-uploads-{os.getpid()}"
+        ),
     }
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from flask import Flask
 
+from blueprints.booking.slots import settings
+from blueprints.coach.public import offered_consultations
 from blueprints.shared.spam import new_form_token
 
 VISITOR = "anna.berg@example.org"
@@ -30,8 +32,20 @@ def enquiry_data(app: Flask, **overrides: str) -> dict[str, str]:
     return data
 
 
+def slot_long_consultation(app: Flask) -> str:
+    """A consultation type that lasts a whole slot (the demo's first assessment), so a booking
+    lasts the slot as it did before types existed; "" when the coach offers none."""
+    with app.app_context():
+        offered = offered_consultations()
+        slot = settings().slot_minutes
+        fitting = [kind for kind in offered if kind.minutes == slot] or offered
+        return str(fitting[0].id) if fitting else ""
+
+
 def booking_data(app: Flask, slot: str, **overrides: str) -> dict[str, str]:
-    """A valid consultation booking of `slot`, every red flag answered no."""
+    """A valid consultation booking of `slot`, every red flag answered no, with the
+    consultation type that lasts the whole slot."""
+    consultation = slot_long_consultation(app)
     data = {
         **enquiry_data(app),
         "topic": "consultation",
@@ -45,6 +59,7 @@ def booking_data(app: Flask, slot: str, **overrides: str) -> dict[str, str]:
         "bladder_bowel": "no",
         "weight_loss": "no",
         "recent_trauma": "no",
+        **({"consultation": consultation} if consultation else {}),
     }
     data.update(overrides)
     return data

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import secrets
 import uuid
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
 
@@ -31,6 +32,21 @@ from blueprints.shared.outbox import queue_email
 from blueprints.shared.urls import absolute_url, mail_domain
 
 Change = Literal["confirmed", "rescheduled", "cancelled", "reminder"]
+
+
+@dataclass(frozen=True)
+class Consultation:
+    """The consultation type a visitor chose, as the booking keeps it (name, length, price)."""
+
+    name: str
+    minutes: int
+    price: str  # in words: "Free", "£60"
+
+
+def booked_length(slot: timedelta, minutes: int | None) -> timedelta:
+    """How long a booking lasts: its consultation's length, within the coach's slot (a type is
+    never longer than a slot: the studio refuses it, and a slot shortened later still holds)."""
+    return min(slot, timedelta(minutes=minutes)) if minutes else slot
 
 
 class BookingError(Exception):
@@ -60,8 +76,12 @@ def book_consultation(
     meeting_format: str,
     visitor_timezone: str,
     now: datetime | None = None,
+    consultation: Consultation | None = None,
 ) -> Booking:
-    """Claim `starts_at` for the visitor; SlotTaken or SlotUnavailable if it cannot be had."""
+    """Claim `starts_at` for the visitor; SlotTaken or SlotUnavailable if it cannot be had.
+
+    The slot grid stays the coach's; the booking lasts its consultation's length from the
+    slot's start and keeps the consultation's name and price as the visitor saw them."""
     now = now or utcnow()
     try:
         with serialized_write("booking") as session:
@@ -72,8 +92,12 @@ def book_consultation(
                 uid=f"{uuid.uuid4().hex}@{mail_domain()}",
                 sequence=0,
                 starts_at=starts_at,
-                ends_at=starts_at + availability.slot,
+                ends_at=starts_at
+                + booked_length(availability.slot, consultation and consultation.minutes),
                 format=meeting_format,
+                consultation_name=consultation.name if consultation else "",
+                consultation_minutes=consultation.minutes if consultation else None,
+                consultation_price=consultation.price if consultation else "",
                 visitor_timezone=visitor_timezone,
                 status="confirmed",
                 reason=intake.reason,
@@ -151,7 +175,9 @@ def reschedule_booking(
             _refuse_unless_free(slot_problem(availability, starts_at, now))
             previous = booking.starts_at
             booking.starts_at = starts_at
-            booking.ends_at = starts_at + availability.slot
+            booking.ends_at = starts_at + booked_length(
+                availability.slot, booking.consultation_minutes
+            )
             booking.sequence += 1
             booking.reminder_sent_at = _reminder_already_covered(starts_at, now)
             session.flush()
@@ -234,6 +260,7 @@ def _queue_booking_emails(
         "coach_when": coach_when,
         "previous_when": describe_time(previous, booking.visitor_timezone) if previous else "",
         "format_label": FORMATS.get(booking.format, booking.format),
+        "consultation_line": consultation_line(booking),
         "location": location,
         "manage_url": link,
         "calendar": calendar_links(booking, link, location) if change != "cancelled" else None,
@@ -263,6 +290,16 @@ def _queue_booking_emails(
         about=enquiry.email,
         attachments=[invite],
         **context,
+    )
+
+
+def consultation_line(booking: Booking) -> str:
+    """'First assessment, 45 minutes, £60' for emails; empty when no type was chosen."""
+    if not booking.consultation_name:
+        return ""
+    return (
+        f"{booking.consultation_name}, {booking.consultation_minutes} minutes, "
+        f"{booking.consultation_price}"
     )
 
 

@@ -48,6 +48,11 @@ class Booking(db.Model):
     meeting_url: Mapped[str] = mapped_column(String(500), default="", server_default="")
     # After the session the coach marks it: "" (not yet), "attended" or "no_show".
     attendance: Mapped[str] = mapped_column(String(12), default="", server_default="")
+    # The consultation type the visitor chose, as it was then (the coach may later rename or
+    # reprice it; what this visitor agreed to stays). Empty when the coach offers no types.
+    consultation_name: Mapped[str] = mapped_column(String(80), default="", server_default="")
+    consultation_minutes: Mapped[int | None]
+    consultation_price: Mapped[str] = mapped_column(String(40), default="", server_default="")
 
     enquiry: Mapped[Enquiry] = relationship(back_populates="booking")
 

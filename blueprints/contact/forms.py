@@ -94,6 +94,12 @@ class ContactForm(SlotChoiceMixin, PublicForm):
         validators=[Optional()],
         invalid_choice_message=PICK_ONE,
     )
+    consultation = RadioField(
+        "Which consultation?",
+        choices=[],  # the coach's consultation types, set by the view
+        validators=[Optional()],
+        invalid_choice_message=PICK_ONE,
+    )
     reason = TextAreaField(
         "What brings you to a consultation?",
         validators=[no_more_than(REASON_MAX, "this answer")],
@@ -150,6 +156,10 @@ class ContactForm(SlotChoiceMixin, PublicForm):
                 valid = False
         if self.red_flags_answered_yes():
             return valid  # nothing is booked, so no time or format is needed
+        if self.consultation.choices and not self.consultation.data:
+            if not self.consultation.errors:
+                self.consultation.errors = ["Please choose which consultation you would like."]
+            valid = False
         if not self.format.data and not self.format.errors:
             self.format.errors = ["Please choose a video call or meeting in person."]
             valid = False

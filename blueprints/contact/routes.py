@@ -16,7 +16,12 @@ from flask import (
 )
 from sqlalchemy import select
 
-from blueprints.booking.bookings import SlotTaken, SlotUnavailable, book_consultation
+from blueprints.booking.bookings import (
+    Consultation,
+    SlotTaken,
+    SlotUnavailable,
+    book_consultation,
+)
 from blueprints.booking.links import manage_token
 from blueprints.booking.models import Booking
 from blueprints.booking.picker import (
@@ -27,6 +32,7 @@ from blueprints.booking.picker import (
 )
 from blueprints.booking.routes import contact_picker
 from blueprints.booking.slots import describe_time, parse_slot_value, settings
+from blueprints.coach.public import CoachOnPage, coach_on_page, consultation_choice_label
 from blueprints.contact import bp
 from blueprints.contact.enquiries import Intake, Visitor, record_enquiry
 from blueprints.contact.forms import ContactForm, as_choices, clean_context
@@ -68,6 +74,8 @@ def submit() -> Response:
     """Validate, then store the message or the booking (with its emails) in one transaction."""
     form = ContactForm()
     form.format.choices = as_choices(offered_formats())
+    coach = coach_on_page(testimonials=1)
+    form.consultation.choices = _consultation_choices(coach)
     if not form.validate():
         return _render_form(form, 422)
     if form.looks_like_spam():
@@ -94,7 +102,12 @@ def submit() -> Response:
         )
     try:
         booking = book_consultation(
-            visitor, intake, parse_slot_value(form.slot.data), form.format.data, _zone(form)
+            visitor,
+            intake,
+            parse_slot_value(form.slot.data),
+            form.format.data,
+            _zone(form),
+            consultation=_chosen_consultation(coach, form.consultation.data),
         )
     except SlotTaken as taken:
         return _render_form(form, 409, slot_error=taken.message, keep_slot=False)
@@ -122,6 +135,23 @@ def _visitor(form: ContactForm) -> Visitor:
     )
 
 
+def _consultation_choices(coach: CoachOnPage) -> list[Any]:
+    return as_choices(
+        [
+            (str(kind.id), consultation_choice_label(kind, coach.currency))
+            for kind in coach.consultations
+        ]
+    )
+
+
+def _chosen_consultation(coach: CoachOnPage, value: str | None) -> Consultation | None:
+    """The type the visitor picked, as the booking will keep it (the form checked the id)."""
+    for kind in coach.consultations:
+        if str(kind.id) == value:
+            return Consultation(kind.name, kind.minutes, coach.price(kind))
+    return None
+
+
 def _zone(form: ContactForm) -> str:
     return form.timezone.data or current_app.config["COACH_TIMEZONE"]
 
@@ -146,6 +176,10 @@ def _render_form(
     keep_slot: bool = True,
 ) -> Response:
     form.format.choices = as_choices(offered_formats())
+    coach = coach_on_page(testimonials=1)
+    form.consultation.choices = _consultation_choices(coach)
+    if not form.is_submitted() and coach.consultations:
+        form.consultation.data = str(coach.consultations[0].id)  # ticked first: the coach's order
     context = clean_context(form.context.data)
     picker = None
     if form.is_consultation():
@@ -166,6 +200,7 @@ def _render_form(
         context_label=describe_context(context),
         rules=settings(),
         red_flags=RED_FLAGS,
+        coach=coach,
     )
 
 

@@ -15,6 +15,7 @@ from blueprints.drills.queries import progression_neighbours, public_articles_us
 from blueprints.shared.extensions import db
 from blueprints.shared.htmx import is_htmx_request, render_page_or_partial
 from blueprints.shared.http_cache import public_page
+from blueprints.shared.static_files import versioned_file
 
 LABELS = {"directions": DIRECTIONS, "levels": LEVELS, "equipment_labels": EQUIPMENT}
 
@@ -57,6 +58,12 @@ def drill_demonstration(drill: Drill):  # noqa: ANN201 - Demonstration | None, f
     return demonstration_for(drill.motion or "", drill.direction, drill.name)
 
 
+@bp.app_template_global()
+def demonstration_version(drill: Drill) -> str:
+    """The ?v= of a drill's demonstration files: its last edit, to the second."""
+    return drill.updated_at.strftime("%Y%m%d%H%M%S")
+
+
 @bp.get("/<slug>/demonstration.svg")
 def demonstration_still(slug: str) -> Response:
     """The drill's demonstration as an SVG file: ?at=start (the default), end or moving."""
@@ -65,11 +72,8 @@ def demonstration_still(slug: str) -> Response:
     svg = demonstration_file(drill.motion or "", drill.direction, drill.name, at)
     if svg is None:
         abort(404)
-    response = Response(svg, mimetype="image/svg+xml")
-    response.cache_control.public = True
-    response.cache_control.max_age = 86400  # the address carries ?v=<last edit>
-    response.add_etag()
-    return response.make_conditional(request)
+    # the page's address carries ?v=<last edit>: that one is kept a year, immutable
+    return versioned_file(Response(svg, mimetype="image/svg+xml"), demonstration_version(drill))
 
 
 def _uploaded(filename: str) -> Response:

@@ -43,6 +43,8 @@ def cache_headers(response: Response) -> Response:
     """Say who may keep this response: everyone for a while (public pages), or nobody."""
     if request.endpoint == "static":
         return response  # static_files gives versioned files a year, whoever asks
+    if getattr(response, "versioned_file", False) and "Set-Cookie" not in response.headers:
+        return response  # the same bytes for everyone at that address (static_files)
     if _personal(response):
         if "no-store" not in (response.headers.get("Cache-Control") or ""):
             response.headers["Cache-Control"] = PRIVATE

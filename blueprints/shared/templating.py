@@ -28,7 +28,7 @@ def init_app(app: Flask) -> None:
 
 @cache
 def _data_uri(path: str, mimetype: str, mtime: float) -> str:
-    return f"data:{mimetype},{quote(Path(path).read_text(encoding='utf-8').strip(), safe=' =/:,.')}"
+    return f"data:{mimetype},{quote(Path(path).read_text(encoding='utf-8').strip(), safe='=/:,.')}"
 
 
 def static_data_uri(filename: str, mimetype: str) -> str:

@@ -6,7 +6,8 @@ from flask import Response, current_app, render_template
 from sqlalchemy import func, select
 
 from blueprints.blog.queries import latest_published_posts
-from blueprints.drills.models import DIRECTIONS, Drill
+from blueprints.coach.public import coach_on_page, structured_data
+from blueprints.drills.models import DIRECTIONS, Drill, level_rank
 from blueprints.programs.models import Program
 from blueprints.shared.extensions import db
 from blueprints.shared.http_cache import public_page
@@ -24,12 +25,26 @@ def home() -> str:
     programs = db.session.scalars(
         select(Program).where(Program.is_open.is_(True)).order_by(Program.id)
     ).all()
+    coach = coach_on_page(testimonials=3)
     return render_template(
         "site/home.html",
+        coach=coach,
+        structured_data=structured_data(coach),
+        featured_drill=featured_drill(),
         directions=DIRECTIONS,
         direction_counts=counts,
         posts=latest_published_posts(3),
         programs=programs,
+    )
+
+
+def featured_drill() -> Drill | None:
+    """The drill the home page demonstrates: the easiest one that has a demonstration."""
+    return db.session.scalar(
+        select(Drill)
+        .where(Drill.motion != "")
+        .order_by(level_rank(), Drill.position, Drill.id)
+        .limit(1)
     )
 
 

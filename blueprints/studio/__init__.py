@@ -16,6 +16,7 @@ def init_app(app: Flask) -> None:
         availability,
         calendar,
         clients,
+        consultation_types,
         consultations,
         dashboard,
         days_off,
@@ -27,9 +28,11 @@ def init_app(app: Flask) -> None:
         outbox,
         people,
         plans,
+        profile,
         programs,
         seen,
         signup_cancel,
+        testimonials,
         uploads,
     )
     from blueprints.studio.cli import create_admin_command

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from flask_wtf import FlaskForm
@@ -67,6 +68,24 @@ def uploaded(field: FileField) -> FileStorage | None:
     return data if isinstance(data, FileStorage) and data.filename else None
 
 
+def reencoded_image(field: FileField, convert: Callable[[FileStorage], bytes]) -> bytes | None:
+    """The file chosen in `field` run through `convert` (a re-encoder from uploads.py), or
+    None when none was chosen; a refusal becomes the field's error."""
+    upload = uploaded(field)
+    if upload is None:
+        return None
+    try:
+        return convert(upload)
+    except UploadRejected as error:
+        raise ValidationError(str(error)) from error
+
+
+def require_alt(image: FileField, image_kept: bool, alt: Any, message: str) -> None:
+    """An image (a new upload, or the stored one kept) needs words for people who cannot see it."""
+    if (uploaded(image) or image_kept) and not (alt.data or "").strip():
+        raise ValidationError(message)
+
+
 def parse_tags(text: str) -> list[str]:
     """'Rest, pain,  rest' -> ['Rest', 'pain'] (trimmed, duplicates ignoring case dropped)."""
     seen: dict[str, str] = {}
@@ -118,18 +137,14 @@ class ArticleForm(FlaskForm):
 
     def validate_cover(self, field: FileField) -> None:
         """A real image, re-encoded now so the view only has to store it."""
-        upload = uploaded(field)
-        if upload is not None:
-            try:
-                self.cover_jpeg = image_as_jpeg(upload)
-            except UploadRejected as error:
-                raise ValidationError(str(error)) from error
+        self.cover_jpeg = reencoded_image(field, image_as_jpeg)
 
     def validate_cover_alt(self, field: StringField) -> None:
         """A cover image needs words for people who cannot see it."""
         keeps_cover = self.has_cover and not self.remove_cover.data
-        if (uploaded(self.cover) or keeps_cover) and not (field.data or "").strip():
-            raise ValidationError("Describe the image for readers who cannot see it.")
+        require_alt(
+            self.cover, keeps_cover, field, "Describe the image for readers who cannot see it."
+        )
 
     def validate(self, extra_validators: Any = None) -> bool:
         """Field rules, then: a scheduled article needs a time in the future."""
@@ -251,12 +266,7 @@ class DrillForm(FlaskForm):
 
     def validate_poster(self, field: FileField) -> None:
         """A PNG, JPEG or WebP image by its bytes, re-encoded now."""
-        upload = uploaded(field)
-        if upload is not None:
-            try:
-                self.poster_jpeg = poster_as_jpeg(upload)
-            except UploadRejected as error:
-                raise ValidationError(str(error)) from error
+        self.poster_jpeg = reencoded_image(field, poster_as_jpeg)
 
     def validate_captions(self, field: FileField) -> None:
         """A real WebVTT file within the size limit, kept as the text to store."""

@@ -39,8 +39,11 @@ class UploadRejected(ValueError):
     """The file is not what it claims to be, or too big; the message is for the coach."""
 
 
-def image_as_jpeg(upload: FileStorage, max_width: int = MAX_IMAGE_WIDTH) -> bytes:
-    """Verify that `upload` is an image, shrink it to `max_width`, and re-encode it as JPEG.
+def image_as_jpeg(
+    upload: FileStorage, max_width: int = MAX_IMAGE_WIDTH, square: bool = False
+) -> bytes:
+    """Verify that `upload` is an image, shrink it to `max_width` (cut to its central square
+    first when `square`), and re-encode it as JPEG.
 
     Re-encoding drops whatever else the file carried (EXIF location, scripts in comments).
     """
@@ -59,7 +62,11 @@ def image_as_jpeg(upload: FileStorage, max_width: int = MAX_IMAGE_WIDTH) -> byte
                     raise UploadRejected("Upload a JPEG, PNG, WebP or GIF image.")
                 if image.width * image.height > MAX_IMAGE_PIXELS:
                     raise UploadRejected("That image is too large; use one under 40 megapixels.")
-                return _encode_jpeg(ImageOps.exif_transpose(image), max_width)
+                upright = ImageOps.exif_transpose(image)
+                if square:
+                    side = min(upright.width, upright.height)
+                    upright = ImageOps.fit(upright, (side, side), centering=(0.5, 0.4))
+                return _encode_jpeg(upright, max_width)
     except UploadRejected:
         raise
     except (
@@ -118,6 +125,19 @@ def poster_as_jpeg(upload: FileStorage) -> bytes:
             f"That image is larger than {IMAGE_MAX_BYTES // (1024 * 1024)} MB; use a smaller one."
         )
     return image_as_jpeg(upload)
+
+
+PORTRAIT_SIZE = 480  # px square: the largest it shows (96 CSS px) at up to 5x density
+
+
+def portrait_as_jpeg(upload: FileStorage) -> bytes:
+    """The coach's portrait: a real image within IMAGE_MAX_BYTES, cut square, at most
+    PORTRAIT_SIZE pixels, re-encoded as JPEG with nothing but its pixels."""
+    if _size(upload) > IMAGE_MAX_BYTES:
+        raise UploadRejected(
+            f"That image is larger than {IMAGE_MAX_BYTES // (1024 * 1024)} MB; use a smaller one."
+        )
+    return image_as_jpeg(upload, PORTRAIT_SIZE, square=True)
 
 
 def captions_max_bytes() -> int:
@@ -207,6 +227,7 @@ def _upload_limits() -> dict[str, int]:
     return {
         "studio.articles_new": IMAGE_MAX_BYTES,
         "studio.articles_edit": IMAGE_MAX_BYTES,
+        "studio.profile": IMAGE_MAX_BYTES,
         "studio.drills_new": video_max_bytes() + IMAGE_MAX_BYTES + captions_max_bytes(),
         "studio.drills_edit": video_max_bytes() + IMAGE_MAX_BYTES + captions_max_bytes(),
     }

@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import Page, Request, expect
 
 from harness import LiveServer
-from harness.browser import AxeAudit
+from harness.browser import AxeAudit, open_site_search
 
 pytestmark = pytest.mark.browser
 
@@ -29,7 +29,7 @@ def test_typing_in_the_header_shows_grouped_results_in_place_and_back_returns(
         ),
     )
 
-    box = page.get_by_role("searchbox", name=BOX)
+    box = open_site_search(page)  # the header's search opens from an icon
     box.press_sequentially("jefferson", delay=60)
     expect(page).to_have_url(live_server.url + "/search?q=jefferson")
     main = page.locator("main")
@@ -58,7 +58,7 @@ def test_without_javascript_the_header_box_is_a_plain_form(
 ) -> None:
     page = page_without_js
     page.goto(live_server.url + "/programs/")
-    page.get_by_role("searchbox", name=BOX).fill("side bend")
+    open_site_search(page).fill("side bend")
     page.get_by_role("searchbox", name=BOX).press("Enter")
     expect(page).to_have_url(live_server.url + "/search?q=side+bend")
     expect(page.get_by_role("heading", level=1)).to_have_text("Search: “side bend”")
@@ -75,7 +75,7 @@ def test_the_header_search_and_its_results_stay_accessible(
     audit = AxeAudit(page)
     page.goto(live_server.url + "/")
     audit.check("the header box on the home page")
-    page.get_by_role("searchbox", name=BOX).press_sequentially("side", delay=40)
+    open_site_search(page).press_sequentially("side", delay=40)
     expect(page).to_have_url(live_server.url + "/search?q=side")
     audit.check("grouped results")
     page.get_by_role("searchbox", name=BOX).fill("zzqx")
