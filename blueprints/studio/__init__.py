@@ -17,6 +17,7 @@ def init_app(app: Flask) -> None:
         calendar,
         clients,
         dashboard,
+        drill_picker,
         drills,
         erase,
         exports,

@@ -25,6 +25,7 @@ from blueprints.shared.extensions import db
 from blueprints.shared.htmx import render_page_or_partial
 from blueprints.shared.markdown import render_markdown
 from blueprints.studio import bp
+from blueprints.studio.drill_picker import drills_named, embed_line
 from blueprints.studio.editor_forms import ArticleForm, parse_tags
 from blueprints.studio.forms import form_status
 from blueprints.studio.slugs import SlugTaken, free_slug, slug_taken, slugify
@@ -83,10 +84,16 @@ def _fill_publication(form: ArticleForm, post: Post) -> None:
 
 def _render_editor(form: ArticleForm, post: Post | None) -> ResponseReturnValue:
     source = form.body_md.data or ""
+    drills, total = drills_named("")
     return render_template(
         "studio/article_form.html",
         form=form,
         post=post,
+        drills=drills,
+        total=total,
+        words="",
+        embed_line=embed_line,
+        in_editor=True,
         newsletter_send=send_for(post.id) if post else None,
         preview=expand_drill_embeds(render_markdown(source).html, preview=True),
     ), form_status(form)

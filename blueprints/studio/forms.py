@@ -85,6 +85,14 @@ class EnquiryFilterForm(FlaskForm):
         validators=[Optional()],
     )
 
+# How the studio names an email's state (a waiting one that failed before says "Trying again").
+EMAIL_STATE_WORDS = {
+    "pending": "Waiting to send",
+    "sending": "Being sent",
+    "sent": "Sent",
+    "failed": "Could not be sent",
+}
+
 
 class OutboxFilterForm(FlaskForm):
     """Which emails to list (a GET form you can bookmark)."""
@@ -94,7 +102,7 @@ class OutboxFilterForm(FlaskForm):
 
     status = SelectField(
         "Show",
-        choices=choices({"": "All", **{status: status.capitalize() for status in OUTBOX_STATES}}),
+        choices=choices({"": "All", **{state: EMAIL_STATE_WORDS[state] for state in OUTBOX_STATES}}),
         default="",
         validators=[Optional()],
     )

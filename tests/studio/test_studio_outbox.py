@@ -64,7 +64,11 @@ def test_the_outbox_shows_every_state_and_the_last_error(
     coach: FlaskClient, messages: dict[str, int]
 ) -> None:
     html = coach.get("/studio/outbox").get_data(as_text=True)
-    for state, address in [("Failed", "gone@"), ("Pending", "later@"), ("Sent", "done@")]:
+    for state, address in [
+        ("Could not be sent", "gone@"),
+        ("Waiting to send", "later@"),
+        ("Sent", "done@"),
+    ]:
         assert state in html and address in html
     assert "550 mailbox unavailable" in html
     failed_only = coach.get("/studio/outbox?status=failed").get_data(as_text=True)
@@ -99,7 +103,8 @@ def test_retry_over_htmx_returns_the_row(
     )
     html = response.get_data(as_text=True)
     assert html.lstrip().startswith(f'<tr id="message-{messages["pending"]}">')
-    assert "Pending" in html
+    assert "Waiting to send" in html
+    assert "later@example.com will be sent again now" in response.headers["HX-Trigger-After-Settle"]
 
 
 def test_a_sent_email_cannot_be_retried(
