@@ -23,6 +23,7 @@ def init_app(app: Flask) -> None:
         exports,
         inbox,
         newsletter,
+        newsletter_send,
         outbox,
         plans,
         programs,

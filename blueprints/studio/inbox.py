@@ -17,6 +17,7 @@ from blueprints.studio import bp
 from blueprints.studio.auth import back_to
 from blueprints.studio.forms import EnquiryFilterForm, EnquiryStatusForm
 from blueprints.studio.paging import page_by_key
+from blueprints.studio.words import came_from
 
 PAGE_SIZE = 50
 STATUS_WORDS = {"new": "marked as new", "answered": "marked as answered", "archived": "archived"}
@@ -66,6 +67,7 @@ def inbox_enquiry(enquiry_id: int) -> str:
         topics=TOPICS,
         pain_durations=PAIN_DURATIONS,
         red_flags=RED_FLAGS,
+        came_from=came_from,
     )
 
 

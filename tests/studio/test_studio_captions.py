@@ -364,7 +364,7 @@ def test_a_bad_language_tag_is_refused_beside_its_field(
     )
     html = response.get_data(as_text=True)
     assert response.status_code == 422
-    assert '<p class="field-error" id="captions_lang-error">Use a language tag such as en' in html
+    assert '<p class="field-error" id="captions_lang-error">Use the two letters of a language' in html
     assert drill_count(app) == 0 and stored(tmp_path) == []
 
 
