@@ -156,7 +156,8 @@ def _back(ladder: Ladder, rung: int, why: str) -> Suggestion:
     if target == rung:
         return Suggestion(
             "back", rung, ladder.label(rung),
-            f"{why}, so ease off: stay at {ladder.label(rung)} with fewer reps, and tell your coach",
+            f"{why}, so ease off: stay at {ladder.label(rung)} with fewer reps,"
+            " and tell your coach",
         )  # fmt: skip
     return Suggestion(
         "back", target, ladder.label(target), f"{why}, so back to {ladder.label(target)}"

@@ -85,6 +85,7 @@ class EnquiryFilterForm(FlaskForm):
         validators=[Optional()],
     )
 
+
 # How the studio names an email's state (a waiting one that failed before says "Trying again").
 EMAIL_STATE_WORDS = {
     "pending": "Waiting to send",
@@ -102,7 +103,7 @@ class OutboxFilterForm(FlaskForm):
 
     status = SelectField(
         "Show",
-        choices=choices({"": "All", **{state: EMAIL_STATE_WORDS[state] for state in OUTBOX_STATES}}),
+        choices=choices({"": "All", **{s: EMAIL_STATE_WORDS[s] for s in OUTBOX_STATES}}),
         default="",
         validators=[Optional()],
     )
