@@ -15,6 +15,7 @@ PAGES = {
     "program": ("A program", "programs.detail"),
 }
 WORDS = {"topic": TOPICS, "format": FORMATS, "pain_duration": PAIN_DURATIONS}
+STATUSES = {"waitlisted": "On the waiting list"}
 
 
 def came_from(context: str) -> str:
@@ -31,5 +32,5 @@ def in_words(field: str, value: object) -> object:
     if value is None or value == "":
         return value
     if field == "status":
-        return str(value).replace("_", " ").capitalize()
+        return STATUSES.get(str(value)) or str(value).replace("_", " ").capitalize()
     return WORDS[field].get(str(value), value)

@@ -167,13 +167,13 @@ def test_export_bookings_and_signups(app: Flask, coach: FlaskClient) -> None:
     assert (booking["name"], booking["email"], booking["status"]) == (
         "Sam Carter",
         "sam@example.com",
-        "confirmed",
+        "Confirmed",
     )
     assert booking["starts"] == "2030-01-10 09:00"
     signups = read_csv(coach.get("/studio/export/signups.csv"))
     assert [(s["email"], s["status"], s["waitlist position"]) for s in signups] == [
-        ("ana@example.com", "confirmed", ""),
-        ("ben@example.com", "waitlisted", "1"),
+        ("ana@example.com", "Confirmed", ""),
+        ("ben@example.com", "On the waiting list", "1"),
     ]
     assert all(s["program"] == "Strong Spine Basics" for s in signups)
     assert coach.get("/studio/export/everything.csv").status_code == 404
