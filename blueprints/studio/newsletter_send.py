@@ -23,7 +23,7 @@ from blueprints.shared.outbox import html_from_text, queue_email
 from blueprints.shared.urls import absolute_url
 from blueprints.studio import bp
 from blueprints.studio.articles import effective_status
-from blueprints.studio.outbox import EMAIL_BODY_POLICY
+from blueprints.studio.outbox import EMAIL_BODY_POLICY, framing_an_email
 
 TEMPLATE = "newsletter_article"
 
@@ -60,7 +60,7 @@ def articles_email(post_id: int) -> ResponseReturnValue:
 
 def _render_page(post: Post, readers: int, status: int = 200) -> ResponseReturnValue:
     text, _ = _email_parts(post)
-    return render_template(
+    page = render_template(
         "studio/article_email.html",
         post=post,
         send=send_for(post.id),
@@ -68,7 +68,10 @@ def _render_page(post: Post, readers: int, status: int = 200) -> ResponseReturnV
         public_now=effective_status(post) == "published",
         body_text=text,
         coach_email=current_user.email,
-    ), status
+    )
+    response = framing_an_email(page)
+    response.status_code = status
+    return response
 
 
 @bp.get("/articles/<int:post_id>/email/preview")

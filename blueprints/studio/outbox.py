@@ -11,6 +11,7 @@ from blueprints.shared.clock import utcnow
 from blueprints.shared.extensions import db
 from blueprints.shared.htmx import is_htmx_request, render_page_or_partial
 from blueprints.shared.models import OutboxMessage
+from blueprints.shared.security import CONTENT_SECURITY_POLICY
 from blueprints.studio import bp
 from blueprints.studio.auth import back_to
 from blueprints.studio.forms import EMAIL_STATE_WORDS, OutboxFilterForm
@@ -25,6 +26,17 @@ EMAIL_BODY_POLICY = (
     "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' https: data:; "
     "form-action 'none'; base-uri 'none'; frame-ancestors 'self'; sandbox"
 )
+
+
+# The pages that frame an email: the site's own policy, with its own address allowed in a frame.
+FRAMING_PAGE_POLICY = CONTENT_SECURITY_POLICY.replace("frame-src ", "frame-src 'self' ")
+
+
+def framing_an_email(page: str) -> Response:
+    """A studio page holding an email's frame, with the policy that lets the frame load."""
+    response = make_response(page)
+    response.headers["Content-Security-Policy"] = FRAMING_PAGE_POLICY
+    return response
 
 
 def email_state(message: OutboxMessage) -> str:
@@ -87,10 +99,10 @@ def outbox_retry(message_id: int) -> ResponseReturnValue:
 
 
 @bp.get("/outbox/<int:message_id>")
-def outbox_message(message_id: int) -> str:
+def outbox_message(message_id: int) -> Response:
     """One email as its recipient saw it: subject, address, both parts, where it stands."""
     message = db.get_or_404(OutboxMessage, message_id)
-    return render_template("studio/outbox_message.html", message=message)
+    return framing_an_email(render_template("studio/outbox_message.html", message=message))
 
 
 @bp.get("/outbox/<int:message_id>/html")

@@ -223,7 +223,7 @@ document.addEventListener("submit", (event) => {
 // Studio lists: a row's button (Mark answered, Archive, Approve, Retry) replaces its row in
 // place, and the focus would fall to <body> (the next Tab then starts from the top). Once the
 // row has settled the answer's HX-Trigger-After-Settle says what was done: read it out in the
-// live region and put the focus on the next row's first control (this row's, for the last).
+// live region and put the focus on the next row's first button (this row's, for the last).
 let swappedRow = null;
 document.addEventListener("htmx:beforeSwap", (event) => {
   const row = event.detail.target;
@@ -239,7 +239,7 @@ document.addEventListener("studio-done", (event) => {
   swappedRow = null;
   const near = nearId && document.getElementById(nearId);
   const row = (next && near) || document.getElementById(id) || near;
-  const control = row && row.querySelector("button, a[href]");
+  const control = row && (row.querySelector("button") || row.querySelector("a[href]"));
   const target = control || document.getElementById("studio-content");
   if (target) target.focus();
 });
