@@ -247,14 +247,15 @@ document.addEventListener("studio-done", (event) => {
 // The article editor's "Insert a drill": each drill's button puts its embed line where the
 // cursor is in the article, then hands the focus back there. Without a script the list shows
 // the line to copy instead (the buttons stay hidden).
-document.addEventListener("DOMContentLoaded", () => {
-  for (const button of document.querySelectorAll("[data-insert-drill]")) button.hidden = false;
-  for (const line of document.querySelectorAll("[data-paste-line]")) line.hidden = true;
-});
-document.addEventListener("htmx:load", (event) => {
-  for (const button of event.target.querySelectorAll("[data-insert-drill]")) button.hidden = false;
-  for (const line of event.target.querySelectorAll("[data-paste-line]")) line.hidden = true;
-});
+function offerDrillButtons(root) {
+  if (!root.querySelectorAll) return;
+  for (const button of root.querySelectorAll("[data-insert-drill]")) button.hidden = false;
+  for (const line of root.querySelectorAll("[data-paste-line]")) {
+    line.hidden = !!line.parentElement.querySelector("[data-insert-drill]");
+  }
+}
+document.addEventListener("DOMContentLoaded", () => offerDrillButtons(document));
+document.addEventListener("htmx:load", (event) => offerDrillButtons(event.target));
 document.addEventListener("click", (event) => {
   const button = event.target.closest("[data-insert-drill]");
   const area = button && document.getElementById(button.dataset.insertInto);
@@ -273,6 +274,7 @@ document.addEventListener("click", (event) => {
   const region = document.getElementById("studio-announce");
   if (region) region.textContent = `Inserted ${button.dataset.drillName} into the article.`;
 });
+// A new list of drills: say how many match, as a screen reader would otherwise not know.
 document.addEventListener("htmx:afterSwap", (event) => {
   if (event.detail.target.id !== "drill-choices") return;
   const count = document.getElementById("drill-choices-count");
