@@ -117,9 +117,7 @@ def test_the_test_goes_to_the_coach_alone_through_the_outbox(
     assert count(app, NewsletterSend) == 0
 
 
-def test_an_emails_own_html_is_framed_where_nothing_can_run(
-    app: Flask, coach: FlaskClient
-) -> None:
+def test_an_emails_own_html_is_framed_where_nothing_can_run(app: Flask, coach: FlaskClient) -> None:
     with app.app_context():
         message = OutboxMessage(
             kind="enquiry-coach",
