@@ -258,7 +258,7 @@ def test_axe_finds_nothing_on_the_studio_pages(
     wait_for_htmx_to_settle(page)
     audit.check("the drill picker, open")
     page.goto(live_server.url + "/studio/articles")
-    page.get_by_role("link", name="Walking after sitting").click()
+    page.get_by_role("link", name="Walking after sitting", exact=True).click()
     page.get_by_role("link", name="Email it to your readers").click()
     audit.check("an article's email, before it is confirmed")
     page.get_by_role("button", name="Send a test to me").click()
