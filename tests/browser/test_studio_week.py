@@ -97,6 +97,12 @@ def test_without_javascript_the_picker_shows_the_line_to_paste(
     page = page_without_js
     create_coach(live_app)
     log_in(page, live_server)
+    # In the editor the list shows each drill's line to paste, and no button that cannot work.
+    page.goto(live_server.url + "/studio/articles/new")
+    page.get_by_text("Insert a drill", exact=True).click()
+    expect(page.get_by_text("[[drill:cat-cow]]")).to_be_visible()
+    expect(page.get_by_role("button", name="Insert Cat-cow")).to_be_hidden()
+    # Find opens the search on a page of its own, in a new tab (the article stays as it is).
     page.goto(live_server.url + "/studio/articles/drills-to-insert?drill_name=cat")
     expect(page.get_by_role("heading", level=1)).to_have_text("Insert a drill")
     expect(page.locator("#drill-choices")).to_contain_text(
