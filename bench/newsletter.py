@@ -75,7 +75,12 @@ class Coach:
 def _draft(coach: Coach, title: str, email: bool) -> int:
     form = article_form(title, publication="draft", email=email)
     location, _ = coach.post("/studio/articles/new", form, "/studio/articles/new")
-    return int(re.search(r"/articles/(\d+)/edit", location).group(1))
+    post_id = int(re.search(r"/articles/(\d+)/", location).group(1))
+    if email:  # the coach confirms the email on the page saving led to
+        page = f"/studio/articles/{post_id}/email"
+        readers = re.search(r'name="readers" value="(\d+)"', coach.get(page)).group(1)
+        coach.post(f"{page}/send", {"readers": readers}, page)
+    return post_id
 
 
 def _publish_ms(coach: Coach, post_id: int) -> float:

@@ -135,7 +135,26 @@ def queue(app: Flask) -> int:
 
 
 def publish(coach: FlaskClient, title: str, **form: str) -> int:
-    """Write an article in the studio and save it; returns its id."""
+    """Write an article in the studio and save it; returns its id. With the newsletter box
+    ticked, saving leads to the page that shows the email, and the coach confirms it there."""
     response = coach.post("/studio/articles/new", data=article_form(title, **form))
     assert response.status_code == 302, response.get_data(as_text=True)
-    return int(re.search(r"/articles/(\d+)/edit", response.headers["Location"]).group(1))
+    post_id = int(re.search(r"/articles/(\d+)/", response.headers["Location"]).group(1))
+    if response.headers["Location"].endswith(f"/articles/{post_id}/email"):
+        confirm_newsletter(coach, post_id)
+    return post_id
+
+
+def confirm_newsletter(coach: FlaskClient, post_id: int) -> None:
+    """Press "Email it to N readers" on the article's email page, as the coach does (with no
+    confirmed reader there is no such button, and nothing to do)."""
+    page = coach.get(f"/studio/articles/{post_id}/email").get_data(as_text=True)
+    readers = re.search(r'name="readers" value="(\d+)"', page)
+    if readers is None:
+        assert "there is nobody to email" in page, page
+        return
+    sent = coach.post(
+        f"/studio/articles/{post_id}/email/send",
+        data={"readers": readers.group(1), "csrf_token": "unused"},
+    )
+    assert sent.status_code == 303, sent.get_data(as_text=True)

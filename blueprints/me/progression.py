@@ -132,7 +132,7 @@ def suggest(
         "up",
         last.rung + 1,
         ladder.label(last.rung + 1),
-        f"{reason} -> try {ladder.label(last.rung + 1)}",
+        f"{reason}, so try {ladder.label(last.rung + 1)}",
     )
 
 
@@ -156,15 +156,16 @@ def _back(ladder: Ladder, rung: int, why: str) -> Suggestion:
     if target == rung:
         return Suggestion(
             "back", rung, ladder.label(rung),
-            f"{why} -> ease off: stay at {ladder.label(rung)} with fewer reps, and tell your coach",
+            f"{why}, so ease off: stay at {ladder.label(rung)} with fewer reps,"
+            " and tell your coach",
         )  # fmt: skip
     return Suggestion(
-        "back", target, ladder.label(target), f"{why} -> back to {ladder.label(target)}"
+        "back", target, ladder.label(target), f"{why}, so back to {ladder.label(target)}"
     )
 
 
 def _hold(ladder: Ladder, rung: int, why: str) -> Suggestion:
-    return Suggestion("hold", rung, ladder.label(rung), f"{why} -> stay at {ladder.label(rung)}")
+    return Suggestion("hold", rung, ladder.label(rung), f"{why}, so stay at {ladder.label(rung)}")
 
 
 def _words(number: int) -> str:

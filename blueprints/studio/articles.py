@@ -27,6 +27,7 @@ from blueprints.shared.extensions import db
 from blueprints.shared.htmx import render_page_or_partial
 from blueprints.shared.markdown import render_markdown
 from blueprints.studio import bp
+from blueprints.studio.drill_picker import drills_named, embed_line
 from blueprints.studio.editor_forms import ArticleForm, parse_tags
 from blueprints.studio.forms import form_status
 from blueprints.studio.slugs import SlugTaken, free_slug, slug_taken, slugify
@@ -63,7 +64,7 @@ def articles_new() -> ResponseReturnValue:
     """Write a new article."""
     form = ArticleForm()
     if form.validate_on_submit() and (post := _save_article(form, None)) is not None:
-        return redirect(url_for("studio.articles_edit", post_id=post.id))
+        return _after_save(form, post.id)
     return _render_editor(form, None)
 
 
@@ -79,8 +80,16 @@ def articles_edit(post_id: int) -> ResponseReturnValue:
         form = ArticleForm(has_cover=has_cover)
         db.session.commit()  # hold SQLite's write lock only to save, not while an image is read
         if form.validate() and _save_article(form, post_id) is not None:
-            return redirect(url_for("studio.articles_edit", post_id=post_id))
+            return _after_save(form, post_id)
     return _render_editor(form, post)
+
+
+def _after_save(form: ArticleForm, post_id: int) -> ResponseReturnValue:
+    """Back to the editor; or, when the coach ticked the newsletter box for an article not yet
+    emailed, on to the page that shows the email and asks her to confirm it."""
+    if form.email_subscribers.data and send_for(post_id) is None:
+        return redirect(url_for("studio.articles_email", post_id=post_id))
+    return redirect(url_for("studio.articles_edit", post_id=post_id))
 
 
 def _fill_publication(form: ArticleForm, post: Post) -> None:
@@ -93,10 +102,16 @@ def _fill_publication(form: ArticleForm, post: Post) -> None:
 
 def _render_editor(form: ArticleForm, post: Post | None) -> ResponseReturnValue:
     source = form.body_md.data or ""
+    drills, total = drills_named("")
     return render_template(
         "studio/article_form.html",
         form=form,
         post=post,
+        drills=drills,
+        total=total,
+        words="",
+        embed_line=embed_line,
+        in_editor=True,
         newsletter_send=send_for(post.id) if post else None,
         preview=expand_drill_embeds(render_markdown(source).html, preview=True),
     ), form_status(form)
@@ -113,7 +128,8 @@ def _save_article(form: ArticleForm, post_id: int | None) -> Post | None:
             unknown = apply_body(post, form.body_md.data or "")
             session.add(post)
             session.flush()  # the newsletter send refers to the post by id
-            set_send_wanted(post, bool(form.email_subscribers.data))
+            if send_for(post.id) is not None:  # a new send waits for the coach to confirm it
+                set_send_wanted(post, bool(form.email_subscribers.data))
     except SlugTaken:
         form.slug.errors.append(SLUG_TAKEN)
         remove_upload(new_cover)
@@ -126,7 +142,8 @@ def _save_article(form: ArticleForm, post_id: int | None) -> Post | None:
     wake_newsletter_queuer()  # if it is public now and ticked, the emails go out in the background
     flash(f"Saved \u201c{post.title}\u201d.", "success")
     if unknown:
-        flash(f"No drill has the slug {', '.join(unknown)}: readers will not see it.", "error")
+        missing = ", ".join(unknown)
+        flash(f"The article names a drill the library does not have ({missing}).", "error")
     return post
 
 

@@ -109,9 +109,9 @@ class ArticleForm(FlaskForm):
     title = StringField(
         "Title", validators=[DataRequired("Give the article a title."), Length(max=200)]
     )
-    slug = _slug_field("Address (slug)", 160)
+    slug = _slug_field("Web address", 160)
     summary = TextAreaField("Summary for lists and search results", validators=[Length(max=300)])
-    body_md = TextAreaField("Article (Markdown)", validators=[Length(max=200_000)])
+    body_md = TextAreaField("Article", validators=[Length(max=200_000)])
     tags = StringField("Tags, separated by commas", validators=[Length(max=800)])
     cover = FileField("Cover image (JPEG, PNG, WebP or GIF)")
     cover_alt = StringField("Describe the cover image", validators=[Length(max=300)])
@@ -120,7 +120,7 @@ class ArticleForm(FlaskForm):
     publish_at = DateTimeLocalField(
         "Publish at (your time)", format="%Y-%m-%dT%H:%M", validators=[Optional()]
     )
-    email_subscribers = BooleanField("Email it to newsletter subscribers when it is published")
+    email_subscribers = BooleanField("Email it to newsletter readers")
 
     def __init__(self, *args: Any, has_cover: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -164,7 +164,7 @@ class DrillForm(FlaskForm):
     """A drill: where it sits, how to do it, and its video."""
 
     name = StringField("Name", validators=[DataRequired("Give the drill a name."), Length(max=160)])
-    slug = _slug_field("Address (slug)", 120)
+    slug = _slug_field("Web address", 120)
     direction = SelectField("Direction", choices=choices(DIRECTIONS))
     level = SelectField("Level", choices=choices(LEVELS))
     equipment = MultiCheckboxField("Equipment", choices=choices(EQUIPMENT))
@@ -284,7 +284,7 @@ class DrillForm(FlaskForm):
         """A BCP 47 language tag such as en, sv or en-GB (empty means English)."""
         tag = language_tag(field.data) if (field.data or "").strip() else DEFAULT_LANGUAGE
         if tag is None:
-            raise ValidationError("Use a language tag such as en, sv or en-GB.")
+            raise ValidationError("Use the two letters of a language, such as en for English.")
         self.captions_language = tag
 
     def keeps_uploaded_video(self) -> bool:
@@ -313,9 +313,9 @@ class ProgramForm(FlaskForm):
     title = StringField(
         "Title", validators=[DataRequired("Give the program a title."), Length(max=200)]
     )
-    slug = _slug_field("Address (slug)", 160)
+    slug = _slug_field("Web address", 160)
     summary = TextAreaField("Summary", validators=[Length(max=400)])
-    body_md = TextAreaField("Description (Markdown)", validators=[Length(max=100_000)])
+    body_md = TextAreaField("Description", validators=[Length(max=100_000)])
     level = SelectField("Level", choices=choices(LEVELS))
     duration_weeks = IntegerField(
         "Length (weeks)",

@@ -138,8 +138,8 @@ def erase_confirm() -> ResponseReturnValue:
         return render_template(
             "studio/erase_confirm.html", form=form, email=email, counts=counts
         ), 422
-    removed = erase_person(email, current_user.email)
-    flash(f"Erased {removed} record(s) about {email}. Only a note that this happened is kept.")
+    erase_person(email, current_user.email)
+    flash(f"Erased everything the site held about {email}. Only a note that this happened is kept.")
     return redirect(url_for("studio.erase"))
 
 

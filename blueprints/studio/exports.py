@@ -20,6 +20,7 @@ from blueprints.shared.clock import utcnow
 from blueprints.shared.extensions import db
 from blueprints.shared.templating import coach_time
 from blueprints.studio import bp
+from blueprints.studio.words import came_from, in_words
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # A formula character at the start of the cell, or of any piece a spreadsheet might split the
@@ -82,7 +83,12 @@ def _enquiries() -> tuple[Row, Iterable[Row]]:
         Enquiry.id, Enquiry.created_at, Enquiry.name, Enquiry.email, Enquiry.topic,
         Enquiry.status, Enquiry.context, Enquiry.message,
     )  # fmt: skip
-    return header, rows_by_key(query, (Enquiry.created_at, Enquiry.id))
+    return header, (
+        (ident, received, name, email, in_words("topic", topic), in_words("status", status),
+         came_from(context), message)
+        for ident, received, name, email, topic, status, context, message
+        in rows_by_key(query, (Enquiry.created_at, Enquiry.id))
+    )  # fmt: skip
 
 
 def _bookings() -> tuple[Row, Iterable[Row]]:
@@ -95,7 +101,11 @@ def _bookings() -> tuple[Row, Iterable[Row]]:
         Enquiry.name, Enquiry.email, Booking.visitor_timezone, Booking.reason,
         Booking.pain_duration, Booking.created_at, Booking.cancelled_at,
     ).join(Enquiry, Booking.enquiry_id == Enquiry.id)  # fmt: skip
-    return header, rows_by_key(query, (Booking.starts_at, Booking.id))
+    return header, (
+        (*row[:3], in_words("status", row[3]), in_words("format", row[4]), *row[5:9],
+         in_words("pain_duration", row[9]), *row[10:])
+        for row in rows_by_key(query, (Booking.starts_at, Booking.id))
+    )  # fmt: skip
 
 
 def _signups() -> tuple[Row, Iterable[Row]]:
@@ -109,7 +119,7 @@ def _signups() -> tuple[Row, Iterable[Row]]:
         Signup.history, Signup.consent_health_data,
     ).join(Program, Signup.program_id == Program.id)  # fmt: skip
     return header, (
-        (*row[:-1], "yes" if row[-1] else "no")
+        (*row[:5], in_words("status", row[5]), *row[6:-1], "yes" if row[-1] else "no")
         for row in rows_by_key(query, (Signup.created_at, Signup.id))
     )
 

@@ -86,6 +86,15 @@ class EnquiryFilterForm(FlaskForm):
     )
 
 
+# How the studio names an email's state (a waiting one that failed before says "Trying again").
+EMAIL_STATE_WORDS = {
+    "pending": "Waiting to send",
+    "sending": "Being sent",
+    "sent": "Sent",
+    "failed": "Could not be sent",
+}
+
+
 class OutboxFilterForm(FlaskForm):
     """Which emails to list (a GET form you can bookmark)."""
 
@@ -94,7 +103,7 @@ class OutboxFilterForm(FlaskForm):
 
     status = SelectField(
         "Show",
-        choices=choices({"": "All", **{status: status.capitalize() for status in OUTBOX_STATES}}),
+        choices=choices({"": "All", **{s: EMAIL_STATE_WORDS[s] for s in OUTBOX_STATES}}),
         default="",
         validators=[Optional()],
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from flask import abort, flash, make_response, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from sqlalchemy import func, select
@@ -15,15 +17,22 @@ from blueprints.studio import bp
 from blueprints.studio.auth import back_to
 from blueprints.studio.forms import EnquiryFilterForm, EnquiryStatusForm
 from blueprints.studio.paging import page_by_key
+from blueprints.studio.words import came_from
 
 PAGE_SIZE = 50
 STATUS_WORDS = {"new": "marked as new", "answered": "marked as answered", "archived": "archived"}
 
 
-def htmx_row(template: str, **context: object) -> ResponseReturnValue:
-    """The one table row an htmx action replaces (an empty answer removes the row)."""
+def htmx_row(template: str, done: str, **context: object) -> ResponseReturnValue:
+    """The one table row an htmx action replaces (an empty answer removes the row).
+
+    `done` says in words what happened: once the row has settled, site.js reads it out in the
+    studio's live region and moves the focus on to the next row (HX-Trigger-After-Settle).
+    """
     body = render_template(template, **context) if template else ""
-    return make_response(body)
+    response = make_response(body)
+    response.headers["HX-Trigger-After-Settle"] = json.dumps({"studio-done": done})
+    return response
 
 
 @bp.get("/inbox")
@@ -58,6 +67,7 @@ def inbox_enquiry(enquiry_id: int) -> str:
         topics=TOPICS,
         pain_durations=PAIN_DURATIONS,
         red_flags=RED_FLAGS,
+        came_from=came_from,
     )
 
 
@@ -70,9 +80,10 @@ def inbox_enquiry_status(enquiry_id: int) -> ResponseReturnValue:
         abort(400, description="Choose new, answered or archived.")
     enquiry.status = form.status.data
     db.session.commit()
+    done = f"The enquiry from {enquiry.name} is {STATUS_WORDS[enquiry.status]}."
     if is_htmx_request():
-        return htmx_row("studio/_enquiry_row.html", enquiry=enquiry, topics=TOPICS)
-    flash(f"The enquiry from {enquiry.name} is {STATUS_WORDS[enquiry.status]}.", "success")
+        return htmx_row("studio/_enquiry_row.html", done, enquiry=enquiry, topics=TOPICS)
+    flash(done, "success")
     return back_to(url_for("studio.inbox"))
 
 
@@ -108,9 +119,10 @@ def inbox_comment_approve(comment_id: int) -> ResponseReturnValue:
     comment = db.get_or_404(Comment, comment_id)
     comment.status = "approved"
     db.session.commit()
+    done = f"Approved the comment by {comment.name}."
     if is_htmx_request():
-        return htmx_row("studio/_comment_row.html", comment=comment)
-    flash(f"Approved the comment by {comment.name}.", "success")
+        return htmx_row("studio/_comment_row.html", done, comment=comment)
+    flash(done, "success")
     return back_to(url_for("studio.inbox_comments"))
 
 
@@ -121,7 +133,8 @@ def inbox_comment_delete(comment_id: int) -> ResponseReturnValue:
     name = comment.name
     db.session.delete(comment)
     db.session.commit()
+    done = f"Deleted the comment by {name}."
     if is_htmx_request():
-        return htmx_row("")
-    flash(f"Deleted the comment by {name}.", "success")
+        return htmx_row("", done)
+    flash(done, "success")
     return back_to(url_for("studio.inbox_comments"))

@@ -16,6 +16,11 @@ from blueprints.studio.paging import page_by_key
 
 PAGE_SIZE = 100
 RECENT_SENDS = 5
+STATE_WORDS = {
+    "pending": "Waiting for confirmation",
+    "confirmed": "Confirmed",
+    "unsubscribed": "Unsubscribed",
+}
 
 
 def subscriber_counts() -> dict[str, int]:
@@ -47,6 +52,7 @@ def newsletter() -> ResponseReturnValue:
         counts=counts,
         status=status,
         states=SUBSCRIBER_STATES,
+        state_words=STATE_WORDS,
         subscribers=page.rows,
         next_key=page.next_key,
         first_page=page.first,
@@ -62,7 +68,10 @@ def newsletter_export() -> Response:
         Subscriber.email, Subscriber.status, Subscriber.created_at, Subscriber.confirmed_at,
         Subscriber.unsubscribed_at, Subscriber.id,
     )  # fmt: skip
-    rows = (row[:-1] for row in rows_by_key(query, (Subscriber.created_at, Subscriber.id)))
+    rows = (
+        (row[0], STATE_WORDS[row[1]], *row[2:-1])
+        for row in rows_by_key(query, (Subscriber.created_at, Subscriber.id))
+    )
     return csv_download("newsletter-subscribers", header, rows)
 
 

@@ -136,7 +136,7 @@ def test_studio_live_preview_stays_accessible(
     log_in_to_studio(page, live_server.url, COACH_EMAIL, COACH_PASSWORD)
     page.goto(live_server.url + "/studio/articles/new")
     audit.check("the empty editor")
-    page.get_by_label("Article (Markdown)").fill(
+    page.get_by_label("Article", exact=True).fill(
         "## Move it\n\nGently, every morning.\n\n[[drill:cat-cow]]\n\n[[drill:no-such-drill]]"
     )
     preview = page.locator("#article-preview")

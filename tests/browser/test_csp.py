@@ -226,7 +226,7 @@ def test_the_site_never_trips_its_own_policy_on_pages_or_htmx_swaps(
     # Studio: the live preview of an article with a drill card.
     log_in_to_studio(page, live_server.url, COACH_EMAIL, COACH_PASSWORD)
     page.goto(live_server.url + "/studio/articles/new")
-    page.get_by_label("Article (Markdown)").fill("Gently.\n\n[[drill:prone-press-up]]")
+    page.get_by_label("Article", exact=True).fill("Gently.\n\n[[drill:prone-press-up]]")
     expect(page.locator("#article-preview .drill-embed")).to_be_visible()
     wait_for_htmx_to_settle(page)
 

@@ -145,14 +145,14 @@ def test_a_client_follows_their_plan_and_the_coach_is_in_the_loop(
         page.reload()
         expect(curl_row(page)).to_contain_text("2.5 kg")
         expect(curl_row(page)).to_contain_text(
-            "last two sessions 3x8 at bodyweight, pain 2/10 at most, settled -> try 2.5 kg"
+            "last two sessions 3x8 at bodyweight, pain 2/10 at most, settled, so try 2.5 kg"
         )
         audit.check("my page suggesting the first load step")
 
     # Pain 7 at the new load: it steps back.
     with time_machine.travel(START + timedelta(days=6), tick=True):
         log_curl(page, base, audit, pain=7, load="2.5")
-        expect(curl_row(page)).to_contain_text("pain 7/10 -> back to bodyweight")
+        expect(curl_row(page)).to_contain_text("pain 7/10, so back to bodyweight")
 
     # A red flag: stop, see a clinician, no suggestion, the coach emailed and listing them.
     with time_machine.travel(START + timedelta(days=8), tick=True):

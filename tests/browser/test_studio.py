@@ -38,7 +38,7 @@ def test_coach_writes_previews_and_publishes_an_article(
 
     page.get_by_label("Title").fill("Undo the chair")
     page.get_by_label("Summary for lists and search results").fill("Ten slow rounds a day.")
-    page.get_by_label("Article (Markdown)").fill(BODY)
+    page.get_by_label("Article", exact=True).fill(BODY)
     preview = page.locator("#article-preview")
     # The live preview (htmx, after a pause in typing) renders the drill card...
     card = preview.locator(".drill-embed")
@@ -49,7 +49,7 @@ def test_coach_writes_previews_and_publishes_an_article(
     expect(preview.locator(".embed-warning")).to_contain_text("drill-that-does-not-exist")
 
     # Fix the typo, and the warning goes away on the next preview.
-    page.get_by_label("Article (Markdown)").fill(
+    page.get_by_label("Article", exact=True).fill(
         BODY.replace("[[drill:drill-that-does-not-exist]]\n\n", "")
     )
     expect(preview.locator(".embed-warning")).to_have_count(0)

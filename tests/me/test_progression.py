@@ -21,7 +21,7 @@ def test_two_good_sessions_at_bodyweight_suggest_the_first_load_step() -> None:
     assert (step.action, step.label) == ("up", "2.5 kg")
     assert (
         step.reason
-        == "last two sessions 3x8 at bodyweight, pain 2/10 at most, settled -> try 2.5 kg"
+        == "last two sessions 3x8 at bodyweight, pain 2/10 at most, settled, so try 2.5 kg"
     )
 
 

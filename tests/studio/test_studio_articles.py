@@ -224,7 +224,8 @@ def test_an_unknown_drill_is_flagged_when_saving(app: Flask, coach: FlaskClient)
         data=article_form(body_md="[[drill:no-such-drill]]"),
         follow_redirects=True,
     )
-    assert "No drill has the slug no-such-drill" in response.get_data(as_text=True)
+    flashed = "names a drill the library does not have (no-such-drill)"
+    assert flashed in response.get_data(as_text=True)
 
 
 def test_live_preview_answers_htmx_with_the_fragment(coach: FlaskClient) -> None:
@@ -239,7 +240,7 @@ def test_live_preview_answers_htmx_with_the_fragment(coach: FlaskClient) -> None
     assert "<html" not in html
     assert '<h2 id="heading">Heading</h2>' in html
     assert 'class="drill-embed card"' in html and 'data-direction="flexion"' in html
-    assert "Unknown drill <code>made-up-drill</code>" in html
+    assert "No drill in the library matches <code>made-up-drill</code>" in html
 
 
 def test_preview_without_javascript_is_a_full_page(coach: FlaskClient) -> None:

@@ -364,7 +364,8 @@ def test_a_bad_language_tag_is_refused_beside_its_field(
     )
     html = response.get_data(as_text=True)
     assert response.status_code == 422
-    assert '<p class="field-error" id="captions_lang-error">Use a language tag such as en' in html
+    error = '<p class="field-error" id="captions_lang-error">Use the two letters of a language'
+    assert error in html
     assert drill_count(app) == 0 and stored(tmp_path) == []
 
 

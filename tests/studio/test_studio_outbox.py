@@ -64,7 +64,11 @@ def test_the_outbox_shows_every_state_and_the_last_error(
     coach: FlaskClient, messages: dict[str, int]
 ) -> None:
     html = coach.get("/studio/outbox").get_data(as_text=True)
-    for state, address in [("Failed", "gone@"), ("Pending", "later@"), ("Sent", "done@")]:
+    for state, address in [
+        ("Could not be sent", "gone@"),
+        ("Waiting to send", "later@"),
+        ("Sent", "done@"),
+    ]:
         assert state in html and address in html
     assert "550 mailbox unavailable" in html
     failed_only = coach.get("/studio/outbox?status=failed").get_data(as_text=True)
@@ -99,7 +103,8 @@ def test_retry_over_htmx_returns_the_row(
     )
     html = response.get_data(as_text=True)
     assert html.lstrip().startswith(f'<tr id="message-{messages["pending"]}">')
-    assert "Pending" in html
+    assert "Waiting to send" in html
+    assert "later@example.com will be sent again now" in response.headers["HX-Trigger-After-Settle"]
 
 
 def test_a_sent_email_cannot_be_retried(
@@ -162,13 +167,13 @@ def test_export_bookings_and_signups(app: Flask, coach: FlaskClient) -> None:
     assert (booking["name"], booking["email"], booking["status"]) == (
         "Sam Carter",
         "sam@example.com",
-        "confirmed",
+        "Confirmed",
     )
     assert booking["starts"] == "2030-01-10 09:00"
     signups = read_csv(coach.get("/studio/export/signups.csv"))
     assert [(s["email"], s["status"], s["waitlist position"]) for s in signups] == [
-        ("ana@example.com", "confirmed", ""),
-        ("ben@example.com", "waitlisted", "1"),
+        ("ana@example.com", "Confirmed", ""),
+        ("ben@example.com", "On the waiting list", "1"),
     ]
     assert all(s["program"] == "Strong Spine Basics" for s in signups)
     assert coach.get("/studio/export/everything.csv").status_code == 404
