@@ -20,14 +20,17 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from blueprints.blog.models import Post
+from blueprints.booking.models import Booking, DayOff
+from blueprints.coach import models as coach_models
 from blueprints.contact.models import Enquiry
 from blueprints.drills.models import Drill
 from blueprints.me.models import Client, Plan
 from blueprints.newsletter.models import Subscriber
-from blueprints.programs.models import Program
+from blueprints.programs.models import Program, Signup
 from blueprints.shared.clock import utcnow
 from blueprints.shared.extensions import db
 from blueprints.shared.models import OutboxMessage
+from blueprints.studio.people import person_key
 from harness.clients import ClientSpec, add_clients
 from harness.newsletter import add_confirmed
 from harness.studio import add_comment, add_enquiry, add_post, add_signup
@@ -124,6 +127,13 @@ def add_everything(app: Flask) -> None:
         add_comment(add_post("Walking after sitting"), "reader@example.com")
         add_post("A scheduled piece", status="draft")
         db.session.add(Subscriber(email="new@example.net", key="k-new", status="pending"))
+        db.session.add(DayOff(day=(now + timedelta(days=9)).date(), note="Away at a course"))
+        db.session.add(coach_models.ConsultationType(name="Intro call", minutes=20, price_cents=0))
+        db.session.add(
+            coach_models.Testimonial(
+                quote="My back bends again.", attribution="R.", given_on=now.date()
+            )
+        )
         for n, (status, attempts) in enumerate(
             [("pending", 0), ("pending", 2), ("sending", 1), ("sent", 1), ("failed", 14)]
         ):
@@ -154,9 +164,14 @@ def add_everything(app: Flask) -> None:
         db.session.remove()
 
 
-def first_ids(app: Flask) -> dict[str, int]:
+def first_ids(app: Flask) -> dict[str, int | str]:
     """An id for each kind of thing a studio address names."""
     models = {
+        "booking_id": Booking,
+        "day_off_id": DayOff,
+        "type_id": coach_models.ConsultationType,
+        "testimonial_id": coach_models.Testimonial,
+        "signup_id": Signup,
         "post_id": Post,
         "drill_id": Drill,
         "program_id": Program,
@@ -168,6 +183,7 @@ def first_ids(app: Flask) -> dict[str, int]:
     }
     with app.app_context():
         ids = {name: db.session.scalar(select(model.id).limit(1)) for name, model in models.items()}
+        ids["key"] = person_key(db.session.scalar(select(Enquiry.email).limit(1)))
         db.session.remove()
     return ids  # type: ignore[return-value]
 
