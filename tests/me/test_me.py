@@ -81,7 +81,7 @@ def log_day(  # type: ignore[no-untyped-def]
 def curl_row(web: FlaskClient) -> str:
     """The Jefferson curl's row of the plan on /me/."""
     page = web.get("/me/").text
-    start = page.index(f'<th scope="row">{CURL}</th>')
+    start = page.index(f'<th scope="row" role="rowheader">{CURL}</th>')
     return page[start : page.index("</tr>", start)]
 
 
