@@ -159,7 +159,8 @@ stillMotion.addEventListener("change", () => stillDemonstrations(document));
       }
     }
     button.dataset.state = playing ? "paused" : "playing";
-    button.textContent = playing ? "Play the demonstration" : "Pause the demonstration";
+    // Only the verb changes: the rest of the name says which drill (several on one page).
+    button.querySelector("[data-demo-verb]").textContent = playing ? "Play" : "Pause";
   }
 
   // Turning reduced motion on mid-visit stops a playing figure and hides its button.
