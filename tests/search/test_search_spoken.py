@@ -16,7 +16,7 @@ def test_the_count_is_spoken_from_a_region_outside_the_swapped_results(
 ) -> None:
     full = seeded_client.get("/search?q=rotation").text
     [(attributes, text)] = STATUS.findall(full)
-    assert 'role="status"' in attributes and text == ""  # in the header, waiting
+    assert 'aria-live="polite"' in attributes and text == ""  # in the header, waiting
     assert full.index('id="search-status"') < full.index('<main id="main"')
 
     fragment = seeded_client.get("/search?q=rotation", headers={"HX-Request": "true"}).text
