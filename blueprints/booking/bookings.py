@@ -235,6 +235,11 @@ def _queue_booking_emails(
             if previous
             else ""
         ),
+        "previous_coach_when": (
+            describe_time(previous, config["COACH_TIMEZONE"], config["COACH_HOURS"])
+            if previous
+            else ""
+        ),
         "format_label": FORMATS.get(booking.format, booking.format),
         "location": location,
         "manage_url": link,

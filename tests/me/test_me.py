@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
@@ -37,23 +36,6 @@ from harness.studio import add_enquiry
 CURL = "Jefferson curl"
 # A CSRF token carries the second it was made in: answers a second apart differ only there.
 FRESH_TOKEN = r'(?<="X-CSRFToken": ")[^"]*|(?<=name="csrf_token" value=")[^"]*'
-
-
-@pytest.fixture
-def site(seeded_app: Flask) -> Iterator[Flask]:
-    """The seeded site with one client who has a place on Back Basics, at a fixed instant."""
-    add_signup(seeded_app)
-    with time_machine.travel(START, tick=True):
-        yield seeded_app
-
-
-@pytest.fixture
-def web(site: Flask) -> FlaskClient:
-    """The client, signed in and agreed to health data being stored."""
-    browser = site.test_client()
-    sign_in(browser, site)
-    consent(browser)
-    return browser
 
 
 def log_day(  # type: ignore[no-untyped-def]

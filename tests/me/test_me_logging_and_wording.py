@@ -6,7 +6,6 @@ summary and says "Error:" in its title."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
@@ -21,29 +20,12 @@ from harness.coach import create_coach
 from harness.me import (
     CLIENT_EMAIL,
     START,
-    add_signup,
-    consent,
     plan_drill_ids,
     session_form,
     sign_in,
 )
 
 CURL = "Jefferson curl"
-
-
-@pytest.fixture
-def site(seeded_app: Flask) -> Iterator[Flask]:
-    add_signup(seeded_app)
-    with time_machine.travel(START, tick=True):
-        yield seeded_app
-
-
-@pytest.fixture
-def web(site: Flask) -> FlaskClient:
-    browser = site.test_client()
-    sign_in(browser, site)
-    consent(browser)
-    return browser
 
 
 def plan_row(html: str, name: str) -> str:
