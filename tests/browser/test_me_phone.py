@@ -78,11 +78,12 @@ def test_my_page_on_a_phone_by_keyboard(
     page.get_by_label(re.compile("I agree that my pain scores")).check()
     page.get_by_role("button", name="Agree and continue").click()
 
-    # The session form: Tab, Enter, and the focus is on its first field, the date (one control).
+    # The session form: its first field, the date (one control), is the second Tab stop.
     expect(page).to_have_url(base + "/me/log")
     page.keyboard.press("Tab")
     expect(page.locator(":focus")).to_have_text("Skip to the session form")
     page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
     expect(page.locator("#performed_on")).to_be_focused()
     page.keyboard.press("Tab")  # one stop for the whole date
     focused = page.evaluate("document.activeElement.id")
