@@ -129,8 +129,8 @@ def test_the_date_is_one_select_of_the_last_sixty_days(web: FlaskClient) -> None
     options = re.findall(r'<option value="(\d{4}-\d\d-\d\d)"', select_html)
     assert len(options) == 61 and options[0] == START.date().isoformat()
     assert "Today, Monday 2 March" in select_html and "Yesterday, Sunday 1 March" in select_html
-    # the skip link goes straight to it
-    assert page.index('href="#performed_on">Skip to the session form') < page.index(
+    # the skip link lands on the form's region, whose first field is the date
+    assert page.index('href="#log">Skip to the session form') < page.index(
         "Skip to content"
     )
 
