@@ -130,9 +130,7 @@ def test_the_date_is_one_select_of_the_last_sixty_days(web: FlaskClient) -> None
     assert len(options) == 61 and options[0] == START.date().isoformat()
     assert "Today, Monday 2 March" in select_html and "Yesterday, Sunday 1 March" in select_html
     # the skip link lands on the form's region, whose first field is the date
-    assert page.index('href="#log">Skip to the session form') < page.index(
-        "Skip to content"
-    )
+    assert page.index('href="#log">Skip to the session form') < page.index("Skip to content")
 
 
 @pytest.mark.parametrize(
