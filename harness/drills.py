@@ -11,6 +11,7 @@ from flask import Flask
 from sqlalchemy import func, insert, select
 
 from blueprints.drills.models import DIRECTIONS, LEVELS, Drill, DrillEquipment
+from blueprints.drills.search_words import named_by_each
 from blueprints.shared.extensions import db
 
 CARD = re.compile(
@@ -69,7 +70,8 @@ def expected_slugs(
 
 def words_match(drill: Drill, words: list[str]) -> bool:
     """The search, simplified (no stemming; tests pick words where the two agree): every word is
-    a whole word of the drill's searched text, the last one the start of a word."""
+    a whole word of the drill's searched text, the last one the start of a word, or names the
+    drill's direction or level (the word table of blueprints/drills/search_words.py)."""
     searched = (
         drill.name,
         drill.summary,
@@ -79,8 +81,11 @@ def words_match(drill: Drill, words: list[str]) -> bool:
         drill.progression,
     )
     tokens = set(re.findall(r"[^\W_]+", " ".join(searched).lower()))
+    names = named_by_each(words)
+    filed = [drill.direction in n.directions or drill.level in n.levels for n in names]
     *whole, last = words
-    return all(word in tokens for word in whole) and any(t.startswith(last) for t in tokens)
+    in_text = [word in tokens for word in whole] + [any(t.startswith(last) for t in tokens)]
+    return all(text or filing for text, filing in zip(in_text, filed, strict=True))
 
 
 def library_order(drills: list[Drill], per_round: int = 3) -> list[Drill]:

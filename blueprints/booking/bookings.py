@@ -23,6 +23,12 @@ from blueprints.booking.invites import Method, invite_attachment
 from blueprints.booking.links import manage_url
 from blueprints.booking.models import FORMATS, Booking
 from blueprints.booking.slots import TAKEN, describe_time, load_availability, settings, slot_problem
+from blueprints.booking.when import (
+    coach_when,
+    coach_when_if_other_zone,
+    visitor_when,
+    visitor_when_if_other_zone,
+)
 from blueprints.contact.enquiries import Intake, Visitor, new_enquiry
 from blueprints.contact.links import describe_context
 from blueprints.contact.models import PAIN_DURATIONS
@@ -77,6 +83,7 @@ def book_consultation(
     visitor_timezone: str,
     now: datetime | None = None,
     consultation: Consultation | None = None,
+    visitor_hours: str = "24",
 ) -> Booking:
     """Claim `starts_at` for the visitor; SlotTaken or SlotUnavailable if it cannot be had.
 
@@ -99,6 +106,7 @@ def book_consultation(
                 consultation_minutes=consultation.minutes if consultation else None,
                 consultation_price=consultation.price if consultation else "",
                 visitor_timezone=visitor_timezone,
+                visitor_hours=visitor_hours if visitor_hours in ("12", "24") else "24",
                 status="confirmed",
                 reason=intake.reason,
                 pain_duration=intake.pain_duration,
@@ -249,16 +257,28 @@ def _queue_booking_emails(
     link = manage_url(booking)
     location = _location(booking)
     invite = invite_attachment(booking, method, link, location)
-    visitor_when = describe_time(booking.starts_at, booking.visitor_timezone)
-    coach_when = describe_time(booking.starts_at, config["COACH_TIMEZONE"])
+    visitor_time = visitor_when(booking)
+    coach_time = coach_when(booking)
     context = {
         "booking": booking,
         "enquiry": enquiry,
         "change": change,
         "by_coach": by_coach,
-        "visitor_when": visitor_when,
-        "coach_when": coach_when,
-        "previous_when": describe_time(previous, booking.visitor_timezone) if previous else "",
+        # Each side's time once; the other side's only when its zone differs.
+        "visitor_when": visitor_time,
+        "coach_when": coach_when_if_other_zone(booking),
+        "coach_own_when": coach_time,
+        "visitor_other_when": visitor_when_if_other_zone(booking),
+        "previous_when": (
+            describe_time(previous, booking.visitor_timezone, booking.visitor_hours)
+            if previous
+            else ""
+        ),
+        "previous_coach_when": (
+            describe_time(previous, config["COACH_TIMEZONE"], config["COACH_HOURS"])
+            if previous
+            else ""
+        ),
         "format_label": FORMATS.get(booking.format, booking.format),
         "consultation_line": consultation_line(booking),
         "location": location,
@@ -273,7 +293,7 @@ def _queue_booking_emails(
     queue_email(
         f"booking-{change}",
         enquiry.email,
-        VISITOR_SUBJECTS[change].format(when=visitor_when),
+        VISITOR_SUBJECTS[change].format(when=visitor_time),
         f"booking_{change}",
         reply_to=config["COACH_EMAIL"],
         attachments=[invite],
@@ -284,7 +304,7 @@ def _queue_booking_emails(
     queue_email(
         f"booking-{change}-coach",
         config["COACH_EMAIL"],
-        COACH_SUBJECTS[change].format(name=enquiry.name, when=coach_when),
+        COACH_SUBJECTS[change].format(name=enquiry.name, when=coach_time),
         "booking_coach",
         reply_to=enquiry.email,
         about=enquiry.email,
@@ -321,4 +341,4 @@ def _location(booking: Booking) -> str:
         return settings().location or "In person (the address follows by email)"
     if booking.meeting_url:
         return f"Video call: {booking.meeting_url}"
-    return "Video call (the link follows by email before the session)"
+    return ""  # no room yet: say nothing rather than promise a link (How already says video)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Response, abort, current_app, flash, redirect, request, url_for
+from flask import Response, abort, flash, redirect, request, url_for
 
 from blueprints.booking import bp
 from blueprints.booking.bookings import (
@@ -20,8 +20,10 @@ from blueprints.booking.links import booking_for_token
 from blueprints.booking.models import FORMATS, Booking
 from blueprints.booking.picker import SlotPicker, build_picker, parse_day, visitor_zone
 from blueprints.booking.routes import picker_fragment
-from blueprints.booking.slots import describe_time, parse_slot_value
+from blueprints.booking.slots import parse_slot_value
+from blueprints.booking.when import coach_when_if_other_zone, visitor_when
 from blueprints.shared.clock import utcnow
+from blueprints.shared.hours import request_hour_style
 from blueprints.shared.htmx import is_htmx_request, render_page_or_partial
 from blueprints.shared.security import no_store
 from blueprints.shared.signing import InvalidLink
@@ -98,7 +100,7 @@ def reschedule(token: str) -> Response:
         return _render_manage(booking, token, form, 409, slot_error=taken.message)
     except SlotUnavailable as unavailable:
         return _render_manage(booking, token, form, 422, slot_error=unavailable.message)
-    when = describe_time(booking.starts_at, booking.visitor_timezone)
+    when = visitor_when(booking, request_hour_style())
     return _changed(
         booking, token, f"Moved. Your consultation is now {when}. An updated invite is on its way."
     )
@@ -175,6 +177,6 @@ def _render_manage(
         problem=problem,
         error=error,
         format_label=FORMATS.get(booking.format, booking.format),
-        visitor_when=describe_time(booking.starts_at, booking.visitor_timezone),
-        coach_when=describe_time(booking.starts_at, current_app.config["COACH_TIMEZONE"]),
+        visitor_when=visitor_when(booking, request_hour_style()),
+        coach_when=coach_when_if_other_zone(booking),
     )

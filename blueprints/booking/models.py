@@ -36,6 +36,8 @@ class Booking(db.Model):
     ends_at: Mapped[datetime]  # UTC
     format: Mapped[str] = mapped_column(String(12), default="video")
     visitor_timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    # The visitor's clock when they booked, "12" (9:00 AM) or "24" (09:00): their emails use it.
+    visitor_hours: Mapped[str] = mapped_column(String(2), default="24", server_default="24")
     status: Mapped[str] = mapped_column(String(12), default="confirmed")
     reason: Mapped[str] = mapped_column(Text, default="")
     pain_duration: Mapped[str] = mapped_column(String(40), default="")

@@ -3,7 +3,8 @@
 Day first, then time. Every day and week is a real link (the page for a browser without
 JavaScript, a small fragment for htmx), so the picker works and can be shared either way. Times
 are shown in the visitor's zone: the one in the link, else the one remembered in their cookie,
-else the coach's (named on the page), which the browser then swaps for its own.
+else the coach's (named on the page), which the browser then swaps for its own; and on the
+visitor's clock, 12 or 24 hours (blueprints/shared/hours.py).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from blueprints.booking.slots import (
     zone_choices,
 )
 from blueprints.shared.clock import utcnow
+from blueprints.shared.hours import clock_time, request_hour_style
 
 ZONE_COOKIE = "tz"
 ZONE_COOKIE_DAYS = 365
@@ -83,7 +85,7 @@ class SlotPicker:
     previous_week: Link | None
     next_week: Link | None
     day: StripDay | None  # the chosen day
-    times: list[tuple[str, str]]  # the chosen day's (value, "09:00")
+    times: list[tuple[str, str]]  # the chosen day's (value, "09:00" or "9:00 AM")
     any_free: bool
     page_url: str  # the page (the zone form's GET goes here)
     fragment_url: str  # the htmx fragment with just the picker
@@ -116,12 +118,13 @@ def build_picker(
     chosen_zone = is_valid_zone(zone)
     shown_zone = zone if chosen_zone and zone else coach_zone
     tz = ZoneInfo(shown_zone)
+    hours = request_hour_style()
     now = utcnow()
     computed = free_times(now, ignore_booking_id=ignore_booking_id)
     by_day: dict[date, list[tuple[str, str]]] = {}
     for start in computed.starts:
         local = to_zone(start, tz)
-        by_day.setdefault(local.date(), []).append((slot_value(start), f"{local:%H:%M}"))
+        by_day.setdefault(local.date(), []).append((slot_value(start), clock_time(local, hours)))
     today = to_zone(now, tz).date()
     last = today + timedelta(days=computed.horizon_days + 1)  # a zone ahead reaches a day later
     wanted = _wanted_day(day, selected, tz, by_day, today, last)

@@ -20,6 +20,7 @@ from sqlalchemy import select
 from blueprints.booking.models import AvailabilitySettings, Booking, BusyBlock, DayOff, WeeklyHours
 from blueprints.shared.clock import utcnow
 from blueprints.shared.extensions import db
+from blueprints.shared.hours import clock_time
 
 # Zones offered in the picker; any other valid IANA zone (e.g. the one a browser detects) is
 # accepted and added to the list for that visitor.
@@ -203,17 +204,19 @@ def parse_slot_value(value: str | None) -> datetime | None:
         return None
 
 
-def group_by_day(starts: list[datetime], zone: ZoneInfo) -> list[DaySlots]:
+def group_by_day(starts: list[datetime], zone: ZoneInfo, hours: str = "24") -> list[DaySlots]:
     """Slots grouped under the visitor's local dates, labelled in their zone."""
     days: dict[date, DaySlots] = {}
     for start in starts:
         local = to_zone(start, zone)
         day = days.setdefault(local.date(), DaySlots(f"{local:%A} {local.day} {local:%B}", []))
-        day.times.append((slot_value(start), f"{local:%H:%M}"))
+        day.times.append((slot_value(start), clock_time(local, hours)))
     return list(days.values())
 
 
-def describe_time(start: datetime, zone_name: str) -> str:
-    """'Tuesday 3 March 2026, 09:00 (America/New York)': a UTC start on a visitor's clock."""
+def describe_time(start: datetime, zone_name: str, hours: str = "24") -> str:
+    """'Tuesday 3 March 2026, 9:00 AM (America/New York)': a UTC start on someone's clock
+    (`hours` "12" or "24", blueprints/shared/hours.py)."""
     local = to_zone(start, ZoneInfo(zone_name))
-    return f"{local:%A} {local.day} {local:%B %Y}, {local:%H:%M} ({zone_name.replace('_', ' ')})"
+    when = clock_time(local, hours)
+    return f"{local:%A} {local.day} {local:%B %Y}, {when} ({zone_name.replace('_', ' ')})"

@@ -31,7 +31,8 @@ from blueprints.booking.picker import (
     visitor_zone,
 )
 from blueprints.booking.routes import contact_picker
-from blueprints.booking.slots import describe_time, parse_slot_value, settings
+from blueprints.booking.slots import parse_slot_value, settings
+from blueprints.booking.when import coach_when_if_other_zone, visitor_when
 from blueprints.coach.public import CoachOnPage, coach_on_page, consultation_choice_label
 from blueprints.contact import bp
 from blueprints.contact.enquiries import Intake, Visitor, record_enquiry
@@ -39,6 +40,7 @@ from blueprints.contact.forms import ContactForm, as_choices, clean_context
 from blueprints.contact.links import describe_context
 from blueprints.contact.models import RED_FLAGS, TOPICS, Enquiry
 from blueprints.shared.extensions import csrf, db
+from blueprints.shared.hours import request_hour_style
 from blueprints.shared.htmx import is_htmx_request, render_page_or_partial
 from blueprints.shared.http_cache import public_page
 from blueprints.shared.ratelimit import allow
@@ -108,6 +110,7 @@ def submit() -> Response:
             form.format.data,
             _zone(form),
             consultation=_chosen_consultation(coach, form.consultation.data),
+            visitor_hours=request_hour_style(),
         )
     except SlotTaken as taken:
         return _render_form(form, 409, slot_error=taken.message, keep_slot=False)
@@ -231,10 +234,8 @@ def _outcome_context(outcome: dict[str, Any]) -> dict[str, Any]:
         "cutoff_hours": settings().cancel_cutoff_hours,
     }
     if booking is not None:
-        context["visitor_when"] = describe_time(booking.starts_at, booking.visitor_timezone)
-        context["coach_when"] = describe_time(
-            booking.starts_at, current_app.config["COACH_TIMEZONE"]
-        )
+        context["visitor_when"] = visitor_when(booking, request_hour_style())
+        context["coach_when"] = coach_when_if_other_zone(booking)
         # On the page a path is enough (and stays on the host the visitor is on).
         context["manage_url"] = url_for("booking.manage_booking", token=manage_token(booking))
     return context

@@ -6,6 +6,10 @@ PostgreSQL's own full-text search through the GIN index `ix_drill_search` on the
 document below (the database updates it on every write). Any other database: every word must
 appear somewhere, via LIKE. The visitor's words become query text only through
 blueprints/shared/fulltext.py. Used by the site's search page and the library's `q` filter.
+
+A word that names a direction or level ("rotation", "twist", "beginner":
+blueprints/drills/search_words.py) also matches every drill filed under it; such a query is one
+plain select, each word matching the text or the drill's direction or level, in library order.
 """
 
 from __future__ import annotations
@@ -16,7 +20,8 @@ from dataclasses import dataclass
 from sqlalchemy import Float, Integer, Row, and_, false, func, or_, select, text
 from sqlalchemy.sql.elements import ColumnElement
 
-from blueprints.drills.models import Drill
+from blueprints.drills.models import Drill, direction_rank, level_rank
+from blueprints.drills.search_words import filed_under, named_by_each
 from blueprints.shared.extensions import db
 from blueprints.shared.fulltext import fts_match_expression, search_terms, tsquery_expression
 
@@ -92,6 +97,8 @@ def drill_text_matches(query: str) -> ColumnElement[bool]:
     terms = search_terms(query)
     if not terms:
         return false()
+    if _names_a_filing(terms):
+        return _every_word_in_text_or_filing(terms)
     dialect = db.session.get_bind().dialect.name
     if dialect == "sqlite":
         # SQLite reads the matches into a temporary b-tree once per place this clause is written
@@ -108,6 +115,8 @@ def matching_drills(query: str, limit: int = MAX_RESULTS) -> DrillHits:
     terms = search_terms(query)
     if not terms:
         return DrillHits(drills=[], total=0)
+    if _names_a_filing(terms):
+        return _in_library_order(_every_word_in_text_or_filing(terms), limit)
     dialect = db.session.get_bind().dialect.name
     if dialect == "sqlite":
         return _fts_tiers(fts_match_expression(terms), limit)
@@ -118,6 +127,44 @@ def matching_drills(query: str, limit: int = MAX_RESULTS) -> DrillHits:
     total = db.session.scalar(select(func.count()).select_from(capped)) or 0
     drills = db.session.execute(
         select(*RESULT_COLUMNS).where(condition).order_by(Drill.id).limit(limit)
+    ).all()
+    return DrillHits(drills=drills, total=total)
+
+
+def _names_a_filing(terms: list[str]) -> bool:
+    """Does any word name a direction or level?"""
+    return any(named_by_each(terms))
+
+
+def _every_word_in_text_or_filing(terms: list[str]) -> ColumnElement[bool]:
+    """Each word in the drill's text, or naming the drill's direction or level."""
+    dialect = db.session.get_bind().dialect.name
+    clauses = []
+    for i, (term, named) in enumerate(zip(terms, named_by_each(terms), strict=True)):
+        in_text = _word_in_text(term, i == len(terms) - 1, dialect, i)
+        clauses.append(or_(in_text, filed_under(named)))
+    return and_(*clauses)
+
+
+def _word_in_text(term: str, last: bool, dialect: str, key: int) -> ColumnElement[bool]:
+    """One word in the drill's text (the last one as a prefix); `key` names its parameter."""
+    if dialect == "sqlite":
+        match = fts_match_expression([term]) if last else f'"{term}"'
+        ids = text(FTS_IDS.replace(":match", f":match_{key}"))  # only the int key is spliced
+        return Drill.id.in_(ids.bindparams(**{f"match_{key}": match}).columns(rowid=Integer))
+    if dialect == "postgresql":
+        query = tsquery_expression([term]) if last else f"'{term}'"
+        condition = PG_MATCH.replace(":match", f":match_{key}")
+        return text(condition).bindparams(**{f"match_{key}": query})
+    return _anywhere(term)
+
+
+def _in_library_order(condition: ColumnElement[bool], limit: int) -> DrillHits:
+    capped = select(Drill.id).where(condition).limit(COUNT_LIMIT + 1).subquery()
+    total = db.session.scalar(select(func.count()).select_from(capped)) or 0
+    order = (direction_rank(), level_rank(), Drill.position, Drill.id)
+    drills = db.session.execute(
+        select(*RESULT_COLUMNS).where(condition).order_by(*order).limit(limit)
     ).all()
     return DrillHits(drills=drills, total=total)
 

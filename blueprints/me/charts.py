@@ -10,8 +10,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-WIDTH, HEIGHT = 640, 220
-LEFT, RIGHT, TOP, BOTTOM = 48, 16, 16, 36
+# Drawn at about a phone's width, so its 13-unit labels are 12 px or more on a 390 px screen
+# (a 640-wide drawing shrank them to 7 px there); site.css caps the width at 30rem elsewhere.
+WIDTH, HEIGHT = 360, 200
+LEFT, RIGHT, TOP, BOTTOM = 40, 12, 14, 32
+LABEL_SIZE = 13
 
 
 @dataclass(frozen=True)
@@ -32,6 +35,7 @@ class Chart:
     y_ticks: list[tuple[float, str]]
     x_ticks: list[tuple[float, str]]
     unit: str
+    label_size: int = LABEL_SIZE
     width: int = WIDTH
     height: int = HEIGHT
     left: int = LEFT

@@ -66,6 +66,30 @@ def load_in_kg(value: str | None, name: str, errors: dict[str, str]) -> float | 
     return round(number, 2) if math.isfinite(number) else None
 
 
+def recent_days(today: date) -> list[tuple[str, str]]:
+    """The days a session may be logged for, newest first, as (value, 'Today, Monday 7 December'):
+    the form's date is one select, one Tab stop (a date input is three, day, month and year)."""
+    days = []
+    for back in range(OLDEST_DAYS + 1):
+        day = today - timedelta(days=back)
+        words = f"{day:%A} {day.day} {day:%B}" + (f" {day.year}" if day.year != today.year else "")
+        lead = {0: "Today, ", 1: "Yesterday, "}.get(back, "")
+        days.append((day.isoformat(), lead + words))
+    return days
+
+
+def untouched(form: Any, step: DrillStep) -> bool:
+    """The drill's fields as the form offered them, and no pain given: not done this time."""
+    offered = {
+        f"sets-{step.drill.id}": str(step.drill.sets),
+        f"reps-{step.drill.id}": str(step.drill.reps),
+        f"load-{step.drill.id}": f"{step.load_kg:g}" if step.load_kg else "",
+    }
+    if (form.get(f"pain-{step.drill.id}") or "").strip():
+        return False
+    return all((form.get(name) or "").strip() in ("", value) for name, value in offered.items())
+
+
 def _day(value: str | None, today: date, errors: dict[str, str]) -> date:
     try:
         day = date.fromisoformat((value or "").strip())
@@ -93,6 +117,8 @@ def read_log_form(
         key = step.drill.id
         if checked.red_flags and not (form.get(f"pain-{key}") or "").strip():
             continue  # someone stopping for a red flag need not finish the form
+        if untouched(form, step):
+            continue  # a drill left as offered, without a pain score, was not done today
         sets = whole_number(form.get(f"sets-{key}"), f"sets-{key}", 0, MAX_SETS, errors)
         if sets == 0 and f"sets-{key}" not in errors:
             continue  # not done this time
@@ -109,7 +135,7 @@ def read_log_form(
     if len(checked.note) > 2000:
         errors["note"] = "Please keep the note under 2,000 characters."
     if not checked.entries and not checked.red_flags and not errors:
-        errors["form"] = "Please fill in at least one drill (sets above 0)."
+        errors["form"] = "Please fill in at least one drill: the pain during it, at least."
     return (None, errors) if errors else (checked, {})
 
 

@@ -305,6 +305,7 @@ def next_steps(
                 reps_target=item.reps,
                 pain=log.pain,
                 morning=log.morning_compared,
+                load_kg=log.load_kg or 0.0,
             )  # fmt: skip
             for log in history.get(item.id, [])
             if _after(log.logged_at, item.target_set_at)

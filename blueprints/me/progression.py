@@ -41,6 +41,9 @@ class Outing:
     reps_target: int
     pain: int  # during, 0-10
     morning: str | None  # "settled", "stirred", "worse", or None while not yet answered
+    # What was lifted (0: bodyweight); a load ladder's rung is only its nearest step. None: not
+    # known, read as the rung's own load.
+    load_kg: float | None = None
 
 
 @dataclass(frozen=True)
@@ -101,16 +104,19 @@ def suggest(
         return Suggestion("start", current, ladder.label(current), "Start at the plan's target.")
     last = history[-1]
     here = _describe(last, ladder)
+    off = _off_ladder(ladder, last)
     if last.pain > rule.hold_max_pain:
         return _back(ladder, last.rung, f"last session {here}, pain {last.pain}/10")
     if last.morning == "worse":
         return _back(ladder, last.rung, f"last session {here}, worse the next morning")
     if last.pain > rule.up_max_pain:
-        return _hold(ladder, last.rung, f"last session {here}, pain {last.pain}/10")
+        return _hold(ladder, last.rung, f"last session {here}, pain {last.pain}/10", off)
     if last.morning is None:
-        return _hold(ladder, last.rung, f"last session {here}: how did the back feel next morning?")
+        return _hold(
+            ladder, last.rung, f"last session {here}: how did the back feel next morning?", off
+        )
     if last.morning != "settled":
-        return _hold(ladder, last.rung, f"last session {here}, not settled the next morning")
+        return _hold(ladder, last.rung, f"last session {here}, not settled the next morning", off)
     recent = list(history[-rule.sessions_in_a_row :])
     ready = len(recent) == rule.sessions_in_a_row and all(
         outing.rung == last.rung and _good(outing, rule) for outing in recent
@@ -118,7 +124,7 @@ def suggest(
     if not ready:
         count = _words(rule.sessions_in_a_row)
         return _hold(
-            ladder, last.rung, f"last session {here}; {count} good sessions in a row first"
+            ladder, last.rung, f"last session {here}; {count} good sessions in a row first", off
         )
     if ladder.kind == "hold":
         return _hold(ladder, last.rung, "this drill holds at its target; your coach moves it on")
@@ -126,6 +132,14 @@ def suggest(
     if top is not None and last.rung >= top:
         return _hold(ladder, last.rung, "this is the hardest drill in its direction")
     worst = max(outing.pain for outing in recent)
+    if off < 0:  # lighter than its nearest step: that step is the move up
+        lead = "last session" if len(recent) == 1 else f"last {_words(len(recent))} sessions"
+        label = ladder.label(last.rung)
+        return Suggestion(
+            "up", last.rung, label,
+            f"{lead} {here}, pain {worst}/10 at most, settled; next: {label}, "
+            "the next step on your ladder",
+        )  # fmt: skip
     lead = "last session" if len(recent) == 1 else f"last {_words(len(recent))} sessions"
     reason = f"{lead} {here}, pain {worst}/10 at most, settled"
     return Suggestion(
@@ -146,9 +160,21 @@ def _good(outing: Outing, rule: Rule) -> bool:
 
 
 def _describe(outing: Outing, ladder: Ladder) -> str:
-    where = ladder.label(outing.rung)
-    where = where if ladder.kind == "drill" else f"at {where}"
-    return f"{outing.sets_done}x{outing.reps_done} {where}"
+    """What was done, as logged: '3x8 at 4 kg' (not the ladder's nearest step)."""
+    if ladder.kind == "drill":
+        return f"{outing.sets_done}x{outing.reps_done} {ladder.label(outing.rung)}"
+    if outing.load_kg is None:
+        lifted = ladder.label(outing.rung)
+    else:
+        lifted = f"{format_kg(outing.load_kg)} kg" if outing.load_kg else "bodyweight"
+    return f"{outing.sets_done}x{outing.reps_done} at {lifted}"
+
+
+def _off_ladder(ladder: Ladder, outing: Outing) -> float:
+    """How far the logged load is from its rung's (negative: lighter than the rung)."""
+    if ladder.kind != "load" or outing.load_kg is None:
+        return 0.0
+    return round(outing.load_kg - (ladder.load(outing.rung) or 0), 2)
 
 
 def _back(ladder: Ladder, rung: int, why: str) -> Suggestion:
@@ -164,8 +190,18 @@ def _back(ladder: Ladder, rung: int, why: str) -> Suggestion:
     )
 
 
-def _hold(ladder: Ladder, rung: int, why: str) -> Suggestion:
-    return Suggestion("hold", rung, ladder.label(rung), f"{why}, so stay at {ladder.label(rung)}")
+def _hold(ladder: Ladder, rung: int, why: str, off: float = 0.0) -> Suggestion:
+    """Stay on this rung; a load logged between rungs is told which step that is."""
+    label = ladder.label(rung)
+    if off < 0:
+        return Suggestion(
+            "hold", rung, label, f"{why}; next: {label}, the next step on your ladder"
+        )
+    if off > 0:
+        return Suggestion(
+            "hold", rung, label, f"{why}; next: {label}, the nearest step on your ladder"
+        )
+    return Suggestion("hold", rung, label, f"{why}, so stay at {label}")
 
 
 def _words(number: int) -> str:

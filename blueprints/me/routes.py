@@ -17,14 +17,9 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 from flask_wtf import FlaskForm
-from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload
 from wtforms import StringField
 from wtforms.validators import DataRequired
 
-from blueprints.booking.links import manage_url
-from blueprints.booking.models import Booking
-from blueprints.contact.models import Enquiry
 from blueprints.me import bp
 from blueprints.me.auth import (
     check_link,
@@ -41,11 +36,12 @@ from blueprints.me.logbook import (
     morning_pending,
     read_log_form,
     read_morning_form,
+    recent_days,
     store_session,
 )
 from blueprints.me.models import MORNING_ANSWERS, RED_FLAGS, Client, Plan, SessionLog
+from blueprints.me.overview import bookings_of, name_given, signups_of
 from blueprints.me.plans import plan_for, plan_steps, recent_sessions, sessions_logged
-from blueprints.programs.models import Signup
 from blueprints.shared.clock import utcnow
 from blueprints.shared.extensions import db
 from blueprints.shared.htmx import is_htmx_request
@@ -92,11 +88,13 @@ def index() -> ResponseReturnValue:
     plan = plan_for(client)
     recent = recent_sessions(client, RECENT_SESSIONS)
     today = logged_today(utcnow())
+    bookings, signups = bookings_of(client), signups_of(client)
     return render_template(
         "me/index.html",
         client=client,
-        bookings=_bookings(client),
-        signups=_signups(client),
+        name=name_given(signups, bookings),
+        bookings=bookings,
+        signups=signups,
         plan=plan,
         steps=plan_steps(plan, client) if plan else [],
         done=sessions_logged(client) if plan else 0,
@@ -104,27 +102,6 @@ def index() -> ResponseReturnValue:
         morning_answers=MORNING_ANSWERS,
         recent=recent,
         errors={},
-    )
-
-
-def _bookings(client: Client) -> list[tuple[Booking, str]]:
-    rows = db.session.scalars(
-        select(Booking)
-        .join(Enquiry, Booking.enquiry_id == Enquiry.id)
-        .where(func.lower(Enquiry.email) == client.email)
-        .order_by(Booking.starts_at.desc())
-    ).all()
-    return [(booking, manage_url(booking)) for booking in rows]
-
-
-def _signups(client: Client) -> list[Signup]:
-    return list(
-        db.session.scalars(
-            select(Signup)
-            .where(func.lower(Signup.email) == client.email)
-            .options(joinedload(Signup.program))
-            .order_by(Signup.created_at.desc())
-        )
     )
 
 
@@ -257,6 +234,7 @@ def _log_page(
         "errors": errors,
         "values": extra.pop("values", None),
         "today": today,
+        "days": recent_days(today),
         "red_flags": RED_FLAGS,
         "morning_answers": MORNING_ANSWERS,
         "pending": extra.pop("pending", None),

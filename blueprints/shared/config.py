@@ -37,6 +37,8 @@ def config_from_environment(instance_path: str) -> dict[str, Any]:
         "COACH_NAME": env("COACH_NAME", "Maya Lindqvist"),
         "COACH_EMAIL": env("COACH_EMAIL", "coach@example.com"),
         "COACH_TIMEZONE": env("COACH_TIMEZONE", "Europe/London"),
+        # The coach's clock in her emails and in "that is ... for her": "24" (09:00) or "12".
+        "COACH_HOURS": env("COACH_HOURS", "24"),
         # The origin every absolute link is built on (emails, feeds, canonical tags); never the
         # request's Host header. Required outside debug and tests.
         "SITE_URL": env("SITE_URL", ""),

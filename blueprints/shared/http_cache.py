@@ -7,8 +7,9 @@ per-visitor stamp, no cookie set; the theme and time-zone cookies choose among a
 - `Cache-Control: public, max-age=PUBLIC_MAX_AGE_SECONDS, stale-while-revalidate=...`, so the
   deployment's nginx (deploy/) and browsers may keep it for a few seconds;
 - an `ETag` (werkzeug's, a hash of the body) and a 304 to a matching `If-None-Match`;
-- `Vary: Cookie, Accept-Encoding` (nginx compresses; the theme and zone cookies), and
-  `HX-Request` where the htmx helper says the view looked at it.
+- `Vary: Cookie, Accept-Encoding` (nginx compresses; the theme, zone and hours cookies),
+  `HX-Request` where the htmx helper says the view looked at it, and `Accept-Language` where a
+  page showed times without the hours cookie (blueprints/shared/hours.py).
 
 Any response to a visitor who sends a session cookie (a signed-in coach or client, a message
 waiting to be shown) or that sets a cookie gets `Cache-Control: private, no-store` instead,
@@ -23,6 +24,8 @@ from functools import wraps
 from typing import Any
 
 from flask import Response, current_app, make_response, request, session
+
+from blueprints.shared.hours import used_language
 
 PRIVATE = "private, no-store"
 
@@ -59,6 +62,8 @@ def cache_headers(response: Response) -> Response:
             f"public, max-age={max_age}, stale-while-revalidate={max_age}"
         )
         response.vary.update(("Cookie", "Accept-Encoding"))
+        if used_language():  # no hours cookie: the clock came from the visitor's language
+            response.vary.add("Accept-Language")
         response.add_etag()
         response.make_conditional(request)
     return response

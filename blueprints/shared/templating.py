@@ -22,6 +22,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["static_url"] = static_url
     app.jinja_env.globals["static_data_uri"] = static_data_uri
     app.jinja_env.globals["absolute_url"] = absolute_url
+    app.jinja_env.globals["form_error_items"] = form_error_items
     app.jinja_env.filters["coach_time"] = coach_time
     app.jinja_env.filters["human_date"] = human_date
 
@@ -58,6 +59,16 @@ def static_url(filename: str) -> str:
     path = Path(current_app.static_folder or "") / filename
     version = _file_digest(str(path), path.stat().st_mtime)
     return url_for("static", filename=filename, v=version)
+
+
+def form_error_items(form: Any) -> list[tuple[str | None, str]]:
+    """A WTForms form's problems for the error summary: its own, then each field's first."""
+    items: list[tuple[str | None, str]] = [(None, message) for message in form.form_errors]
+    items += [(f.id, f.errors[0]) for f in form if f.errors and f.type != "CSRFTokenField"]
+    csrf = getattr(form, "csrf_token", None)
+    if csrf is not None and csrf.errors:
+        items.append((None, "The form had expired. Please try again."))
+    return items
 
 
 def coach_time(value: datetime | None, fmt: str = "%a %d %b %Y, %H:%M") -> str:

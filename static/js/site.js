@@ -34,14 +34,27 @@ if (browserZone && !/(?:^|;\s*)tz=/.test(document.cookie)) {
   document.cookie = `tz=${encodeURIComponent(browserZone)}; path=/; max-age=31536000; samesite=lax${secure}`;
 }
 
-// Booking: unless the server knew the visitor's zone (link, form or cookie), fetch the times in
-// the browser's own, once; the page keeps them hidden meanwhile (data-zone-default, site.css).
+// The visitor's clock, 12 or 24 hours, as the browser formats times (its language, refined by
+// the device's own setting where the browser follows it): remembered in an `hours` cookie the
+// server reads (blueprints/shared/hours.py). Asked once per browser: Intl's first use is slow.
+const hoursKnown = /(?:^|;\s*)hours=(?:12|24)(?:;|$)/.test(document.cookie);
+if (!hoursKnown) {
+  const cycle = new Intl.DateTimeFormat(undefined, { hour: "numeric" }).resolvedOptions().hourCycle;
+  const hours = cycle === "h11" || cycle === "h12" ? "12" : "24";
+  const secure = location.protocol === "https:" ? "; secure" : "";
+  document.cookie = `hours=${hours}; path=/; max-age=31536000; samesite=lax${secure}`;
+}
+
+// Booking: unless the server knew the visitor's zone and clock (link, form or cookie), fetch
+// the times in the browser's own, once; the page keeps them hidden meanwhile
+// (data-zone-default, site.css).
 let zoneDetectionTried = false;
 function showTimesInVisitorZone(root) {
   const picker = root.id === "slot-picker" ? root : root.querySelector && root.querySelector("#slot-picker");
   if (!picker) return;
   const select = picker.querySelector("select[data-detect-zone]");
-  const known = !select || select.dataset.zoneChosen === "true" || browserZone === select.value;
+  const zoneKnown = select && (select.dataset.zoneChosen === "true" || browserZone === select.value);
+  const known = !select || (zoneKnown && hoursKnown);
   if (known || zoneDetectionTried || !browserZone) {
     picker.removeAttribute("data-zone-default");
     return;
@@ -146,7 +159,8 @@ stillMotion.addEventListener("change", () => stillDemonstrations(document));
       }
     }
     button.dataset.state = playing ? "paused" : "playing";
-    button.textContent = playing ? "Play the demonstration" : "Pause the demonstration";
+    // Only the verb changes: the rest of the name says which drill (several on one page).
+    button.querySelector("[data-demo-verb]").textContent = playing ? "Play" : "Pause";
   }
 
   // Turning reduced motion on mid-visit stops a playing figure and hides its button.

@@ -17,6 +17,7 @@ from blueprints.booking.models import Booking
 from blueprints.booking.slots import slot_value
 from blueprints.contact.models import Enquiry
 from blueprints.shared.extensions import db
+from blueprints.shared.hours import clock_time
 from harness import LiveServer, SmtpServer, attachment_named, stored
 from harness.browser import (
     EXPECTED_CLIENT_ERROR,
@@ -96,7 +97,10 @@ def test_from_an_article_to_a_booked_consultation_and_its_email(
     [booking] = stored(live_app, Booking)
     assert f"{booking.starts_at:%Y-%m-%dT%H:%MZ}" == slot
     local = booking.starts_at.replace(tzinfo=UTC).astimezone(ZoneInfo("America/New_York"))
-    assert f"{local:%H:%M}" == shown and booking.visitor_timezone == "America/New_York"
+    # The visitor's clock: the hours cookie the page's script set from the browser's settings.
+    hours = next(c["value"] for c in page.context.cookies() if c["name"] == "hours")
+    assert clock_time(local, hours) == shown and booking.visitor_timezone == "America/New_York"
+    assert booking.visitor_hours == hours
 
     browser_smtp.recorder.wait_for(2)
     [confirmation] = browser_smtp.recorder.to("dana@example.org")

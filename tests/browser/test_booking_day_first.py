@@ -20,6 +20,7 @@ from icalendar import Calendar
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, expect
 
 from blueprints.booking.models import Booking
+from blueprints.shared.hours import clock_time
 from harness import LiveServer, SmtpServer, attachment_named, stored
 from harness.browser import (
     EXPECTED_CLIENT_ERROR,
@@ -59,7 +60,7 @@ def clock() -> Iterator[None]:
 @pytest.fixture
 def phone(browser: Browser, live_server: LiveServer) -> Iterator[BrowserContext]:
     """A phone in New York; the test fails on any console error."""
-    context = browser.new_context(viewport=PHONE, timezone_id="America/New_York")
+    context = browser.new_context(viewport=PHONE, timezone_id="America/New_York", locale="en-US")
     errors: list[str] = []
 
     def on_console(message: ConsoleMessage) -> None:
@@ -76,8 +77,9 @@ def phone(browser: Browser, live_server: LiveServer) -> Iterator[BrowserContext]
 
 
 def shown_in_new_york(slot: str) -> str:
+    """The slot as a US visitor reads it: 12-hour time ("9:00 AM"), from Accept-Language en-US."""
     start = datetime.strptime(slot, "%Y-%m-%dT%H:%MZ").replace(tzinfo=UTC)
-    return f"{start.astimezone(NEW_YORK):%H:%M}"
+    return clock_time(start.astimezone(NEW_YORK), "12")
 
 
 def fill_details(page: Page, name: str, email: str) -> None:
@@ -232,7 +234,7 @@ def test_without_javascript_days_and_weeks_are_links_and_the_booking_can_be_move
     browser: Browser, live_server: LiveServer, live_app: Flask
 ) -> None:
     context = browser.new_context(
-        viewport=PHONE, timezone_id="America/New_York", java_script_enabled=False
+        viewport=PHONE, timezone_id="America/New_York", locale="en-US", java_script_enabled=False
     )
     page = context.new_page()
     page.set_default_timeout(10_000)

@@ -114,7 +114,8 @@ def test_a_client_follows_their_plan_and_the_coach_is_in_the_loop(
     page.goto(link)
     audit.check("the sign-in button")
     page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text(f"Hello, {CLIENT_EMAIL}")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Hello, Robin Carter")  # as signed up
+    expect(page.locator(".signed-in-as")).to_contain_text(CLIENT_EMAIL)
     expect(curl_row(page)).to_contain_text("Start at the plan")
     audit.check("my page, before any log")
     page.goto(link)  # a used link explains itself

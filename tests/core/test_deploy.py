@@ -274,6 +274,40 @@ def test_the_edge_keeps_htmx_partials_and_themes_apart(behind_nginx: dict[str, A
     assert headers["x-cache-status"] == "HIT" and 'data-theme="dark"' in page
 
 
+SLOT_LABELS = re.compile(r'<input[^>]+name="slot"[^>]*>([^<]+)</label>')
+
+
+def test_the_edge_keeps_each_visitors_clock_apart(behind_nginx: dict[str, Any]) -> None:
+    """/contact/ is cached per clock: the hours cookie, else the first language asked for."""
+    us, britain, other_us, chooser = browsers(
+        behind_nginx, "127.0.0.2", "127.0.0.3", "127.0.0.4", "127.0.0.5"
+    )
+    path = "/contact/?topic=consultation"
+    twelve = re.compile(r"(1[0-2]|[1-9]):[0-5]\d (AM|PM)")
+    twenty_four = re.compile(r"[0-2]\d:[0-5]\d")
+
+    cache: list[str] = []
+
+    def times(browser: Browser, language: str) -> list[str]:
+        status, headers, page = browser.request("GET", path, headers={"Accept-Language": language})
+        assert status == 200 and "public" in headers["cache-control"]
+        cache.append(headers["x-cache-status"])
+        labels = [label.strip() for label in SLOT_LABELS.findall(page)]
+        assert labels, page[:2000]
+        return labels
+
+    assert all(twelve.fullmatch(t) for t in times(us, "en-US,en;q=0.9"))
+    assert all(twenty_four.fullmatch(t) for t in times(britain, "en-GB,en;q=0.9"))
+    assert all(twelve.fullmatch(t) for t in times(other_us, "en-US,en;q=0.9"))
+    assert cache[-1] == "HIT"  # a second US visitor is served the US copy from the cache
+    assert all(twenty_four.fullmatch(t) for t in times(britain, "en-GB,en;q=0.9"))
+    # The browser's own setting (the cookie site.js sets) outranks its language.
+    chooser.cookies["hours"] = "24"
+    assert all(twenty_four.fullmatch(t) for t in times(chooser, "en-US"))
+    chooser.cookies["hours"] = "12"
+    assert all(twelve.fullmatch(t) for t in times(chooser, "en-GB"))
+
+
 def test_static_and_versioned_files_are_kept_a_year(behind_nginx: dict[str, Any]) -> None:
     [reader] = browsers(behind_nginx, "127.0.0.2")
     _, _, library = reader.request("GET", "/drills/")

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
@@ -39,23 +38,6 @@ CURL = "Jefferson curl"
 FRESH_TOKEN = r'(?<="X-CSRFToken": ")[^"]*|(?<=name="csrf_token" value=")[^"]*'
 
 
-@pytest.fixture
-def site(seeded_app: Flask) -> Iterator[Flask]:
-    """The seeded site with one client who has a place on Back Basics, at a fixed instant."""
-    add_signup(seeded_app)
-    with time_machine.travel(START, tick=True):
-        yield seeded_app
-
-
-@pytest.fixture
-def web(site: Flask) -> FlaskClient:
-    """The client, signed in and agreed to health data being stored."""
-    browser = site.test_client()
-    sign_in(browser, site)
-    consent(browser)
-    return browser
-
-
 def log_day(  # type: ignore[no-untyped-def]
     web: FlaskClient, site: Flask, days: int, morning: str = "settled", email=CLIENT_EMAIL, **values
 ) -> None:
@@ -81,7 +63,7 @@ def log_day(  # type: ignore[no-untyped-def]
 def curl_row(web: FlaskClient) -> str:
     """The Jefferson curl's row of the plan on /me/."""
     page = web.get("/me/").text
-    start = page.index(f'<th scope="row">{CURL}</th>')
+    start = page.index(f'<th scope="row" role="rowheader">{CURL}</th>')
     return page[start : page.index("</tr>", start)]
 
 

@@ -119,3 +119,39 @@ def test_never_more_than_one_step_at_a_time(history, rule, ladder) -> None:  # t
 @given(history=st.lists(outings, max_size=8), rule=rules, ladder=ladders, current=st.integers(0, 6))
 def test_a_red_flag_always_silences_the_rule(history, rule, ladder, current) -> None:  # type: ignore[no-untyped-def]
     assert suggest(history, ladder, rule, current=current, flagged=True).action == "none"
+
+
+def logged(load_kg: float, pain: int = 2, morning: str | None = "settled") -> Outing:
+    """An outing as the log stores it: the load lifted, on the rung nearest to it."""
+    rung = round(load_kg / LOAD.step_kg)
+    return Outing(rung, 3, 8, 3, 8, pain, morning, load_kg=load_kg)
+
+
+def test_a_load_between_rungs_is_told_as_logged_and_the_next_rung_named_apart() -> None:
+    step = suggest([logged(4)], LOAD, Rule(), current=2)
+    assert (step.action, step.label) == ("hold", "5 kg")
+    assert step.reason == (
+        "last session 3x8 at 4 kg; two good sessions in a row first"
+        "; next: 5 kg, the next step on your ladder"
+    )
+    assert "stay at" not in step.reason and "at 5 kg" not in step.reason
+
+
+def test_ready_below_a_rung_moves_to_that_rung_not_past_it() -> None:
+    step = suggest([logged(4), logged(4)], LOAD, Rule(), current=2)
+    assert (step.action, step.label) == ("up", "5 kg")
+    assert step.reason.endswith(
+        "3x8 at 4 kg, pain 2/10 at most, settled; next: 5 kg, the next step on your ladder"
+    )
+
+
+def test_a_load_above_its_rung_is_told_as_logged_and_the_nearest_rung_named() -> None:
+    step = suggest([logged(5.5, pain=4)], LOAD, Rule(), current=2)
+    assert step.reason == (
+        "last session 3x8 at 5.5 kg, pain 4/10; next: 5 kg, the nearest step on your ladder"
+    )
+
+
+def test_a_load_on_its_rung_still_says_stay() -> None:
+    step = suggest([logged(5, pain=4)], LOAD, Rule(), current=2)
+    assert step.reason == "last session 3x8 at 5 kg, pain 4/10, so stay at 5 kg"

@@ -140,7 +140,7 @@ def test_passwords_are_stored_as_scrypt_hashes(app: Flask) -> None:
 
 
 def _form_error(html: str) -> str:
-    start = html.index('<div class="form-error"')
+    start = html.index('<div class="form-error error-summary"')  # the error summary
     return html[start : html.index("</div>", start)]
 
 
