@@ -89,9 +89,13 @@ def _render_move(
     )
 
 
-@bp.get("/bookings/<int:booking_id>/move")
-def booking_move(booking_id: int) -> Response:
-    """Choose another free time for a consultation, with a message for the client."""
+# One rule for both methods: with two, a POST whose id the converter refuses would match the
+# GET rule's path and answer 405 instead of 404 (werkzeug checks the method first).
+@bp.route("/bookings/<int:booking_id>/move", methods=["GET", "POST"])
+def booking_move(booking_id: int) -> ResponseReturnValue:
+    """Choose another free time for a consultation, with a message for the client; POST moves it."""
+    if request.method == "POST":
+        return _move(_booking_or_404(booking_id))
     return _render_move(_booking_or_404(booking_id), CoachMoveForm(formdata=None))
 
 
@@ -105,10 +109,8 @@ def booking_move_times(booking_id: int) -> Response:
     return picker_fragment(_picker(booking, zone, parse_day(request.args.get("day"))))
 
 
-@bp.post("/bookings/<int:booking_id>/move")
-def booking_move_save(booking_id: int) -> ResponseReturnValue:
+def _move(booking: Booking) -> ResponseReturnValue:
     """Move it: the client is emailed the new time, the message and an updated invite."""
-    booking = _booking_or_404(booking_id)
     form = CoachMoveForm()
     if not form.validate():
         error = form.slot.errors[0] if form.slot.errors else None

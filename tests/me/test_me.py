@@ -174,12 +174,12 @@ def test_two_good_sessions_then_the_first_load_step_then_pain_seven_steps_back(
         )
         row = curl_row(web)
     assert "2.5 kg" in row
-    assert "last two sessions 3x8 at bodyweight, pain 2/10 at most, settled -&gt; try 2.5 kg" in row
+    assert "last two sessions 3x8 at bodyweight, pain 2/10 at most, settled, so try 2.5 kg" in row
 
     log_day(web, site, 6, load="2.5", pain=7)
     with time_machine.travel(START + timedelta(days=6, hours=2), tick=True):
         row = curl_row(web)
-    assert "pain 7/10 -&gt; back to bodyweight" in row
+    assert "pain 7/10, so back to bodyweight" in row
 
 
 def _latest_session_id(site: Flask) -> int:
