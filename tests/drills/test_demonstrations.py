@@ -33,8 +33,8 @@ DRILLS = [
 ]
 SLUGS = [item["slug"] for item in DRILLS]
 DIRECTION = {item["slug"]: item["direction"] for item in DRILLS}
-ANIMATED_MAX_BYTES = 8 * 1024  # "a few KB": the biggest demo drill is about 7.5 KB, 2 KB gzipped
-STILL_MAX_BYTES = 2 * 1024
+ANIMATED_MAX_BYTES = 12 * 1024  # "a few KB": the biggest demo drill is about 10 KB, 2 KB gzipped
+STILL_MAX_BYTES = 2560
 
 GOOD = """\
 view = "side"
