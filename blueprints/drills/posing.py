@@ -155,4 +155,3 @@ def sample_poses(motion: Motion) -> list[Sample]:
             at = before.at + (after.at - before.at) * progress
             samples.append(Sample(at / total, _blend(before.pose, after.pose, progress), spline))
     return samples
-

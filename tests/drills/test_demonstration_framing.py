@@ -90,9 +90,15 @@ def test_the_jefferson_curl_rolls_the_weight_below_the_top_of_the_box() -> None:
 
 
 @pytest.mark.parametrize("slug", [slug for slug in sorted(DRILLS) if _motion(slug).load])
-def test_a_drawn_load_is_one_the_drill_says_it_needs(slug: str) -> None:
-    needs = DRILLS[slug]["equipment"]
-    assert _motion(slug).load in needs, f"{slug} draws a {_motion(slug).load} it does not need"
+def test_a_drawn_load_is_kit_the_drill_lists(slug: str) -> None:
+    kit = DRILLS[slug]["equipment"] + DRILLS[slug].get("progresses_with", [])
+    assert _motion(slug).load in kit, f"{slug} draws a {_motion(slug).load} it does not list"
+
+
+def test_the_jefferson_curl_needs_the_box_and_the_weight_it_is_shown_with() -> None:
+    front = DRILLS["jefferson-curl"]
+    assert front["equipment"] == ["box", "dumbbell"]
+    assert front["progresses_with"] == ["kettlebell"]
 
 
 def test_the_side_plank_reads_from_the_front_as_a_side_plank() -> None:

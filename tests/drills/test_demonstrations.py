@@ -177,7 +177,9 @@ def test_the_drill_page_plays_the_demonstration_with_its_stills_and_steps(
     seeded_client: FlaskClient,
 ) -> None:
     html = seeded_client.get("/drills/open-book").get_data(as_text=True)
-    figure = html[html.index('<figure class="demo"') : html.index('<p class="meta">Equipment')]
+    figure = html[
+        html.index('<figure class="demo"') : html.index('<p class="meta drill-kit">Needs')
+    ]
     animated = figure[figure.index('<div class="demo-animated">') : figure.index("demo-stills")]
     assert "<animate" in animated
     assert '<button type="button" class="demo-play button-quiet" data-demo-play hidden>' in figure
