@@ -18,3 +18,22 @@ def motion_text_for(slug: str) -> str:
     if "/" in slug or not path.is_file():
         return ""
     return path.read_text(encoding="utf-8")
+
+
+TEMPLATES = Path(__file__).resolve().parent / "motion_templates"
+
+
+def template_text(direction: str) -> str:
+    """The figure a new drill of this direction starts from ("" for an unknown direction)."""
+    path = TEMPLATES / f"{direction}.motion.toml"
+    if "/" in direction or not path.is_file():
+        return ""
+    return path.read_text(encoding="utf-8")
+
+
+def is_template(text: str) -> bool:
+    """Whether the text is one of the starting figures, untouched."""
+    return any(
+        text.strip() == path.read_text(encoding="utf-8").strip()
+        for path in TEMPLATES.glob("*.toml")
+    )

@@ -358,7 +358,10 @@ def test_the_live_preview_redraws_the_figure_or_names_the_bad_line(studio: Flask
         headers={"HX-Request": "true"},
     )
     message = refused.get_data(as_text=True)
-    assert 'role="alert">The demonstration cannot be drawn: Line 4: ' in message
+    assert (
+        'role="alert">The figure cannot be drawn from what is written under Advanced: Line 4: '
+        in (message)
+    )
     assert "<svg" not in message
     page = coach.post(
         "/studio/drills/demonstration-preview",
