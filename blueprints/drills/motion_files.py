@@ -31,9 +31,14 @@ def template_text(direction: str) -> str:
     return path.read_text(encoding="utf-8")
 
 
+def plain_text(text: str) -> str:
+    """The text as lines without trailing spaces, however the browser ended them."""
+    return "\n".join(line.rstrip() for line in text.splitlines()).strip()
+
+
 def is_template(text: str) -> bool:
     """Whether the text is one of the starting figures, untouched."""
+    plain = plain_text(text)
     return any(
-        text.strip() == path.read_text(encoding="utf-8").strip()
-        for path in TEMPLATES.glob("*.toml")
+        plain == plain_text(path.read_text(encoding="utf-8")) for path in TEMPLATES.glob("*.toml")
     )

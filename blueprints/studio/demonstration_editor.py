@@ -21,7 +21,7 @@ from markupsafe import Markup
 from blueprints.drills.demonstration import Demonstration, demonstration_for, render_svg
 from blueprints.drills.models import DIRECTIONS
 from blueprints.drills.motion import MAX_CHARS, Motion, MotionError, parse_motion
-from blueprints.drills.motion_files import is_template, template_text
+from blueprints.drills.motion_files import is_template, plain_text, template_text
 from blueprints.shared.htmx import render_page_or_partial
 from blueprints.studio import bp
 from blueprints.studio.demonstration_positions import GROUPS, edit_positions, slider_values
@@ -39,7 +39,7 @@ class EditorState:
 
 def fingerprint(text: str) -> str:
     """A short digest of the text the page showed, to tell an expert's edit from the sliders."""
-    return hashlib.sha256(text.strip().encode()).hexdigest()[:16]
+    return hashlib.sha256(plain_text(text).encode()).hexdigest()[:16]
 
 
 def _parsed(text: str) -> Motion | None:
@@ -53,7 +53,7 @@ def apply_edit(text: str, direction: str, data: Mapping[str, str]) -> tuple[str,
     """The text after the sliders, times and timeline button of one submit."""
     state = EditorState(action=data.get("positions_action", "")[:20])
     wanted = template_text(direction)
-    if state.action == "template" or (is_template(text) and text.strip() != wanted.strip()):
+    if state.action == "template" or (is_template(text) and plain_text(text) != plain_text(wanted)):
         return wanted, state  # an untouched starting figure follows the drill's direction
     motion = _parsed(text)
     if motion is None or data.get("motion_base") != fingerprint(text):

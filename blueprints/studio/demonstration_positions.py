@@ -156,7 +156,7 @@ def _action(form: Mapping[str, str]) -> tuple[str, int]:
 
 def edit_positions(motion: Motion, text: str, form: Mapping[str, str]) -> PositionEdit:
     """Apply the sliders, the times and the timeline button the coach pressed to the text."""
-    chosen = _number(form.get("position"))
+    chosen = _number(form.get("demo_position"))
     selected = min(max(int(chosen or 1) - 1, 0), len(motion.frames) - 1)
     edit = PositionEdit(text, selected)
     frames = list(motion.frames)
