@@ -15,7 +15,7 @@ from blueprints.drills.models import Drill
 from blueprints.drills.motion_files import template_text
 from blueprints.shared.extensions import db
 from harness import LiveServer
-from harness.browser import log_in_to_studio, wait_for_htmx_to_settle
+from harness.browser import AxeAudit, log_in_to_studio, wait_for_htmx_to_settle
 from harness.coach import COACH_EMAIL, COACH_PASSWORD, create_coach
 
 pytestmark = pytest.mark.browser
@@ -46,8 +46,10 @@ def _open_editor(page: Page, live_server: LiveServer, name: str) -> None:
 def test_sliders_change_the_pose_and_the_figure_beside_them_stays_in_view(
     page: Page, live_server: LiveServer
 ) -> None:
+    audit = AxeAudit(page)
     _open_editor(page, live_server, "Jefferson curl")
     assert not JARGON.search(page.locator("main").inner_text())
+    audit.check("the demonstration editor")
     page.get_by_role("button", name="Position 6", exact=True).click()
     expect(page.get_by_role("group", name="Pose at position 6")).to_be_visible()
     still = page.locator("#demonstration-preview .demo-pose-still svg")
@@ -77,6 +79,8 @@ def test_sliders_change_the_pose_and_the_figure_beside_them_stays_in_view(
     assert page.evaluate("document.activeElement.id") == "pose-spine-1"  # still sliding
     assert _in_viewport(page, "#demonstration-preview .demo-pose-still"), "scroll to see it"
     expect(page.locator("#demonstration-status")).to_have_text("Preview redrawn: position 6.")
+    audit.check("the figure redrawn while sliding")
+    audit.assert_clean()
     if os.environ.get("DEMO_EDITOR_SHOT"):
         page.screenshot(path=os.environ["DEMO_EDITOR_SHOT"])
     page.get_by_role("button", name="Save", exact=True).last.click()
