@@ -18,6 +18,7 @@ from blueprints.drills.motion_files import (
     template_text,
 )
 from blueprints.drills.motion_writer import write_motion
+from blueprints.studio.demonstration_positions import edit_positions, slider_values
 from harness.browser_forms import forms_on
 from harness.coach import coach_client
 from harness.studio import drill_form, the_drill
@@ -174,3 +175,22 @@ def test_the_editor_page_speaks_plainly(coach: FlaskClient) -> None:
     shown = re.sub(r"<[^>]+>", " ", shown)
     assert not re.search(r"\b(toml|keyframes?|slug)\b", shown, re.I)
     assert "<summary>Advanced: the positions written out</summary>" in html
+
+
+def test_moving_an_arm_placed_by_a_point_hands_it_back_to_its_angles() -> None:
+    text = motion_text_for("side-plank")
+    motion = parse_motion(text)
+    assert motion.frames[0].pose["hand_near"]  # the elbow is set on the floor by a point
+    shown = slider_values(motion, 0)
+    untouched = edit_positions(
+        motion, text, {f"pose-arm_near-{i}": str(shown[f"pose-arm_near-{i}"]) for i in range(2)}
+    )
+    assert untouched.text == text and not untouched.changed
+    moved = edit_positions(
+        motion, text, {"pose-arm_near-0": "-60", "pose-arm_near-1": str(shown["pose-arm_near-1"])}
+    )
+    pose = parse_motion(moved.text).frames[0].pose
+    assert pose["hand_near"] == () and pose["arm_near"] == (-60.0, shown["pose-arm_near-1"])
+    assert (
+        parse_motion(moved.text).frames[1].pose["hand_near"] == motion.frames[1].pose["hand_near"]
+    )
