@@ -26,16 +26,17 @@ from blueprints.drills.framing import (
 )
 from blueprints.drills.motion import Motion, MotionError, parse_motion
 from blueprints.drills.posing import Point, Skeleton, sample_poses
-from blueprints.drills.svg_parts import COLOURS, PAPER, Drawing, keyed, mix
+from blueprints.drills.svg_parts import COLOURS, DARK, LIGHT, Drawing, keyed
 
 ROUND = 'stroke-linecap="round" stroke-linejoin="round"'
 
 
-def _figure(drawing: Drawing, motion: Motion, colour: str) -> None:
-    # the near limbs a shade darker, so an arm in front of the trunk still reads; the far ones
-    # paler, as if further away (from the front both sides are equally near)
-    near_tone = mix(colour, "#000000", 0.22)
-    far_tone = mix(colour, "#ffffff", 0.45) if motion.shade_far else near_tone
+def _figure(drawing: Drawing, motion: Motion, direction: str) -> None:
+    # the near limbs a shade apart, so an arm in front of the trunk still reads; the far ones
+    # fading into the stage, as if further away (from the front both sides are equally near)
+    colour, near_tone, far_tone, _ = drawing.palette.tones(direction)
+    far_tone = far_tone if motion.shade_far else near_tone
+    paper = drawing.palette.stage
     # the classes let the page's CSS repaint the figure for its dark theme (site.css)
     tone_class = {
         colour: "body",
@@ -79,7 +80,7 @@ def _figure(drawing: Drawing, motion: Motion, colour: str) -> None:
     drawing.line(drawing.path_values(neck), colour, 10, "body")
     head = {"r": f"{HEAD_R}", "fill": colour, "class": "body-fill"}
     if motion.view == "top":  # from above the head sits on the shoulders: outline it
-        head |= {"stroke": PAPER, "stroke-width": "2", "class": "body-fill stage-line"}
+        head |= {"stroke": paper, "stroke-width": "2", "class": "body-fill stage-line"}
     drawing.at(lambda s: s.head, "circle", head)
     if nose_on_top and drawing.skeletons[0].nose is not None:
         drawing.line(drawing.path_values(lambda s: [(s.nose, s.nose)]), near_tone, 9, "near")
@@ -87,15 +88,23 @@ def _figure(drawing: Drawing, motion: Motion, colour: str) -> None:
         limb("legs", "near", near_tone)
     # a thin edge in the stage's colour, so the near arm reads in front of the trunk
     arm = drawing.path_values(lambda s: [s.arms["near"]])
-    drawing.line(arm, PAPER, ARM_WIDTHS[0] + OUTLINE, "stage-line")
+    drawing.line(arm, paper, ARM_WIDTHS[0] + OUTLINE, "stage-line")
     limb("arms", "near", near_tone)
 
 
 def render_svg(
-    motion: Motion, direction: str, *, label: str, frame: int | None = 0, standalone: bool = False
+    motion: Motion,
+    direction: str,
+    *,
+    label: str,
+    frame: int | None = 0,
+    standalone: bool = False,
+    dark: bool = False,
 ) -> str:
-    """The SVG: animated when `frame` is None, else that keyframe alone, still."""
-    colour = COLOURS.get(direction, "#1f4e5f")
+    """The SVG: animated when `frame` is None, else that keyframe alone, still; `dark` draws it
+    in the dark theme's colours (for a file a dark page shows as an <img>)."""
+    palette = DARK if dark else LIGHT
+    _, near, _, ink = palette.tones(direction)
     samples = sample_poses(motion)
     everything = [skeleton_for(motion, sample.pose) for sample in samples]
     stage = stage_for(motion, everything)
@@ -104,10 +113,10 @@ def render_svg(
         skeletons, dur = everything, motion.duration
     else:
         skeletons, dur = [skeleton_for(motion, motion.frames[frame].pose)], 0.0
-    drawing = Drawing(skeletons, stage)
-    draw_band(drawing, motion, colour)
-    _figure(drawing, motion, colour)
-    draw_load(drawing, motion, colour)
+    drawing = Drawing(skeletons, stage, palette)
+    draw_band(drawing, motion, near)
+    _figure(drawing, motion, direction)
+    draw_load(drawing, motion, ink)
     namespace = ' xmlns="http://www.w3.org/2000/svg"' if standalone else ""
     parts = "".join(keyed(p, times, splines, dur) for p in drawing.parts)
     props = "".join(draw_props(drawing, motion))
@@ -115,7 +124,7 @@ def render_svg(
     return (
         f'<svg{namespace}{tones} viewBox="0 0 {stage.width:.0f} {stage.height:.0f}" role="img" '
         f'aria-label="{escape(label)}">'
-        f'<rect class="stage" width="100%" height="100%" fill="{PAPER}"/>'
+        f'<rect class="stage" width="100%" height="100%" fill="{palette.stage}"/>'
         f'{props}<g fill="none" {ROUND}>{parts}</g></svg>'
     )
 
@@ -164,7 +173,9 @@ FILE_POSITIONS = ("start", "end", "moving")
 
 
 @lru_cache(maxsize=128)
-def demonstration_file(text: str, direction: str, name: str, at: str = "start") -> str | None:
+def demonstration_file(
+    text: str, direction: str, name: str, at: str = "start", dark: bool = False
+) -> str | None:
     """The demonstration as a standalone SVG file: the start position (list cards, video
     posters), the end position (beside it when motion is reduced) or the moving figure (an
     article's drill card fetches it when the reader presses play, keeping the article light)."""
@@ -178,7 +189,7 @@ def demonstration_file(text: str, direction: str, name: str, at: str = "start") 
     }
     frame = {"start": 0, "end": motion.end, "moving": None}[at]
     label = f"{name}, {what[at]}, {VIEW_NAMES[motion.view]}"
-    return render_svg(motion, direction, label=label, frame=frame, standalone=True)
+    return render_svg(motion, direction, label=label, frame=frame, standalone=True, dark=dark)
 
 
 def _parsed(text: str) -> Motion | None:

@@ -8,7 +8,7 @@ import math
 from blueprints.drills.framing import load_point
 from blueprints.drills.motion import Motion
 from blueprints.drills.posing import Point, Skeleton
-from blueprints.drills.svg_parts import FLOOR, GROUND, KIT, KIT_EDGE, PAPER, Drawing, mix
+from blueprints.drills.svg_parts import Drawing
 
 LOAD_SHAPES = {
     "dumbbell_end_on": '<circle class="ink-fill" r="11" fill="{i}"/>'
@@ -22,11 +22,10 @@ LOAD_SHAPES = {
 }
 
 
-def draw_load(drawing: Drawing, motion: Motion, colour: str) -> None:
-    """The weight, moving with the hands (or the chest, or the feet)."""
+def draw_load(drawing: Drawing, motion: Motion, ink: str) -> None:
+    """The weight, moving with the hands (or the chest, or the feet), in the `ink` colour."""
     if not motion.load:
         return
-    ink = mix(colour, "#000000", 0.5)
 
     def held(s: Skeleton) -> Point:
         return load_point(s, motion)
@@ -44,7 +43,7 @@ def draw_load(drawing: Drawing, motion: Motion, colour: str) -> None:
     shape = motion.load
     if shape == "dumbbell" and motion.view != "front":
         shape = "dumbbell_end_on"
-    drawing.at(held, "g", {"": LOAD_SHAPES[shape].format(i=ink, p=PAPER)})
+    drawing.at(held, "g", {"": LOAD_SHAPES[shape].format(i=ink, p=drawing.palette.stage)})
 
 
 def draw_band(drawing: Drawing, motion: Motion, colour: str) -> None:
@@ -57,21 +56,23 @@ def draw_band(drawing: Drawing, motion: Motion, colour: str) -> None:
                 a, b = s.arms["near"][-1], s.arms["far"][-1]
                 return [[(anchor[0], anchor[1]), ((a[0] + b[0]) / 2, (a[1] + b[1]) / 2)]]
 
-            drawing.line(drawing.path_values(span), mix(colour, "#000000", 0.2), 4, "near")
+            drawing.line(drawing.path_values(span), colour, 4, "near")
 
 
 def draw_props(drawing: Drawing, motion: Motion) -> list[str]:
     """The kit, still, behind the figure, and the floor."""
     xy = drawing.xy
+    palette = drawing.palette
     out: list[str] = []
     if motion.floor and motion.view != "top":
         floor_y = xy((0, -1)).split()[1]
         out.append(
-            f'<rect class="ground" y="{floor_y}" width="100%" height="100%" fill="{GROUND}"/>'
-            f'<path class="kit-edge" d="M0 {floor_y}h{drawing.stage.width:.0f}" stroke="{FLOOR}" '
+            f'<rect class="ground" y="{floor_y}" width="100%" height="100%" '
+            f'fill="{palette.ground}"/><path class="kit-edge" '
+            f'd="M0 {floor_y}h{drawing.stage.width:.0f}" stroke="{palette.kit_edge}" '
             'stroke-width="3"/>'
         )
-    kit = f'class="kit" fill="{KIT}" stroke="{KIT_EDGE}" stroke-width="2"'
+    kit = f'class="kit" fill="{palette.kit}" stroke="{palette.kit_edge}" stroke-width="2"'
 
     def rect(x: float, y: float, w: float, h: float, extra: str) -> str:
         corner = xy((x, y + h)).split()
@@ -86,21 +87,24 @@ def draw_props(drawing: Drawing, motion: Motion) -> list[str]:
             out.append(
                 f'<path d="M{xy((x + 8, 0))}L{xy((x + 8, h))}'
                 f'M{xy((x + w - 8, 0))}L{xy((x + w - 8, h))}" '
-                f'class="kit-edge" stroke="{KIT_EDGE}" stroke-width="5"/>'
+                f'class="kit-edge" stroke="{palette.kit_edge}" stroke-width="5"/>'
                 + rect(x, h - 5, w, 9, f'rx="4" {kit}')
             )
         elif prop.kind == "beam":
             out.append(
-                f'<path class="kit-edge" d="M{xy(v["from"])}L{xy(v["to"])}" stroke="{KIT_EDGE}" '
+                f'<path class="kit-edge" d="M{xy(v["from"])}L{xy(v["to"])}" '
+                f'stroke="{palette.kit_edge}" '
                 f'stroke-width="{v["width"]:g}" stroke-linecap="round"/>'
             )
         elif prop.kind == "disc":
             cx, cy = xy(v["at"]).split()
             out.append(f'<circle cx="{cx}" cy="{cy}" r="{v["radius"]:g}" {kit}/>')
         elif prop.kind == "mat" and motion.view == "top":  # seen from above: the whole mat
-            out.append(rect(v["x"], -60, v["width"], 120, f'class="kit" rx="6" fill="{KIT}"'))
+            out.append(
+                rect(v["x"], -60, v["width"], 120, f'class="kit" rx="6" fill="{palette.kit}"')
+            )
         elif prop.kind == "mat":
-            out.append(rect(v["x"], -3, v["width"], 4, f'class="kit" rx="2" fill="{KIT}"'))
+            out.append(rect(v["x"], -3, v["width"], 4, f'class="kit" rx="2" fill="{palette.kit}"'))
         elif prop.kind == "wall":
             out.append(rect(v["x"], -1, 12, 400, kit))
     return out

@@ -19,7 +19,43 @@ COLOURS = {
     "side_flexion": "#2f7d5b",
     "rotation": "#a6542b",
 }
-PAPER, GROUND, KIT, KIT_EDGE, FLOOR = "#f4f2ee", "#e6e2da", "#cfd6d8", "#8a979c", "#8a979c"
+# the dark theme's direction colours (static/css/site.css), for the files a dark page shows
+DARK_COLOURS = {
+    "extension": "#7cc0e0",
+    "flexion": "#c9a5e8",
+    "side_flexion": "#72cfa2",
+    "rotation": "#f2a57c",
+}
+PAPER, GROUND, KIT, KIT_EDGE = "#f4f2ee", "#e6e2da", "#cfd6d8", "#8a979c"
+
+
+@dataclass(frozen=True)
+class Palette:
+    """The stage's colours and how the figure's tones are mixed from the direction's colour:
+    near limbs towards `shade` (darker on a light stage, lighter on a dark one), far limbs
+    towards the stage, as if further away."""
+
+    stage: str
+    ground: str
+    kit: str
+    kit_edge: str
+    shade: str
+    far_mix: str
+    colours: dict[str, str]
+
+    def tones(self, direction: str) -> tuple[str, str, str, str]:
+        """The body, near, far and load colours of a figure of this direction."""
+        body = self.colours.get(direction, "#1f4e5f")
+        return (
+            body,
+            mix(body, self.shade, 0.22),
+            mix(body, self.far_mix, 0.45),
+            mix(body, self.shade, 0.5),
+        )
+
+
+LIGHT = Palette(PAPER, GROUND, KIT, KIT_EDGE, "#000000", "#ffffff", COLOURS)
+DARK = Palette("#1d2529", "#273236", "#46545a", "#7d8e94", "#ffffff", "#1d2529", DARK_COLOURS)
 
 
 def mix(colour: str, other: str, amount: float) -> str:
@@ -43,9 +79,10 @@ class Drawing:
     """Collects the parts of one figure across the samples of a loop, in viewBox units: the
     origin at the stage's top left, so that no coordinate needs a minus sign."""
 
-    def __init__(self, skeletons: list[Skeleton], stage: Stage) -> None:
+    def __init__(self, skeletons: list[Skeleton], stage: Stage, palette: Palette = LIGHT) -> None:
         self.skeletons = skeletons
         self.stage = stage
+        self.palette = palette
         self.left, self.top = stage.left, stage.top
         self.parts: list[Part] = []
 

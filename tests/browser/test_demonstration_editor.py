@@ -132,6 +132,13 @@ def test_in_dark_mode_the_demonstration_stage_is_dark(
         body = page.locator(".demo-animated svg .body").first
         tone = body.evaluate("path => getComputedStyle(path).stroke")
         assert sum(int(n) for n in re.findall(r"\d+", tone)[:3]) > 3 * 120, tone  # light figure
+        page.goto(f"{live_server.url}/drills/?direction=flexion")
+        card = page.locator("img.drill-card-figure").first
+        card.scroll_into_view_if_needed()
+        page.wait_for_function(
+            "image => image.complete && image.naturalWidth > 0", arg=card.element_handle()
+        )
+        assert "theme=dark" in card.evaluate("image => image.currentSrc")  # the dark file
         context.close()
     context = browser.new_context(color_scheme="light")
     page = context.new_page()

@@ -123,3 +123,12 @@ def test_the_stage_repaints_for_the_theme_through_classes() -> None:
     for rule in (".stage { fill: var(--stage)", ".body { stroke: var(--tone)"):
         assert rule in css
     assert len(re.findall(r"--stage: #1d2529", css)) == 2  # both ways of asking for dark
+
+
+def test_a_dark_file_is_drawn_in_the_dark_themes_colours() -> None:
+    motion = _motion("jefferson-curl")
+    light = render_svg(motion, "flexion", label="x", frame=0, standalone=True)
+    dark = render_svg(motion, "flexion", label="x", frame=0, standalone=True, dark=True)
+    assert 'fill="#f4f2ee"' in light and "#1d2529" not in light
+    assert '<rect class="stage" width="100%" height="100%" fill="#1d2529"/>' in dark
+    assert 'stroke="#c9a5e8"' in dark and "#f4f2ee" not in dark  # the dark page's flexion tone

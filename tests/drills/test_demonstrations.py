@@ -226,7 +226,7 @@ def test_list_cards_show_the_first_frame_served_as_an_svg_file(
     seeded_client: FlaskClient,
 ) -> None:
     html = seeded_client.get("/drills/?direction=flexion").get_data(as_text=True)
-    pictures = re.findall(r'<img class="drill-card-picture drill-card-figure" src="([^"]+)"', html)
+    pictures = re.findall(r'<img src="([^"]+)" class="drill-card-picture drill-card-figure"', html)
     assert len(pictures) == 4
     assert all(re.fullmatch(r"/drills/[\w-]+/demonstration\.svg\?v=\d+", src) for src in pictures)
     response = seeded_client.get(pictures[0])

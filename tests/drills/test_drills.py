@@ -479,3 +479,28 @@ def test_the_embed_card_articles_use_still_renders(seeded_app: Flask) -> None:
     assert '<aside class="drill-embed card" data-direction="side_flexion"' in html
     assert 'data-level="beginner"' in html
     assert 'href="/drills/side-plank"' in html
+
+
+@pytest.mark.parametrize(
+    ("theme", "source"),
+    [
+        ("", '<source media="screen and (prefers-color-scheme: dark)" srcset="{dark}">'),
+        ("dark", '<source media="screen" srcset="{dark}">'),
+        ("light", None),
+    ],
+)
+def test_a_cards_figure_comes_in_the_pages_colours(
+    seeded_client: FlaskClient, theme: str, source: str | None
+) -> None:
+    if theme:
+        seeded_client.set_cookie("theme", theme)
+    html = seeded_client.get("/drills/?q=cat").get_data(as_text=True)
+    light = re.search(r'<img src="([^"]+)" class="drill-card-picture drill-card-figure"', html)
+    assert light is not None
+    dark = light.group(1) + "&amp;theme=dark"
+    if source is None:
+        assert "theme=dark" not in html
+    else:
+        assert source.format(dark=dark) + light.group(0) in html
+    svg = seeded_client.get(dark.replace("&amp;", "&")).get_data(as_text=True)
+    assert 'class="stage" width="100%" height="100%" fill="#1d2529"' in svg
