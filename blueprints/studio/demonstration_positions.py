@@ -100,6 +100,11 @@ def _number(raw: str | None) -> float | None:
     return value if value is not None and math.isfinite(value) else None
 
 
+def _on_slider(slider: Slider, value: float) -> float:
+    """Where the page's slider shows a value (a browser keeps a range input within its ends)."""
+    return min(max(value, slider.low), slider.high)
+
+
 def _moved_pose(motion: Motion, index: int, form: Mapping[str, str], edit: PositionEdit) -> Frame:
     """The chosen position with the sliders the coach moved (half a step counts as still)."""
     frame = motion.frames[index]
@@ -115,7 +120,7 @@ def _moved_pose(motion: Motion, index: int, form: Mapping[str, str], edit: Posit
             value = _number(form.get(slider.name))
             if value is None or not slider.low <= value <= slider.high:
                 edit.errors[slider.name] = f"Use a number from {slider.low} to {slider.high}."
-            elif abs(value - shown[slider.name]) >= 0.5:
+            elif abs(value - _on_slider(slider, shown[slider.name])) >= 0.5:
                 numbers[slider.index], moved = value, True
         if moved:
             pose[key] = tuple(numbers)

@@ -194,3 +194,13 @@ def test_moving_an_arm_placed_by_a_point_hands_it_back_to_its_angles() -> None:
     assert (
         parse_motion(moved.text).frames[1].pose["hand_near"] == motion.frames[1].pose["hand_near"]
     )
+
+
+def test_an_angle_past_a_sliders_end_stays_as_written_until_the_slider_moves() -> None:
+    text = motion_text_for("cat-cow").replace("neck = 4\n", "neck = 500\n", 1)
+    motion = parse_motion(text)
+    frame = next(i for i, f in enumerate(motion.frames) if f.pose["neck"] == (500.0,))
+    form = {"demo_position": str(frame + 1), "pose-neck-0": "360"}  # where the browser keeps it
+    assert edit_positions(motion, text, form).text == text
+    moved = edit_positions(motion, text, {**form, "pose-neck-0": "300"})
+    assert parse_motion(moved.text).frames[frame].pose["neck"] == (300.0,)
