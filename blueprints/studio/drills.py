@@ -142,7 +142,11 @@ def _render_editor(
 ) -> tuple[str, int]:
     state = state or EditorState()
     preview = editor_context(
-        form.motion.data or "", form.direction.data, form.name.data or "", "", state
+        form.motion.data or "",
+        form.direction.data,
+        form.name.data or "",
+        form.steps.data or "",
+        state,
     )
     status = 422 if state.errors else form_status(form)
     return render_template(
