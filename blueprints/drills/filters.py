@@ -202,7 +202,7 @@ def _drill_page(drills: Sequence[DrillCard], total: int, page: int, capped: bool
 
 
 def _cards_from_rows(rows: Sequence[Any]) -> list[DrillCard]:
-    """Rows of CARD_COLUMNS as cards, in that order, with their equipment (one more SELECT).
+    """Rows of CARD_COLUMNS as cards, in that order, with what they need (one more SELECT).
 
     Plain rows, not ORM objects: building a page of Drill instances cost more than finding them.
     """
@@ -210,7 +210,7 @@ def _cards_from_rows(rows: Sequence[Any]) -> list[DrillCard]:
     kit: dict[int, list[str]] = {}
     if ids:
         equipment = select(DrillEquipment.drill_id, DrillEquipment.name).where(
-            DrillEquipment.drill_id.in_(ids)
+            DrillEquipment.drill_id.in_(ids), DrillEquipment.needed
         )
         for drill_id, name in db.session.execute(equipment):
             kit.setdefault(drill_id, []).append(name)

@@ -102,6 +102,26 @@ class Drill(db.Model):
         """Equipment as visitors read it, "No equipment" first, in the library's order."""
         return equipment_labels(item.name for item in self.equipment)
 
+    @property
+    def needed_names(self) -> list[str]:
+        """What the drill needs from the start, sorted ("none" for nothing)."""
+        return sorted(item.name for item in self.equipment if item.needed)
+
+    @property
+    def progression_names(self) -> list[str]:
+        """Kit the drill may progress to later, not needed to start, sorted."""
+        return sorted(item.name for item in self.equipment if not item.needed)
+
+    @property
+    def needs_labels(self) -> list[str]:
+        """What the drill needs, as visitors read it."""
+        return equipment_labels(self.needed_names)
+
+    @property
+    def progression_labels(self) -> list[str]:
+        """What it may progress to, as visitors read it."""
+        return equipment_labels(self.progression_names)
+
 
 def equipment_labels(names: Iterable[str]) -> list[str]:
     """Equipment keys as visitors read them, "No equipment" first, in the library's order."""
@@ -111,7 +131,8 @@ def equipment_labels(names: Iterable[str]) -> list[str]:
 
 
 class DrillEquipment(db.Model):
-    """One piece of equipment a drill needs ("none" for bodyweight drills)."""
+    """One piece of equipment a drill needs ("none" for bodyweight drills), or may progress to
+    (`needed` false: a heavier load, kit for later)."""
 
     __tablename__ = "drill_equipment"
     __table_args__ = (
@@ -122,6 +143,7 @@ class DrillEquipment(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     drill_id: Mapped[int] = mapped_column(ForeignKey("drill.id", ondelete="CASCADE"))
     name: Mapped[str] = mapped_column(String(40))
+    needed: Mapped[bool] = mapped_column(default=True, server_default=true())
 
     drill: Mapped[Drill] = relationship(back_populates="equipment")
 

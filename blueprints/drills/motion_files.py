@@ -18,3 +18,27 @@ def motion_text_for(slug: str) -> str:
     if "/" in slug or not path.is_file():
         return ""
     return path.read_text(encoding="utf-8")
+
+
+TEMPLATES = Path(__file__).resolve().parent / "motion_templates"
+
+
+def template_text(direction: str) -> str:
+    """The figure a new drill of this direction starts from ("" for an unknown direction)."""
+    path = TEMPLATES / f"{direction}.motion.toml"
+    if "/" in direction or not path.is_file():
+        return ""
+    return path.read_text(encoding="utf-8")
+
+
+def plain_text(text: str) -> str:
+    """The text as lines without trailing spaces, however the browser ended them."""
+    return "\n".join(line.rstrip() for line in text.splitlines()).strip()
+
+
+def is_template(text: str) -> bool:
+    """Whether the text is one of the starting figures, untouched."""
+    plain = plain_text(text)
+    return any(
+        plain == plain_text(path.read_text(encoding="utf-8")) for path in TEMPLATES.glob("*.toml")
+    )

@@ -66,10 +66,12 @@ def demonstration_version(drill: Drill) -> str:
 
 @bp.get("/<slug>/demonstration.svg")
 def demonstration_still(slug: str) -> Response:
-    """The drill's demonstration as an SVG file: ?at=start (the default), end or moving."""
+    """The drill's demonstration as an SVG file: ?at=start (the default), end or moving;
+    ?theme=dark draws it in the dark theme's colours."""
     drill = db.first_or_404(select(Drill).where(Drill.slug == slug))
     at = request.args.get("at", "start")
-    svg = demonstration_file(drill.motion or "", drill.direction, drill.name, at)
+    dark = request.args.get("theme") == "dark"
+    svg = demonstration_file(drill.motion or "", drill.direction, drill.name, at, dark)
     if svg is None:
         abort(404)
     # the page's address carries ?v=<last edit>: that one is kept a year, immutable

@@ -17,8 +17,8 @@ from blueprints.shared.extensions import db
 from blueprints.shared.seed import SeedRun, register_seed_loader
 
 FIELDS = {
-    "name", "direction", "level", "position", "equipment", "summary", "cues", "mistakes",
-    "progression", "video_url", "duration_seconds",
+    "name", "direction", "level", "position", "equipment", "progresses_with", "summary", "cues",
+    "mistakes", "progression", "video_url", "duration_seconds",
 }  # fmt: skip
 LIST_FIELDS = ("cues", "mistakes", "progression")
 STEP = re.compile(r"\d+[.)]\s+(.*)")
@@ -73,14 +73,16 @@ def drill_values(file: ContentFile) -> dict[str, Any]:
         "video_url": file.get("video_url", str, ""),
         "duration_seconds": file.get("duration_seconds", int, None),
         "equipment": file.strings("equipment"),
+        "progresses_with": file.strings("progresses_with", []),
     }
     for key in LIST_FIELDS:
         values[key] = "\n".join(file.strings(key, []))
-    for name in values["equipment"]:
-        if name not in EQUIPMENT:
-            raise file.error(
-                f"unknown equipment {name!r} (use: {', '.join(EQUIPMENT)})", "equipment"
-            )
+    for key in ("equipment", "progresses_with"):
+        for name in values[key]:
+            if name not in EQUIPMENT or (key == "progresses_with" and name == "none"):
+                raise file.error(f"unknown equipment {name!r} (use: {', '.join(EQUIPMENT)})", key)
+    if set(values["equipment"]) & set(values["progresses_with"]):
+        raise file.error("list a piece of kit as needed or as a progression, not both", "equipment")
     return values
 
 
@@ -108,19 +110,34 @@ def _choice(file: ContentFile, key: str, allowed: dict[str, str]) -> str:
     return value
 
 
+KIT = ("equipment", "progresses_with")
+
+
 def _matches(drill: Drill, values: dict[str, Any]) -> bool:
-    current = {key: getattr(drill, key) for key in values if key != "equipment"}
-    current["equipment"] = sorted(item.name for item in drill.equipment)
-    return current == {**values, "equipment": sorted(values["equipment"])}
+    current = {key: getattr(drill, key) for key in values if key not in KIT}
+    current["equipment"] = drill.needed_names
+    current["progresses_with"] = drill.progression_names
+    return current == {**values, **{key: sorted(values[key]) for key in KIT}}
 
 
 def _apply(drill: Drill, values: dict[str, Any]) -> None:
     for key, value in values.items():
-        if key != "equipment":
+        if key not in KIT:
             setattr(drill, key, value)
+    set_equipment(drill, values["equipment"], values["progresses_with"])
+
+
+def set_equipment(drill: Drill, needed: list[str], progressions: list[str]) -> None:
+    """What the drill needs and what it may progress to, as its equipment rows."""
     # Keep rows whose name stays, so the (drill, name) unique index never sees a duplicate.
     kept = {item.name: item for item in drill.equipment}
-    drill.equipment = [kept.get(name) or DrillEquipment(name=name) for name in values["equipment"]]
+    rows = []
+    for names, is_needed in ((needed, True), (progressions, False)):
+        for name in names:
+            row = kept.get(name) or DrillEquipment(name=name)
+            row.needed = is_needed
+            rows.append(row)
+    drill.equipment = rows
 
 
 def _motion_beside(file: ContentFile) -> str:

@@ -18,16 +18,16 @@ from sqlalchemy import func, select
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from blueprints.blog.models import PostDrill
-from blueprints.drills.demonstration import Demonstration, demonstration_for
-from blueprints.drills.models import DIRECTIONS, EQUIPMENT, LEVELS, Drill, DrillEquipment
-from blueprints.drills.motion import MAX_CHARS as MOTION_MAX_CHARS
-from blueprints.drills.motion import MotionError, parse_motion
+from blueprints.drills.models import DIRECTIONS, EQUIPMENT, LEVELS, Drill
+from blueprints.drills.motion_files import template_text
+from blueprints.drills.seed import set_equipment
 from blueprints.shared.database import serialized_write
 from blueprints.shared.extensions import db
-from blueprints.shared.htmx import is_htmx_request, render_page_or_partial
+from blueprints.shared.htmx import is_htmx_request
 from blueprints.site.errors import http_error
 from blueprints.studio import bp
-from blueprints.studio.editor_forms import DrillForm
+from blueprints.studio.demonstration_editor import EditorState, apply_edit, editor_context
+from blueprints.studio.drill_form import DrillForm
 from blueprints.studio.forms import form_status
 from blueprints.studio.slugs import SlugTaken, free_slug, slug_taken, slugify
 from blueprints.studio.uploads import (
@@ -63,11 +63,16 @@ def drills() -> str:
 def drills_new() -> ResponseReturnValue:
     """Add a drill."""
     form = DrillForm()
-    if request.method == "GET":
+    if request.method == "GET":  # a new drill starts with a figure for its direction
         form.equipment.data = ["none"]
-    elif form.validate_on_submit() and (drill := _save_drill(form, None)) is not None:
+        form.motion.data = template_text(form.direction.data or next(iter(DIRECTIONS)))
+        return _render_editor(form, None)
+    state = _apply_demonstration(form)
+    if state.action or state.errors:  # a step of the demonstration editor: nothing saved
+        return _render_editor(form, None, state)
+    if form.validate_on_submit() and (drill := _save_drill(form, None)) is not None:
         return redirect(url_for("studio.drills_edit", drill_id=drill.id))
-    return _render_editor(form, None)
+    return _render_editor(form, None, state)
 
 
 @bp.route("/drills/<int:drill_id>/edit", methods=["GET", "POST"])
@@ -76,14 +81,26 @@ def drills_edit(drill_id: int) -> ResponseReturnValue:
     drill = db.get_or_404(Drill, drill_id)
     if request.method == "GET":
         form = DrillForm(obj=drill)
-        form.equipment.data = drill.equipment_names
+        form.equipment.data = drill.needed_names
+        form.progresses_with.data = drill.progression_names
     else:  # only what was posted: a field missing from the request never falls back to the row
         # a video waiting to be converted counts: captions may go with it
         form = DrillForm(has_video=bool(drill.video_file) or job_for(drill_id) is not None)
         db.session.commit()  # hold SQLite's write lock only to save, not while a video is read
+        state = _apply_demonstration(form)
+        if state.action or state.errors:  # a step of the demonstration editor: nothing saved
+            return _render_editor(form, drill, state)
         if form.validate() and _save_drill(form, drill_id) is not None:
             return redirect(url_for("studio.drills_edit", drill_id=drill_id))
+        return _render_editor(form, drill, state)
     return _render_editor(form, drill)
+
+
+def _apply_demonstration(form: DrillForm) -> EditorState:
+    """The positions the coach posed or timed, written into the form's text before it is read."""
+    text, state = apply_edit(form.motion.data or "", form.direction.data or "", request.form)
+    form.motion.data = text
+    return state
 
 
 @bp.get("/drills/<int:drill_id>/video-state")
@@ -113,14 +130,25 @@ def drills_upload_too_large(error: RequestEntityTooLarge) -> ResponseReturnValue
     drill = db.session.get(Drill, drill_id) if drill_id else None
     form = DrillForm(formdata=None, obj=drill)
     if drill is not None:
-        form.equipment.data = drill.equipment_names
+        form.equipment.data = drill.needed_names
+        form.progresses_with.data = drill.progression_names
     form.video_file.errors = [video_too_large_message()]
     page, _status = _render_editor(form, drill)
     return page, 413
 
 
-def _render_editor(form: DrillForm, drill: Drill | None) -> tuple[str, int]:
-    preview = _motion_preview(form.motion.data or "", form.direction.data, form.name.data or "")
+def _render_editor(
+    form: DrillForm, drill: Drill | None, state: EditorState | None = None
+) -> tuple[str, int]:
+    state = state or EditorState()
+    preview = editor_context(
+        form.motion.data or "",
+        form.direction.data,
+        form.name.data or "",
+        form.steps.data or "",
+        state,
+    )
+    status = 422 if state.errors else form_status(form)
     return render_template(
         "studio/drill_form.html",
         form=form,
@@ -130,40 +158,7 @@ def _render_editor(form: DrillForm, drill: Drill | None) -> tuple[str, int]:
         video_job=job_for(drill.id) if drill is not None else None,
         captions_kb=captions_max_bytes() // 1024,
         **preview,
-    ), form_status(form)
-
-
-@bp.post("/drills/demonstration-preview")
-def drills_demonstration_preview() -> ResponseReturnValue:
-    """The demonstration re-drawn from the keyframes as the coach types, the bad line named."""
-    form = request.form
-    preview = _motion_preview(
-        form.get("motion", "")[:MOTION_MAX_CHARS],
-        form.get("direction", ""),
-        form.get("name", "")[:160],
-        form.get("steps", "")[:5000],
-    )
-    return render_page_or_partial(
-        "studio/drill_demonstration_preview.html",
-        "studio/_drill_demonstration_preview.html",
-        **preview,
-    )
-
-
-def _motion_preview(text: str, direction: str | None, name: str, steps: str = "") -> dict:
-    """What the preview shows: the demonstration, or the message naming the malformed line."""
-    about = {"name": name.strip() or "This drill", "steps": steps}
-    demo: Demonstration | None = None
-    error = None
-    if text.strip():
-        try:
-            parse_motion(text)
-        except MotionError as problem:
-            error = str(problem)
-        else:
-            colour = direction if direction in DIRECTIONS else "extension"
-            demo = demonstration_for(text, colour, about["name"])
-    return {"motion_demo": demo, "motion_error": error, "motion_drill": about}
+    ), status
 
 
 def _media_files(drill: Drill) -> set[str]:
@@ -229,9 +224,7 @@ def _apply_fields(form: DrillForm, drill: Drill) -> None:
     drill.duration_seconds = form.duration_seconds.data
     motion = "\n".join(line.rstrip() for line in (form.motion.data or "").splitlines()).strip()
     drill.motion = motion + "\n" if motion else ""
-    # Keep rows whose name stays, so the (drill, name) unique index never sees a duplicate.
-    kept = {item.name: item for item in drill.equipment}
-    drill.equipment = [kept.get(name) or DrillEquipment(name=name) for name in form.equipment.data]
+    set_equipment(drill, form.equipment.data, form.progresses_with.data or [])
 
 
 @dataclass

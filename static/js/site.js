@@ -210,6 +210,7 @@ document.addEventListener("submit", (event) => {
   const file = form && form.querySelector("input[type=file][data-max-bytes]");
   if (!file || !file.files.length) return;
   if (event.submitter && event.submitter.formAction !== form.action) return; // the preview button
+  if (event.submitter && event.submitter.name === "positions_action") return; // not saving yet
   const box = form.querySelector("[data-upload-progress]");
   const bar = box.querySelector("progress");
   event.preventDefault();
@@ -294,4 +295,11 @@ document.addEventListener("htmx:afterSwap", (event) => {
   const count = document.getElementById("drill-choices-count");
   const region = document.getElementById("studio-announce");
   if (count && region) region.textContent = count.textContent;
+});
+
+// The demonstration editor: a slider's number follows it (the server redraws the figure).
+document.addEventListener("input", (event) => {
+  const slider = event.target.closest && event.target.closest("input[type=range][data-unit]");
+  const output = slider && slider.form && slider.form.querySelector(`output[for="${slider.id}"]`);
+  if (output) output.textContent = `${slider.value}${slider.dataset.unit}`;
 });

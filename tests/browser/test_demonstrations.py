@@ -159,7 +159,8 @@ def test_the_studio_preview_redraws_as_the_coach_types(page: Page, live_server: 
     page.get_by_role("link", name="Cat-cow").click()
     preview = page.locator("#demonstration-preview")
     expect(preview.get_by_role("img", name=re.compile("moving figure"))).to_have_count(1)
-    keyframes = page.get_by_label("Demonstration keyframes")
+    page.get_by_text("Advanced: the positions written out").click()
+    keyframes = page.get_by_label("The positions written out")
     text = motion_text_for("cat-cow")
     broken = text.replace("neck = 4\n", "neck = [4, 5]\n", 1)
     line = broken.splitlines().index("neck = [4, 5]") + 1

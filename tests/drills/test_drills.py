@@ -108,7 +108,21 @@ def test_no_equipment_finds_drills_that_also_list_kit_for_loading(
     # The Pallof press needs a band; the other three can start with nothing.
     assert card_slugs(html) == ["open-book", "braced-rotation", "seated-russian-twist"]
     html = seeded_client.get("/drills/?equipment=none&level=advanced").get_data(as_text=True)
-    assert card_slugs(html) == ["jefferson-curl", "seated-russian-twist"]
+    # The Jefferson curl needs its box (and the weight it is shown with): not a no-kit drill.
+    assert card_slugs(html) == ["seated-russian-twist"]
+
+
+def test_a_drill_says_what_it_needs_apart_from_what_it_progresses_with(
+    seeded_client: FlaskClient,
+) -> None:
+    html = seeded_client.get("/drills/jefferson-curl").get_data(as_text=True)
+    kit = html[html.index('<p class="meta drill-kit">') :]
+    kit = " ".join(kit[: kit.index("</p>")].split())
+    assert kit == '<p class="meta drill-kit">Needs: dumbbell, box<br>Progresses with: kettlebell'
+    html = seeded_client.get("/drills/cat-cow").get_data(as_text=True)
+    assert '<p class="meta drill-kit">Needs: no equipment</p>' in html
+    listing = seeded_client.get("/drills/?q=twist").get_data(as_text=True)
+    assert '<p class="drill-card-kit">No equipment</p>' in listing  # the plate is for later
 
 
 def test_the_form_shows_the_active_filters(seeded_client: FlaskClient) -> None:
@@ -354,7 +368,7 @@ def test_drill_page_teaches_the_drill(seeded_app: Flask, seeded_client: FlaskCli
         assert f"<h2>{heading}</h2>" in html
         for line in text.splitlines():
             assert f"<li>{escape(line)}</li>" in html
-    assert "Equipment: No equipment, Dumbbell, Kettlebell, Box" in html
+    assert "Needs: dumbbell, box<br>Progresses with: kettlebell" in html
     # no video yet: the built-in demonstration, not a "coming soon" poster
     assert '<figure class="demo" data-demo>' in html
     assert "Video coming soon" not in html
@@ -465,3 +479,28 @@ def test_the_embed_card_articles_use_still_renders(seeded_app: Flask) -> None:
     assert '<aside class="drill-embed card" data-direction="side_flexion"' in html
     assert 'data-level="beginner"' in html
     assert 'href="/drills/side-plank"' in html
+
+
+@pytest.mark.parametrize(
+    ("theme", "source"),
+    [
+        ("", '<source media="screen and (prefers-color-scheme: dark)" srcset="{dark}">'),
+        ("dark", '<source media="screen" srcset="{dark}">'),
+        ("light", None),
+    ],
+)
+def test_a_cards_figure_comes_in_the_pages_colours(
+    seeded_client: FlaskClient, theme: str, source: str | None
+) -> None:
+    if theme:
+        seeded_client.set_cookie("theme", theme)
+    html = seeded_client.get("/drills/?q=cat").get_data(as_text=True)
+    light = re.search(r'<img src="([^"]+)" class="drill-card-picture drill-card-figure"', html)
+    assert light is not None
+    dark = light.group(1) + "&amp;theme=dark"
+    if source is None:
+        assert "theme=dark" not in html
+    else:
+        assert source.format(dark=dark) + light.group(0) in html
+    svg = seeded_client.get(dark.replace("&amp;", "&")).get_data(as_text=True)
+    assert 'class="stage" width="100%" height="100%" fill="#1d2529"' in svg
