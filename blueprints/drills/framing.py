@@ -149,3 +149,8 @@ def stage_for(motion: Motion, skeletons: list[Skeleton]) -> Stage:
     height = max(height, width / MAX_ASPECT)
     centre_x, centre_y = (left + right) / 2, (bottom + top) / 2
     return Stage(centre_x - width / 2, centre_y + height / 2, width, height)
+
+
+def loop_stage(motion: Motion) -> Stage:
+    """The stage of the whole loop (every sampled pose), as render_svg draws it."""
+    return stage_for(motion, [skeleton_for(motion, sample.pose) for sample in sample_poses(motion)])

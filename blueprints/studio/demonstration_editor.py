@@ -22,8 +22,9 @@ from blueprints.drills.demonstration import Demonstration, demonstration_for, re
 from blueprints.drills.models import DIRECTIONS
 from blueprints.drills.motion import MAX_CHARS, Motion, MotionError, parse_motion
 from blueprints.drills.motion_files import is_template, plain_text, template_text
-from blueprints.shared.htmx import render_page_or_partial
+from blueprints.shared.htmx import is_htmx_request, render_page_or_partial
 from blueprints.studio import bp
+from blueprints.studio.demonstration_handles import pose_handles, with_handles
 from blueprints.studio.demonstration_positions import GROUPS, edit_positions, slider_values
 
 
@@ -64,9 +65,15 @@ def apply_edit(text: str, direction: str, data: Mapping[str, str]) -> tuple[str,
 
 
 def editor_context(
-    text: str, direction: str | None, name: str, steps: str, state: EditorState
+    text: str,
+    direction: str | None,
+    name: str,
+    steps: str,
+    state: EditorState,
+    handles: bool = True,
 ) -> dict:
-    """What the editor and its preview show."""
+    """What the editor and its preview show; `handles` puts the drag handles on the posed
+    figure (the editor's preview, not the page opened in a new tab)."""
     colour = direction if direction in DIRECTIONS else "extension"
     about = {"name": name.strip() or "This drill", "steps": steps}
     context: dict = {
@@ -90,7 +97,10 @@ def editor_context(
     values = slider_values(motion, selected)
     demo: Demonstration | None = demonstration_for(text, colour, about["name"])
     label = f"{about['name']}, position {selected + 1}"
-    pose = Markup(render_svg(motion, colour, label=label, frame=selected))  # noqa: S704 - numbers and an escaped label
+    svg = render_svg(motion, colour, label=label, frame=selected)
+    if handles:
+        svg = with_handles(svg, pose_handles(motion, selected))
+    pose = Markup(svg)  # noqa: S704 - numbers and an escaped label
     context.update(
         motion_demo=demo,
         pose_svg=pose,
@@ -111,7 +121,12 @@ def drills_demonstration_preview() -> ResponseReturnValue:
     direction = form.get("direction", "")
     text, state = apply_edit(form.get("motion", "")[:MAX_CHARS], direction, form)
     context = editor_context(
-        text, direction, form.get("name", "")[:160], form.get("steps", "")[:5000], state
+        text,
+        direction,
+        form.get("name", "")[:160],
+        form.get("steps", "")[:5000],
+        state,
+        handles=is_htmx_request(),  # the page in a new tab has no sliders to drive
     )
     return render_page_or_partial(
         "studio/drill_demonstration_preview.html",

@@ -12,6 +12,7 @@ from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import select
 
 from blueprints.drills.models import Drill
+from blueprints.drills.motion import parse_motion
 from blueprints.drills.motion_files import template_text
 from blueprints.shared.extensions import db
 from harness import LiveServer
@@ -146,3 +147,57 @@ def test_in_dark_mode_the_demonstration_stage_is_dark(
     fill = page.locator(".demo-animated svg rect.stage").evaluate("r => getComputedStyle(r).fill")
     assert fill == "rgb(244, 242, 238)"  # the light stage, as the SVG file itself has it
     context.close()
+
+
+ROTATED = """([name, turn]) => {
+  const handle = document.querySelector(`.pose-handle[data-slider="${name}"]`);
+  const matrix = handle.ownerSVGElement.getScreenCTM();
+  const px = Number(handle.dataset.pivotX), py = Number(handle.dataset.pivotY);
+  const x = handle.cx.baseVal.value, y = handle.cy.baseVal.value;
+  const r = Math.hypot(x - px, y - py);
+  const a = Math.atan2(py - y, x - px) + (turn * Math.PI) / 180;  // the figure's angles: y up
+  const screen = (sx, sy) => new DOMPoint(sx, sy).matrixTransform(matrix);
+  const from = screen(x, y), to = screen(px + r * Math.cos(a), py - r * Math.sin(a));
+  return [from.x, from.y, to.x, to.y];
+}"""
+
+
+def test_dragging_a_hand_turns_the_forearm_and_redraws_the_figure(
+    page: Page, live_server: LiveServer
+) -> None:
+    _open_editor(page, live_server, "Jefferson curl")
+    slider = page.locator("#pose-arm_near-1")
+    handle = page.locator('#demonstration-preview .pose-handle[data-slider="pose-arm_near-1"]')
+    expect(handle).to_be_visible()
+    assert handle.evaluate("h => h.closest('[aria-hidden=true]') !== null")  # sliders are the way
+    assert handle.evaluate("h => getComputedStyle(h).touchAction") == "none"
+    before_value = float(slider.input_value())
+    figure = "#demonstration-preview .demo-pose-still svg > g:not(.pose-handles)"
+    before_figure = page.locator(figure).inner_html()
+    turn = 45 if before_value <= 0 else -45
+    page.locator("#demonstration-preview .demo-pose-still").scroll_into_view_if_needed()
+    x0, y0, x1, y1 = page.evaluate(ROTATED, ["pose-arm_near-1", turn])
+    page.mouse.move(x0, y0)
+    page.mouse.down()
+    for step in range(1, 11):  # slowly enough that the figure is redrawn under the pointer
+        page.mouse.move(x0 + (x1 - x0) * step / 10, y0 + (y1 - y0) * step / 10)
+        page.wait_for_timeout(40)
+    page.mouse.up()
+    page.wait_for_timeout(300)  # htmx's 120 ms pause after the last input
+    wait_for_htmx_to_settle(page)
+    after_value = float(slider.input_value())
+    moved = (after_value - before_value) * (1 if turn > 0 else -1)
+    assert 25 <= moved <= 65, (before_value, after_value)
+    expect(page.locator("label[for='pose-arm_near-1'] output")).to_have_text(f"{after_value:g}°")
+    page.wait_for_function(
+        "([selector, before]) => document.querySelector(selector).innerHTML !== before",
+        arg=[figure, before_figure],
+    )
+    expect(page.locator("#demonstration-status")).to_have_text("Preview redrawn: position 1.")
+    page.get_by_role("button", name="Save", exact=True).last.click()
+    expect(page.get_by_text("Saved “Jefferson curl”.")).to_be_visible()
+    with live_server.app.app_context():
+        drill = db.session.scalar(select(Drill).where(Drill.slug == "jefferson-curl"))
+        assert drill is not None
+        assert parse_motion(drill.motion).frames[0].pose["arm_near"][1] == after_value
+        db.session.remove()
