@@ -45,6 +45,8 @@ document.addEventListener("htmx:afterSettle", (event) => {
     if (!handle || event.button !== 0) return;
     event.preventDefault();
     dragging = { handle: handle.dataset.handle, pointer: event.pointerId };
+    // held by the preview, which outlives its redraws, so a release anywhere ends the drag
+    (handle.closest("#demonstration-preview") || handle).setPointerCapture(event.pointerId);
     document.documentElement.classList.add("is-dragging-pose");
   });
   document.addEventListener("pointermove", (event) => {
@@ -70,4 +72,5 @@ document.addEventListener("htmx:afterSettle", (event) => {
   };
   document.addEventListener("pointerup", stop);
   document.addEventListener("pointercancel", stop);
+  document.addEventListener("lostpointercapture", stop);
 })();

@@ -201,3 +201,21 @@ def test_dragging_a_hand_turns_the_forearm_and_redraws_the_figure(
         assert drill is not None
         assert parse_motion(drill.motion).frames[0].pose["arm_near"][1] == after_value
         db.session.remove()
+
+
+def test_dragging_the_hips_moves_them_forward(page: Page, live_server: LiveServer) -> None:
+    _open_editor(page, live_server, "Jefferson curl")
+    forward = page.locator("#pose-hip-0")
+    before = float(forward.input_value())
+    page.locator("#demonstration-preview .demo-pose-still").scroll_into_view_if_needed()
+    box = page.locator("#demonstration-preview .pose-handle-hips").bounding_box()
+    assert box is not None
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.move(x, y)
+    page.mouse.down()
+    page.mouse.move(x + 30, y, steps=6)
+    page.mouse.up()
+    page.wait_for_timeout(300)
+    wait_for_htmx_to_settle(page)
+    assert float(forward.input_value()) > before + 5
+    expect(page.locator("#demonstration-status")).to_have_text("Preview redrawn: position 1.")
