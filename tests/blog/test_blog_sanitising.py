@@ -116,6 +116,9 @@ def as_browser_reads_url(value: str) -> str:
     return re.sub(r"[\t\n\r]", "", value.strip(outer))
 
 
+OUR_DEMONSTRATION = re.compile(r"/drills/[a-z0-9-]+/demonstration\.svg\?[a-z0-9=&;]+")
+
+
 def problems_in(html: str, within_id: str | None = None) -> list[str]:
     """What in `html` could run code, restyle the page or post somewhere; empty when inert."""
     collector = TagCollector(within_id)
@@ -124,7 +127,10 @@ def problems_in(html: str, within_id: str | None = None) -> list[str]:
     assert collector.found_region, f"no element with id={within_id!r} in the page"
     found = []
     for tag, attributes in collector.tags:
-        ours = tag == "button" and "data-demo-play" in attributes  # a drill card's play button
+        ours = (tag == "button" and "data-demo-play" in attributes) or (  # a drill card's play
+            tag == "source"  # ... and its dark picture, our own file
+            and OUR_DEMONSTRATION.fullmatch(attributes.get("srcset", "")) is not None
+        )
         if tag in FORBIDDEN_TAGS and not ours:
             found.append(f"<{tag}>")
         for name, value in attributes.items():
