@@ -15,7 +15,7 @@ from flask import Flask
 from playwright.sync_api import Browser, Page, expect
 
 from harness import LiveServer
-from harness.browser import AxeAudit
+from harness.browser import AxeAudit, open_site_search
 from harness.me import CLIENT_EMAIL, START, add_signup, sign_in_link
 
 pytestmark = pytest.mark.browser
@@ -130,7 +130,7 @@ def test_the_search_count_is_spoken_after_each_swap(
     page.goto(live_server.url + "/")
     status = page.locator("#search-status")
     expect(status).to_have_attribute("aria-live", "polite")
-    page.get_by_label("Search articles and drills").press_sequentially("rotation", delay=30)
+    open_site_search(page).press_sequentially("rotation", delay=30)
     expect(page).to_have_url(re.compile(r"/search\?q=rotation$"))
     expect(status).to_have_text(re.compile(r"articles? and 4 drills mention .rotation.\.$"))
     page.get_by_label("Search articles and drills").press_sequentially(" twist", delay=30)
