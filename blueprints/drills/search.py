@@ -154,7 +154,13 @@ def _word_in_text(term: str, last: bool, dialect: str, key: int) -> ColumnElemen
         return Drill.id.in_(ids.bindparams(**{f"match_{key}": match}).columns(rowid=Integer))
     if dialect == "postgresql":
         query = tsquery_expression([term]) if last else f"'{term}'"
-        condition = PG_MATCH.replace(":match", f":match_{key}")
+        # A stop word ("out", "with") makes an empty tsquery that matches nothing alone; in the
+        # whole query PostgreSQL leaves it out, so here it is left out too (always true).
+        condition = (
+            f"(numnode(to_tsquery('english', :match_{key})) = 0 OR "
+            + PG_MATCH.replace(":match", f":match_{key}")
+            + ")"
+        )
         return text(condition).bindparams(**{f"match_{key}": query})
     return _anywhere(term)
 
