@@ -23,6 +23,15 @@ def wait_for_htmx_to_settle(page: Page) -> None:
     )
 
 
+def show_next_week(page: Page) -> None:
+    """Follow the booking form's "Next week" and wait until the next week is on the page (its
+    times replace this week's: a time picked before that would be swapped away)."""
+    label = page.locator(".week-label")
+    shown = label.inner_text()
+    page.get_by_role("link", name="Next week").click()
+    expect(label).not_to_have_text(shown)
+
+
 def log_in_to_studio(page: Page, base_url: str, email: str, password: str) -> None:
     """Log in through the studio's login form, as the coach does."""
     page.goto(base_url + "/studio/login")

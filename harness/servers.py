@@ -41,21 +41,26 @@ def child_environment(**extra: str) -> dict[str, str]:
 
 # Under pytest-xdist each worker takes its ports from a range of its own, below the kernel's
 # ephemeral range, so two workers never pick the same free port in the moment between choosing it
-# and binding it.
+# and binding it. Within a worker the range is walked in turn from a random start, so a port handed
+# out but not yet bound (nginx's ports are chosen before gunicorn binds the app's) is not handed
+# out again until the other 1,999 have been.
 PORTS_PER_WORKER = 2000
 FIRST_WORKER_PORT = 12000
+_next_offset = random.randrange(PORTS_PER_WORKER)  # noqa: S311 - not a secret
 
 
 def free_port() -> int:
     """A TCP port nobody is listening on right now (in this xdist worker's own range)."""
+    global _next_offset  # noqa: PLW0603 - one walk through the range per process
     worker = os.environ.get("PYTEST_XDIST_WORKER", "")
     if not worker.startswith("gw"):
         with socket.socket() as sock:
             sock.bind(("127.0.0.1", 0))
             return sock.getsockname()[1]
     low = FIRST_WORKER_PORT + int(worker[2:]) * PORTS_PER_WORKER
-    for _ in range(200):
-        port = random.randrange(low, low + PORTS_PER_WORKER)  # noqa: S311 - not a secret
+    for _ in range(PORTS_PER_WORKER):
+        port = low + _next_offset
+        _next_offset = (_next_offset + 1) % PORTS_PER_WORKER
         with socket.socket() as sock:
             try:
                 sock.bind(("127.0.0.1", port))

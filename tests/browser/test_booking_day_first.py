@@ -27,6 +27,7 @@ from harness.browser import (
     AxeAudit,
     Keyboard,
     fill_intake,
+    show_next_week,
     wait_for_htmx_to_settle,
     wait_like_a_person,
 )
@@ -263,7 +264,7 @@ def test_without_javascript_days_and_weeks_are_links_and_the_booking_can_be_move
     # The manage page: move by day links and a plain POST, then cancel.
     page.get_by_role("link", name="manage this booking").click()
     expect(page.locator(".zone-note")).to_contain_text("America/New York")
-    page.get_by_role("link", name="Next week").click()
+    show_next_week(page)
     page.locator("label.slot-option").first.click()
     new_slot = page.locator("input[name=slot]:checked").get_attribute("value")
     page.get_by_role("button", name="Move my consultation").click()
@@ -284,7 +285,7 @@ def test_the_manage_page_moves_and_cancels_in_place_with_htmx(
     page.goto(f"{live_server.url}/contact/?topic=consultation")
     expect(page.locator(".zone-note")).to_contain_text("America/New York")
     wait_for_htmx_to_settle(page)
-    page.get_by_role("link", name="Next week").click()
+    show_next_week(page)
     expect(page.locator("#slot-count")).to_contain_text("free time")
     page.locator("label.slot-option").first.click()
     fill_details(page, "Ines Duarte", "ines@example.org")

@@ -310,9 +310,9 @@ def test_the_edge_keeps_each_visitors_clock_apart(behind_nginx: dict[str, Any]) 
 
 def test_static_and_versioned_files_are_kept_a_year(behind_nginx: dict[str, Any]) -> None:
     [reader] = browsers(behind_nginx, "127.0.0.2")
-    _, _, library = reader.request("GET", "/drills/")
+    status, _, library = reader.request("GET", "/drills/")
     drill = re.search(r'href="(/drills/[a-z0-9-]+)"', library)
-    assert drill is not None
+    assert status == 200 and drill is not None, (status, library[:3000])
     _, _, page = reader.request("GET", drill.group(1))
     found = re.findall(r'"(/(?:static/[^"?]+|drills/[^"?]+/demonstration\.svg)\?v=[^"]+)"', page)
     assert any("/static/" in url for url in found) and any("/drills/" in url for url in found)
