@@ -17,16 +17,14 @@ from blueprints.contact.models import Enquiry
 from blueprints.shared.clock import utcnow
 from blueprints.shared.extensions import db
 from blueprints.shared.models import OutboxMessage
-from blueprints.shared.seed import seed_demo_content
 from harness import make_app
+from harness.seeded import seed_demo
 
 
 def seeded_app_with(database_file: Path, **config: Any) -> Flask:
     """The demo site on `database_file` with `config` applied."""
     app = make_app(database_file, **config)
-    with app.app_context():
-        seed_demo_content()
-        db.session.remove()
+    seed_demo(app)
     return app
 
 

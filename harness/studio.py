@@ -18,8 +18,8 @@ from blueprints.drills.models import Drill
 from blueprints.programs.models import Program, Signup
 from blueprints.shared.clock import utcnow
 from blueprints.shared.extensions import db
-from blueprints.shared.seed import seed_demo_content
 from harness import make_app
+from harness.seeded import seed_demo
 
 
 def add_enquiry(
@@ -92,9 +92,7 @@ def studio_app(database_file: Path, uploads: Path, seeded: bool = True, **overri
     """A test app whose uploads go to `uploads` (never the real instance folder)."""
     app = make_app(database_file, UPLOAD_FOLDER=str(uploads), **overrides)
     if seeded:
-        with app.app_context():
-            seed_demo_content()
-            db.session.remove()
+        seed_demo(app)
     return app
 
 

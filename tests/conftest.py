@@ -21,8 +21,6 @@ import time_machine
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 
-from blueprints.shared.extensions import db
-from blueprints.shared.seed import seed_demo_content
 from harness import (
     Database,
     SmtpServer,
@@ -35,6 +33,7 @@ from harness import (
 )
 from harness.contact import seeded_app_with
 from harness.database import TEST_DATABASE_URL
+from harness.seeded import seed_demo
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -80,9 +79,7 @@ def app(database_file: Database) -> Iterator[Flask]:
 @pytest.fixture
 def seeded_app(app: Flask) -> Flask:
     """The site with the demo content."""
-    with app.app_context():
-        seed_demo_content()
-        db.session.remove()
+    seed_demo(app)
     return app
 
 

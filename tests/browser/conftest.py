@@ -9,13 +9,12 @@ import pytest
 from flask import Flask
 from playwright.sync_api import Browser, ConsoleMessage, Page, Playwright, sync_playwright
 
-from blueprints.shared.extensions import db
-from blueprints.shared.seed import seed_demo_content
 from harness import LiveServer, SmtpServer, make_app, shutdown_app
 from harness.browser import (
     EXPECTED_CLIENT_ERROR,
 )
 from harness.chromium import CHROMIUM_ARGS, chromium_path
+from harness.seeded import seed_demo
 
 
 @pytest.fixture(scope="session")
@@ -53,9 +52,7 @@ def live_app(database_file: Path, browser_smtp: SmtpServer) -> Iterator[Flask]:
         MAIL_BACKGROUND_SENDER=True,
         **browser_smtp.mail_config(),
     )
-    with application.app_context():
-        seed_demo_content()
-        db.session.remove()
+    seed_demo(application)
     yield application
     shutdown_app(application)
 
