@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from jinja2.bccache import Bucket, BytecodeCache
 from sqlalchemy import create_engine, make_url, select, text
 from sqlalchemy.pool import NullPool
 
@@ -116,9 +117,33 @@ def clean_postgres_database(url: str) -> None:
     engine.dispose()
 
 
+class CompiledOnce(BytecodeCache):
+    """Jinja's compiled templates, kept in memory for every app this process makes.
+
+    Each test builds a new app, so a new Jinja environment that would compile again every
+    template the test renders (0.37 s for the first view of five public pages, against 0.08 s
+    once compiled). Jinja checks each template's source against the checksum kept with its code.
+    """
+
+    def __init__(self) -> None:
+        self._code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        if (code := self._code.get(bucket.key)) is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self._code[bucket.key] = bucket.bytecode_to_string()
+
+
+COMPILED_TEMPLATES = CompiledOnce()
+
+
 def make_app(database_file: Database, **overrides: Any) -> Flask:
     """A test app on `database_file`, with `overrides` applied to the config."""
-    return create_app({**base_test_config(database_file), **overrides})
+    app = create_app({**base_test_config(database_file), **overrides})
+    app.jinja_env.bytecode_cache = COMPILED_TEMPLATES
+    return app
 
 
 def shutdown_app(app: Flask) -> None:
