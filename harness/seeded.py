@@ -1,10 +1,10 @@
 """The demo content in a test's fresh site: seeded once per worker, copied into the rest.
 
 Seeding runs every loader over content/ (the articles' Markdown rendered and sanitised, the coach's
-portrait drawn): about 0.4 s, in front of roughly half the suite. On SQLite the first test of a
-kind seeds its own site as `flask seed` does; its database is then kept and SQLite's backup API
-copies it into the next fresh site (safe while that app's pool holds connections), with the
-uploads the seed wrote. On PostgreSQL every test seeds.
+portrait drawn): about 0.4 s, in front of roughly half the suite. The first test of a kind seeds
+its own site as `flask seed` does; what that wrote is kept and copied into the next fresh site:
+on SQLite the database file through SQLite's backup API, on PostgreSQL each table's rows through
+COPY (and each sequence's position), with the uploads the seed wrote either way.
 
 The copy is only the same as seeding when nothing else differs, so a kept copy is keyed by what
 the loaders read: the clock's hour (articles are dated "N days ago", programs start "in N days";
@@ -18,7 +18,9 @@ import atexit
 import shutil
 import sqlite3
 import tempfile
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from flask import Flask
 from sqlalchemy import make_url
@@ -27,9 +29,20 @@ from blueprints.shared.clock import utcnow
 from blueprints.shared.extensions import db
 from blueprints.shared.seed import seed_demo_content
 
-SeedKey = tuple[str, str, str]
+SeedKey = tuple[str, str, str, str]
 
-_kept: dict[SeedKey, tuple[Path, Path]] = {}  # key -> (database file, uploads folder)
+
+@dataclass
+class Kept:
+    """What one seed wrote: a SQLite file, or PostgreSQL rows and sequences; and the uploads."""
+
+    uploads: Path
+    sqlite_file: Path | None = None
+    tables: list[tuple[str, str, bytes]] = field(default_factory=list)  # table, columns, rows
+    sequences: list[tuple[str, int]] = field(default_factory=list)
+
+
+_kept: dict[SeedKey, Kept] = {}
 
 
 def _sqlite_file(app: Flask) -> Path | None:
@@ -42,17 +55,72 @@ def _sqlite_file(app: Flask) -> Path | None:
 def _key(app: Flask) -> SeedKey:
     return (
         f"{utcnow():%Y-%m-%dT%H}",
+        str(app.config["SQLALCHEMY_DATABASE_URI"]) if _sqlite_file(app) is None else "sqlite",
         str(app.config["CONTENT_FOLDER"]),
         str(app.config["COACH_NAME"]),
     )
 
 
-def _copy(source: Path, target: Path) -> None:
+def _copy_sqlite(source: Path, target: Path) -> None:
     """The whole of SQLite database `source` written into `target`, page by page."""
-    with sqlite3.connect(source) as reader, sqlite3.connect(target) as writer:
+    reader, writer = sqlite3.connect(source), sqlite3.connect(target)
+    try:
         reader.backup(writer)
-    reader.close()
-    writer.close()
+    finally:
+        reader.close()
+        writer.close()
+
+
+# Every table's own (not generated) columns, in order; alembic_version is the migrations' own.
+PG_COLUMNS = """
+SELECT c.relname, string_agg(quote_ident(a.attname), ', ' ORDER BY a.attnum)
+FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+JOIN pg_attribute a ON a.attrelid = c.oid
+WHERE n.nspname = current_schema() AND c.relkind = 'r' AND c.relname <> 'alembic_version'
+  AND a.attnum > 0 AND NOT a.attisdropped AND a.attgenerated = ''
+GROUP BY c.relname ORDER BY c.relname
+"""
+PG_SEQUENCES = """
+SELECT quote_ident(sequencename), last_value FROM pg_sequences
+WHERE schemaname = current_schema() AND last_value IS NOT NULL
+"""
+
+
+def _postgres_rows(app: Flask) -> tuple[list[tuple[str, str, bytes]], list[tuple[str, int]]]:
+    """Every table's rows (COPY's binary form) and every sequence's position."""
+    with app.app_context():
+        raw: Any = db.engine.raw_connection()
+        try:
+            cursor = raw.driver_connection.cursor()
+            tables = []
+            for table, columns in cursor.execute(PG_COLUMNS).fetchall():
+                sql = f'COPY "{table}" ({columns}) TO STDOUT (FORMAT binary)'
+                with cursor.copy(sql) as copy:
+                    tables.append((table, columns, b"".join(bytes(chunk) for chunk in copy)))
+            sequences = cursor.execute(PG_SEQUENCES).fetchall()
+            raw.driver_connection.rollback()
+        finally:
+            raw.close()
+    return tables, sequences
+
+
+def _restore_postgres(app: Flask, kept: Kept) -> None:
+    """Put kept rows into an emptied database: triggers and foreign keys off while they go in."""
+    with app.app_context():
+        raw: Any = db.engine.raw_connection()
+        try:
+            connection = raw.driver_connection
+            cursor = connection.cursor()
+            cursor.execute("SET LOCAL session_replication_role = replica")
+            for table, columns, rows in kept.tables:
+                cursor.execute(f'DELETE FROM "{table}"')  # content_version keeps its one row
+                with cursor.copy(f'COPY "{table}" ({columns}) FROM STDIN (FORMAT binary)') as copy:
+                    copy.write(rows)
+            for sequence, position in kept.sequences:
+                cursor.execute("SELECT setval(%s::regclass, %s)", (sequence, position))
+            connection.commit()
+        finally:
+            raw.close()
 
 
 def seed_demo(app: Flask) -> None:
@@ -60,24 +128,30 @@ def seed_demo(app: Flask) -> None:
     database = _sqlite_file(app)
     uploads = Path(app.config["UPLOAD_FOLDER"])
     key = _key(app)
-    kept = _kept.get(key) if database is not None else None
-    if kept is not None:
-        with app.app_context():
-            db.session.remove()
-            db.engine.dispose()  # nothing pooled reads the file while it is replaced
-        _copy(kept[0], database)
-        if kept[1].is_dir():
-            shutil.copytree(kept[1], uploads, dirs_exist_ok=True)
+    if (kept := _kept.get(key)) is not None:
+        if database is not None:
+            with app.app_context():
+                db.session.remove()
+                db.engine.dispose()  # nothing pooled reads the file while it is replaced
+            _copy_sqlite(kept.sqlite_file or database, database)
+        else:
+            _restore_postgres(app, kept)
+        if kept.uploads.is_dir():
+            shutil.copytree(kept.uploads, uploads, dirs_exist_ok=True)
         return
     with app.app_context():
         seed_demo_content()
         db.session.remove()
-        db.engine.dispose()
-    if database is None:
-        return
     folder = Path(tempfile.mkdtemp(prefix="strongspine-seeded-"))
     atexit.register(shutil.rmtree, folder, True)
-    _copy(database, folder / "seeded.sqlite")
+    kept = Kept(uploads=folder / "uploads")
+    if database is not None:
+        with app.app_context():
+            db.engine.dispose()
+        kept.sqlite_file = folder / "seeded.sqlite"
+        _copy_sqlite(database, kept.sqlite_file)
+    else:
+        kept.tables, kept.sequences = _postgres_rows(app)
     if uploads.is_dir():
-        shutil.copytree(uploads, folder / "uploads")
-    _kept[key] = (folder / "seeded.sqlite", folder / "uploads")
+        shutil.copytree(uploads, kept.uploads)
+    _kept[key] = kept
