@@ -40,6 +40,7 @@ INSTANTS = {
 def clock_marks(*names: str) -> list[pytest.MarkDecorator]:
     """Marks that run a test (or, as `pytestmark`, a module) at each of the named INSTANTS."""
     return [
+        pytest.mark.stated_instant,
         pytest.mark.usefixtures("clock"),
         pytest.mark.parametrize(
             "clock", [INSTANTS[name] for name in names], ids=list(names), indirect=True
