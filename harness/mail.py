@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import email
 import email.policy
 import threading
@@ -64,11 +65,22 @@ class SmtpServer:
     def __init__(self) -> None:
         self.port = free_port()
         self.recorder = SmtpRecorder()
-        self.controller = Controller(self.recorder, hostname="127.0.0.1", port=self.port)
+        # aiosmtpd waits 5 s for its thread by default: too short beside Chromium on 2 cores.
+        self.controller = Controller(
+            self.recorder, hostname="127.0.0.1", port=self.port, ready_timeout=30
+        )
 
     def start(self) -> SmtpServer:
-        """Start listening."""
-        self.controller.start()
+        """Start listening. If it cannot, its thread and event loop are ended before the error
+        goes up (an event loop left open fails a later test with a ResourceWarning)."""
+        try:
+            self.controller.start()
+        except BaseException:
+            with contextlib.suppress(Exception):
+                self.controller.stop(no_assert=True)
+            if not self.controller.loop.is_closed():
+                self.controller.loop.close()
+            raise
         return self
 
     def stop(self) -> None:
