@@ -37,12 +37,22 @@ from harness.seeded import seed_demo
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Deselect (not skip) the tests that are about the other database."""
+    """Deselect (not skip) the tests that are about the other database, and on PostgreSQL the
+    tests that never open the test database (no `database_file` among their fixtures: the
+    sanitiser, the time matrix, the figure's geometry...), which would only run again unchanged."""
     other = "sqlite_only" if TEST_DATABASE_URL else "postgres_only"
-    deselected = [item for item in items if item.get_closest_marker(other)]
+
+    def elsewhere(item: pytest.Item) -> bool:
+        if item.get_closest_marker(other):
+            return True
+        uses_database = "database_file" in getattr(item, "fixturenames", ())
+        about_postgres = item.get_closest_marker("postgres_only")
+        return bool(TEST_DATABASE_URL) and not uses_database and not about_postgres
+
+    deselected = [item for item in items if elsewhere(item)]
     if deselected:
         config.hook.pytest_deselected(items=deselected)
-        items[:] = [item for item in items if not item.get_closest_marker(other)]
+        items[:] = [item for item in items if not elsewhere(item)]
 
 
 @pytest.fixture(scope="session")
