@@ -1,5 +1,6 @@
-"""Drill demonstrations in a real Chromium: they play on a click, pause, stand still with reduced
-motion, load nothing from elsewhere, break no CSP rule and pass axe, for every demo drill."""
+"""Drill demonstrations in a real Chromium: they play on a click and pause (one drill of each
+direction), stand still with reduced motion, load nothing from elsewhere, break no CSP rule and
+pass axe (every demo drill)."""
 
 from __future__ import annotations
 
@@ -29,6 +30,10 @@ DRILLS = [
     for f in read_content_folder(Path(__file__).resolve().parents[2] / "content" / "drills")
 ]
 SLUGS = [item["slug"] for item in DRILLS]
+# The player is one script for every drill, and each drill's keyframes are checked to parse and
+# move by tests/drills/test_demonstrations.py; it plays here on the first drill of each direction
+# (each drill's page is still opened, checked with axe and for CSP, by the reduced-motion test).
+PLAYED = list({item["direction"]: item["slug"] for item in reversed(DRILLS)}.values())
 ARTICLE_WITH_DRILL = "/blog/lying-still-wont-settle-your-back"
 
 
@@ -46,7 +51,7 @@ def moves_within(page: Page, selector: str, since: bytes, seconds: float) -> boo
     return False
 
 
-@pytest.mark.parametrize("slug", SLUGS)
+@pytest.mark.parametrize("slug", PLAYED)
 def test_each_demonstration_plays_pauses_and_keeps_to_the_site(
     page: Page, live_server: LiveServer, slug: str
 ) -> None:
