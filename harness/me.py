@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
+import time_machine
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import event, select
@@ -18,6 +19,7 @@ from blueprints.shared.models import OutboxMessage
 CLIENT_EMAIL = "robin@example.com"
 PROGRAM_SLUG = "back-basics-group-course"
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+CURL = "Jefferson curl"
 
 
 def add_signup(app: Flask, email: str = CLIENT_EMAIL, slug: str = PROGRAM_SLUG) -> None:
@@ -112,3 +114,25 @@ def count_statements(app: Flask, call: Callable[[], object]) -> int:
     finally:
         event.remove(engine, "before_cursor_execute", counter)
     return count
+
+
+def log_day(  # type: ignore[no-untyped-def]
+    web: FlaskClient, site: Flask, days: int, morning: str = "settled", email=CLIENT_EMAIL, **values
+) -> None:
+    """On day START+days: answer the morning question if asked, then log the curl.
+
+    An hour into the day, so the clock never goes back past a signed session cookie."""
+    with time_machine.travel(START + timedelta(days=days, hours=1), tick=True):
+        page = web.get("/me/log")
+        if "The morning after" in page.text:
+            with site.app_context():
+                pending = db.session.scalar(select(SessionLog).order_by(SessionLog.id.desc()))
+            answer = web.post(
+                f"/me/morning/{pending.id}",
+                data={"morning_pain": 1, "morning_compared": morning},
+            )
+            assert answer.status_code == 303
+        ids = plan_drill_ids(site, email)
+        day = (START + timedelta(days=days)).date()
+        answer = web.post("/me/log", data=session_form(ids, day, only=CURL, **values))
+        assert answer.status_code in (200, 303), answer.text

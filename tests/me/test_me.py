@@ -20,10 +20,12 @@ from blueprints.studio.erase import erase_person
 from harness.coach import create_coach, log_in
 from harness.me import (
     CLIENT_EMAIL,
+    CURL,
     START,
     add_signup,
     consent,
     count_statements,
+    log_day,
     plan_drill_ids,
     session_count,
     session_form,
@@ -33,31 +35,8 @@ from harness.me import (
 )
 from harness.studio import add_enquiry
 
-CURL = "Jefferson curl"
 # A CSRF token carries the second it was made in: answers a second apart differ only there.
 FRESH_TOKEN = r'(?<="X-CSRFToken": ")[^"]*|(?<=name="csrf_token" value=")[^"]*'
-
-
-def log_day(  # type: ignore[no-untyped-def]
-    web: FlaskClient, site: Flask, days: int, morning: str = "settled", email=CLIENT_EMAIL, **values
-) -> None:
-    """On day START+days: answer the morning question if asked, then log the curl.
-
-    An hour into the day, so the clock never goes back past a signed session cookie."""
-    with time_machine.travel(START + timedelta(days=days, hours=1), tick=True):
-        page = web.get("/me/log")
-        if "The morning after" in page.text:
-            with site.app_context():
-                pending = db.session.scalar(select(SessionLog).order_by(SessionLog.id.desc()))
-            answer = web.post(
-                f"/me/morning/{pending.id}",
-                data={"morning_pain": 1, "morning_compared": morning},
-            )
-            assert answer.status_code == 303
-        ids = plan_drill_ids(site, email)
-        day = (START + timedelta(days=days)).date()
-        answer = web.post("/me/log", data=session_form(ids, day, only=CURL, **values))
-        assert answer.status_code in (200, 303), answer.text
 
 
 def curl_row(web: FlaskClient) -> str:
