@@ -4,7 +4,6 @@ import from here (and never from each other).
 """
 
 from harness.database import (
-    KEPT_TABLES,
     Database,
     base_test_config,
     build_migrated_database,
@@ -20,7 +19,6 @@ from harness.mail import ReceivedMail, SmtpRecorder, SmtpServer, attachment_name
 from harness.servers import LiveServer, child_environment, free_port, wait_until
 
 __all__ = [
-    "KEPT_TABLES",
     "Database",
     "LiveServer",
     "ReceivedMail",

@@ -24,9 +24,6 @@ TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 # A SQLite file, or the URL of a PostgreSQL database.
 Database = Path | str
 
-# Tables the migrations fill that a clean database keeps (content_version is reset to its row).
-KEPT_TABLES = ("alembic_version", "content_version")
-
 
 def database_uri(database: Database) -> str:
     """The SQLAlchemy URL of a test database."""
@@ -93,11 +90,30 @@ def worker_postgres_database(url: str) -> str:
     return parsed.set(database=name).render_as_string(hide_password=False)
 
 
+# Every row of every table but the migrations' own, and every sequence back to its start, in one
+# round trip. DELETE, not TRUNCATE: a test leaves a few rows, and TRUNCATE makes new files for
+# each of some fifty tables and their indexes (145 ms a test, against 75 ms for this).
+EMPTY_EVERY_TABLE = """
+DO $$
+DECLARE item record;
+BEGIN
+  FOR item IN SELECT tablename FROM pg_tables
+      WHERE schemaname = current_schema() AND tablename <> 'alembic_version' LOOP
+    EXECUTE format('DELETE FROM %I', item.tablename);
+  END LOOP;
+  FOR item IN SELECT sequencename FROM pg_sequences WHERE schemaname = current_schema() LOOP
+    EXECUTE format('ALTER SEQUENCE %I RESTART', item.sequencename);
+  END LOOP;
+END $$
+"""
+
+
 def clean_postgres_database(url: str) -> None:
     """Empty every table the migrations made, as if they had just run.
 
-    Connections an earlier test left open would hold locks that TRUNCATE waits for; they belong
-    to apps that are gone, so they are ended first.
+    Connections an earlier test left open would hold locks the deletes wait for; they belong
+    to apps that are gone, so they are ended first. Foreign keys and triggers are off while the
+    rows go (session_replication_role), as every table is emptied.
     """
     engine = create_engine(url, poolclass=NullPool)
     with engine.begin() as connection:
@@ -107,12 +123,8 @@ def clean_postgres_database(url: str) -> None:
                 " WHERE datname = current_database() AND pid <> pg_backend_pid()"
             )
         )
-        tables = connection.scalars(
-            text("SELECT tablename FROM pg_tables WHERE schemaname = current_schema()")
-        ).all()
-        emptied = ", ".join(f'"{name}"' for name in sorted(tables) if name not in KEPT_TABLES)
-        connection.execute(text(f"TRUNCATE {emptied} RESTART IDENTITY CASCADE"))
-        connection.execute(text("DELETE FROM content_version"))
+        connection.execute(text("SET LOCAL session_replication_role = replica"))
+        connection.execute(text(EMPTY_EVERY_TABLE))
         connection.execute(text("INSERT INTO content_version (id, version) VALUES (1, 0)"))
     engine.dispose()
 

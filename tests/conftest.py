@@ -33,7 +33,10 @@ from harness import (
 )
 from harness.contact import seeded_app_with
 from harness.database import TEST_DATABASE_URL
+from harness.routing import share_compiled_url_builders
 from harness.seeded import seed_demo
+
+share_compiled_url_builders()
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
