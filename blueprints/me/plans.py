@@ -94,6 +94,9 @@ def copy_plan(template: Plan, client: Client) -> Plan:
         sessions_per_week=template.sessions_per_week,
         notes=template.notes,
     )
+    # In the session before the template's drills load: that load flushes, and a plan only
+    # reachable through client.plans would be left out of the flush (SQLAlchemy warns).
+    db.session.add(plan)
     for item in template.drills:
         plan.drills.append(
             PlanDrill(
@@ -102,7 +105,6 @@ def copy_plan(template: Plan, client: Client) -> Plan:
                 progression=item.progression, step_kg=item.step_kg,
             )
         )  # fmt: skip
-    db.session.add(plan)
     return plan
 
 
