@@ -213,7 +213,7 @@ def test_behind_nginx_each_client_is_itself_https_is_enforced_and_links_use_site
 BR = {"Accept-Encoding": "gzip, deflate, br"}
 # A form's spam stamp: its render time, rounded down to the public cache time. Each encoding is a
 # cache entry of its own, drawn on its own miss, so two of them may fall in different windows.
-SPAM_STAMP = re.compile(rb'(name="form_started" type="hidden" value=")[0-9]+\.[\w-]+"')
+SPAM_STAMP = re.compile(rb'(form_started" type="hidden" value=")[0-9]+\.[\w-]+"')
 
 
 def without_stamps(page: bytes) -> bytes:
