@@ -129,11 +129,11 @@ def seed_demo(app: Flask) -> None:
     uploads = Path(app.config["UPLOAD_FOLDER"])
     key = _key(app)
     if (kept := _kept.get(key)) is not None:
-        if database is not None:
+        if database is not None and kept.sqlite_file is not None:  # the key names the backend
             with app.app_context():
                 db.session.remove()
                 db.engine.dispose()  # nothing pooled reads the file while it is replaced
-            _copy_sqlite(kept.sqlite_file or database, database)
+            _copy_sqlite(kept.sqlite_file, database)
         else:
             _restore_postgres(app, kept)
         if kept.uploads.is_dir():
