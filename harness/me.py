@@ -116,8 +116,13 @@ def count_statements(app: Flask, call: Callable[[], object]) -> int:
     return count
 
 
-def log_day(  # type: ignore[no-untyped-def]
-    web: FlaskClient, site: Flask, days: int, morning: str = "settled", email=CLIENT_EMAIL, **values
+def log_day(
+    web: FlaskClient,
+    site: Flask,
+    days: int,
+    morning: str = "settled",
+    email: str = CLIENT_EMAIL,
+    **values: object,
 ) -> None:
     """On day START+days: answer the morning question if asked, then log the curl.
 

@@ -54,15 +54,13 @@ def line_chart(
     """A chart of `series` (oldest first); the y axis from 0 to `y_max` or a round top."""
     values = [value for _, value in series]
     top = y_max if y_max is not None else _round_top(max(values, default=0))
-    first = series[0][0] if series else date.today()  # noqa: DTZ011 - only when empty
-    last = series[-1][0] if series else first
-    span = max((last - first).days, 1)
     inner_w, inner_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
 
     def x_of(day: date) -> float:
-        return (
-            LEFT + inner_w * ((day - first).days / span) if len(series) > 1 else LEFT + inner_w / 2
-        )
+        first, last = series[0][0], series[-1][0]
+        if len(series) == 1:
+            return LEFT + inner_w / 2
+        return LEFT + inner_w * ((day - first).days / max((last - first).days, 1))
 
     def y_of(value: float) -> float:
         return TOP + inner_h * (1 - (value / top if top else 0))
@@ -71,6 +69,7 @@ def line_chart(
     y_ticks = [(y_of(top * i / 4), f"{top * i / 4:g}") for i in range(5)]
     x_ticks = []
     if series:
+        first, last = series[0][0], series[-1][0]
         x_ticks = [(x_of(first), first.strftime("%-d %b %Y"))]
         if last != first:
             x_ticks.append((x_of(last), last.strftime("%-d %b %Y")))

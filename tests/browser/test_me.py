@@ -17,11 +17,9 @@ from playwright.sync_api import Locator, Page, expect
 from harness import LiveServer, SmtpServer
 from harness.browser import AxeAudit, fill_signup_form, log_in_to_studio, record_csp_violations
 from harness.coach import COACH_EMAIL, COACH_PASSWORD, create_coach
-from harness.me import CLIENT_EMAIL, START, add_signup, session_count, sign_in_link
+from harness.me import CLIENT_EMAIL, CURL, START, add_signup, session_count, sign_in_link
 
 pytestmark = pytest.mark.browser
-
-CURL = "Jefferson curl"
 
 
 @pytest.fixture

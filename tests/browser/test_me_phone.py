@@ -16,12 +16,11 @@ from playwright.sync_api import Browser, Page, expect
 
 from harness import LiveServer
 from harness.browser import AxeAudit, open_site_search
-from harness.me import CLIENT_EMAIL, START, add_signup, sign_in_link
+from harness.me import CLIENT_EMAIL, CURL, START, add_signup, sign_in_link
 
 pytestmark = pytest.mark.browser
 
 PHONE = {"width": 390, "height": 844}
-CURL = "Jefferson curl"
 CHART_LABEL_PX = """() => [...document.querySelectorAll("svg.chart-svg")].flatMap((svg) => {
   const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
   return [...svg.querySelectorAll("text.chart-label")].map(

@@ -19,13 +19,12 @@ from blueprints.shared.extensions import db
 from harness.coach import create_coach
 from harness.me import (
     CLIENT_EMAIL,
+    CURL,
     START,
     plan_drill_ids,
     session_form,
     sign_in,
 )
-
-CURL = "Jefferson curl"
 
 
 def plan_row(html: str, name: str) -> str:

@@ -10,10 +10,10 @@ import time_machine
 from flask import Flask
 from flask.testing import FlaskClient
 
-from blueprints.me.charts import HEIGHT, LEFT, RIGHT, TOP, WIDTH, line_chart
+from blueprints.me.charts import BOTTOM, HEIGHT, LEFT, RIGHT, TOP, WIDTH, line_chart
 from harness.me import CURL, START, log_day, sign_in
 
-BOTTOM_Y = HEIGHT - 32
+BOTTOM_Y = HEIGHT - BOTTOM
 
 
 def test_a_chart_runs_from_the_first_day_to_the_last_and_from_zero_to_a_round_top() -> None:

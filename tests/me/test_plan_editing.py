@@ -15,15 +15,8 @@ from sqlalchemy import select
 from blueprints.me.models import Client, Plan, PlanDrill
 from blueprints.programs.models import Program
 from blueprints.shared.extensions import db
-from harness.coach import create_coach, log_in
+from harness.coach import coach_client
 from harness.me import START
-
-
-def coach_of(site: Flask) -> FlaskClient:
-    create_coach(site)
-    coach = site.test_client()
-    log_in(coach)
-    return coach
 
 
 def client_plan(site: Flask) -> tuple[int, list[PlanDrill]]:
@@ -64,7 +57,7 @@ def stored_plan(site: Flask, plan_id: int) -> tuple[str, list[tuple[str, int, An
 def test_every_refused_field_is_named_next_to_it_and_nothing_is_saved(
     site: Flask, web: FlaskClient
 ) -> None:
-    coach = coach_of(site)
+    coach = coach_client(site)
     plan_id, (first, second, third, *_) = client_plan(site)
     before = stored_plan(site, plan_id)
     form = plan_form(site, plan_id) | {
@@ -94,7 +87,7 @@ def test_every_refused_field_is_named_next_to_it_and_nothing_is_saved(
 def test_a_drill_is_removed_another_added_and_only_a_changed_target_is_dated_again(
     site: Flask, web: FlaskClient
 ) -> None:
-    coach = coach_of(site)
+    coach = coach_client(site)
     plan_id, (first, second, third, *_) = client_plan(site)
     form = plan_form(site, plan_id) | {
         f"remove-{first.id}": "yes",
@@ -121,7 +114,7 @@ def test_a_drill_is_removed_another_added_and_only_a_changed_target_is_dated_aga
 def test_a_client_plan_is_a_copy_of_a_programs_or_an_empty_one(
     site: Flask, web: FlaskClient
 ) -> None:
-    coach = coach_of(site)
+    coach = coach_client(site)
     with site.app_context():
         client_id = db.session.scalar(select(Client.id))
         template = db.session.scalar(select(Plan).where(Plan.program_id.is_not(None)))
@@ -140,7 +133,7 @@ def test_a_client_plan_is_a_copy_of_a_programs_or_an_empty_one(
 
 
 def test_a_programs_default_plan_is_made_the_first_time_it_is_opened(site: Flask) -> None:
-    coach = coach_of(site)
+    coach = coach_client(site)
     with site.app_context():
         program = Program(slug="hinge-clinic", title="Hinge clinic", duration_weeks=4)
         db.session.add(program)
