@@ -1,13 +1,24 @@
-"""The coach's studio login, for tests and benchmarks that work as the coach."""
+"""The coach's studio login, for tests and benchmarks that work as the coach.
+
+scrypt is slow on purpose (about 0.15 s to hash or check on this machine, twice that under the
+suite's load), and hundreds of tests need a coach: `create_coach` stores the hash made once per
+process for a password, and `coach_client` opens the studio session the way the login view does
+once it has checked the password. Logging in through the form itself is what
+tests/studio/test_studio_auth.py and tests/core/test_security_login.py test (with `log_in`).
+"""
 
 from __future__ import annotations
 
 import re
+from functools import cache
 
-from flask import Flask
+from flask import Flask, session
 from flask.testing import FlaskClient
+from flask_login import login_user
 
+from blueprints.shared import sessions
 from blueprints.shared.extensions import db
+from blueprints.studio.auth import SESSION_KIND
 from blueprints.studio.models import User
 
 COACH_EMAIL = "maya@example.com"
@@ -17,8 +28,7 @@ COACH_PASSWORD = "correct horse battery staple"
 def create_coach(app: Flask, email: str = COACH_EMAIL, password: str = COACH_PASSWORD) -> int:
     """A studio login in the database; returns its id."""
     with app.app_context():
-        user = User(email=email)
-        user.set_password(password)
+        user = User(email=email, password_hash=_scrypt_hash(password))
         db.session.add(user)
         db.session.commit()
         return user.id
@@ -29,11 +39,25 @@ def log_in(client: FlaskClient, email: str = COACH_EMAIL, password: str = COACH_
     return client.post("/studio/login", data={"email": email, "password": password})
 
 
+@cache
+def _scrypt_hash(password: str) -> str:
+    """The hash `User.set_password` stores, made once per process for each password."""
+    user = User()
+    user.set_password(password)
+    return user.password_hash
+
+
 def coach_client(app: Flask) -> FlaskClient:
-    """A client logged in as the coach."""
-    create_coach(app)
+    """A client logged in as the coach: a new coach, and the session the login view opens."""
+    coach_id = create_coach(app)
+    with app.test_request_context():
+        sessions.start(SESSION_KIND, coach_id)
+        login_user(db.session.get(User, coach_id))
+        opened = dict(session)
+        db.session.remove()
     client = app.test_client()
-    assert log_in(client).status_code == 302
+    with client.session_transaction() as browser_session:
+        browser_session.update(opened)
     return client
 
 
