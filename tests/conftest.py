@@ -42,7 +42,8 @@ share_compiled_url_builders()
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Deselect (not skip) the tests that are about the other database, and on PostgreSQL the
     tests that never open the test database (no `database_file` among their fixtures: the
-    sanitiser, the time matrix, the figure's geometry...), which would only run again unchanged."""
+    sanitiser, the time matrix, the figure's geometry...), which would only run again unchanged.
+    Then the long tests first (`runs_long`)."""
     other = "sqlite_only" if TEST_DATABASE_URL else "postgres_only"
 
     def elsewhere(item: pytest.Item) -> bool:
@@ -56,6 +57,16 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if deselected:
         config.hook.pytest_deselected(items=deselected)
         items[:] = [item for item in items if not elsewhere(item)]
+    items.sort(key=runs_long, reverse=True)
+
+
+def runs_long(item: pytest.Item) -> bool:
+    """Whether a test drives Chromium or runs the site in other processes: seconds, not tenths.
+
+    They are handed out first (the sort is stable), so that the workers end on short tests
+    together instead of one waiting for the other's last long one.
+    """
+    return any(item.get_closest_marker(mark) for mark in ("browser", "own_database"))
 
 
 @pytest.fixture(scope="session")
