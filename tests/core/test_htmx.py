@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+from dataclasses import dataclass
 
 import pytest
 from flask import Flask
@@ -47,18 +48,34 @@ def test_a_response_that_never_asked_does_not_vary(app: Flask) -> None:
 LINK = re.compile(r'(?:href|hx-get)="(/[^"#]*)"')
 
 
-def crawl(client: FlaskClient, start: list[str], limit: int = 400) -> set[str]:
-    """Every same-site GET address reachable from `start` by links and hx-get attributes."""
-    seen: set[str] = set()
+@dataclass(frozen=True)
+class Answer:
+    """What a test needs of a response once it is closed."""
+
+    status: int
+    is_page: bool
+    vary: frozenset[str]
+
+
+def answer_to(client: FlaskClient, url: str, **headers: str) -> tuple[Answer, str]:
+    """The answer to a GET of `url`, and its text when it is HTML."""
+    with client.get(url, headers=headers) as response:  # closed: a streamed download holds its
+        text = response.get_data(as_text=True) if response.mimetype == "text/html" else ""
+        answer = Answer(response.status_code, "<html" in text, frozenset(response.vary))
+    return answer, text
+
+
+def crawl(client: FlaskClient, start: list[str], limit: int = 400) -> dict[str, Answer]:
+    """Every same-site GET address reachable from `start` by links and hx-get attributes, with
+    the answer a plain request got."""
+    seen: dict[str, Answer] = {}
     queue = list(start)
     while queue and len(seen) < limit:
         url = html.unescape(queue.pop(0))
         if url in seen or url.startswith(("/static/", "/studio/logout")):
             continue
-        seen.add(url)
-        with client.get(url) as response:  # closed: a streamed download holds its context open
-            if response.mimetype == "text/html":
-                queue.extend(LINK.findall(response.get_data(as_text=True)))
+        seen[url], text = answer_to(client, url)
+        queue.extend(LINK.findall(text))
     return seen
 
 
@@ -67,19 +84,17 @@ def test_every_route_that_answers_htmx_differently_says_so(seeded_app: Flask) ->
     from harness.coach import coach_client
 
     client = coach_client(seeded_app)
-    urls = crawl(client, ["/", "/studio/", "/drills/?direction=rotation", "/blog/search?q=back"])
+    plain_answers = crawl(
+        client, ["/", "/studio/", "/drills/?direction=rotation", "/blog/search?q=back"]
+    )
     differing = []
-    for url in sorted(urls):
-        with client.get(url) as plain:  # closed: a streamed download holds its context open
-            plain_is_page = b"<html" in plain.get_data()
-        with client.get(url, headers={"HX-Request": "true"}) as htmx:
-            htmx_is_page = b"<html" in htmx.get_data()
-        whole_page = (plain_is_page, htmx_is_page)
-        if whole_page[0] != whole_page[1] or plain.status_code != htmx.status_code:
+    for url, plain in sorted(plain_answers.items()):
+        htmx, _ = answer_to(client, url, **{"HX-Request": "true"})
+        if plain.is_page != htmx.is_page or plain.status != htmx.status:
             differing.append(url)
             assert "HX-Request" in plain.vary, url
             assert "HX-Request" in htmx.vary, url
-    assert len(urls) > 60  # the crawl reached the site, not just the home page
+    assert len(plain_answers) > 60  # the crawl reached the site, not just the home page
     assert any(url.startswith("/drills/?") for url in differing)
     assert any(url.startswith("/studio/") for url in differing)
     assert any(url.startswith("/blog/search") for url in differing), differing
