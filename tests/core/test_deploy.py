@@ -18,7 +18,7 @@ import pytest
 from click.testing import CliRunner
 
 from blueprints.shared.deploy_check import check_deploy_command
-from harness import SmtpServer, build_migrated_database, child_environment, free_port
+from harness import SmtpServer, child_environment, copy_database, free_port
 from harness.deploy import CHECKED, Browser, form_fields, good_env
 from harness.edge import nginx_binary, start_edge, wait_for_port
 
@@ -29,10 +29,10 @@ pytestmark = pytest.mark.own_database
 
 
 @pytest.fixture
-def migrated(tmp_path: Path) -> Path:
+def migrated(migrated_template: Path, tmp_path: Path) -> Path:
     """A database at the latest migration."""
     database = tmp_path / "site.sqlite"
-    build_migrated_database(database)
+    copy_database(migrated_template, database)
     return database
 
 
@@ -112,15 +112,9 @@ def test_flask_check_deploy_runs_when_the_site_refuses_to_start(tmp_path: Path) 
 # --- deploy/: the nginx site in front of gunicorn, on loopback --------------------------------
 
 
-@pytest.fixture
-def behind_nginx(tmp_path: Path) -> Iterator[dict[str, Any]]:
-    """gunicorn (2 workers, real SMTP sink) behind deploy/nginx/strongspine.conf, all loopback."""
-    nginx_binary()  # installs nginx first where it may, before anything starts
-    database = tmp_path / "site.sqlite"
-    build_migrated_database(database)
-    smtp = SmtpServer().start()
-    app_port = free_port()
-    env = {
+def site_environment(database: Path, smtp: SmtpServer) -> dict[str, str]:
+    """What the shipped site's processes get here: the production settings, mail to `smtp`."""
+    return {
         **{k: v for k, v in child_environment().items() if k not in CHECKED},
         **good_env(database),
         "TRUSTED_HOSTS": "localhost",
@@ -129,14 +123,39 @@ def behind_nginx(tmp_path: Path) -> Iterator[dict[str, Any]]:
         "PROGRAM_SIGNUP_RATE_LIMIT": "2",
         "SPAM_MIN_SECONDS": "0",
     }
+
+
+@pytest.fixture(scope="session")
+def seeded_site_database(migrated_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The migrated database seeded by `flask seed` with the site's settings, once per worker
+    (about 4 s); each test behind nginx gets a copy."""
+    database = tmp_path_factory.mktemp("deploy-seeded") / "site.sqlite"
+    copy_database(migrated_template, database)
+    smtp = SmtpServer().start()
+    try:
+        subprocess.run(  # noqa: S603 - fixed arguments
+            [str(FLASK), "--app", "app", "seed"],
+            cwd=ROOT, env=site_environment(database, smtp), check=True, capture_output=True,
+        )  # fmt: skip
+    finally:
+        smtp.stop()
+    return database
+
+
+@pytest.fixture
+def behind_nginx(seeded_site_database: Path, tmp_path: Path) -> Iterator[dict[str, Any]]:
+    """gunicorn (2 workers, real SMTP sink) behind deploy/nginx/strongspine.conf, all loopback."""
+    nginx_binary()  # installs nginx first where it may, before anything starts
+    database = tmp_path / "site.sqlite"
+    copy_database(seeded_site_database, database)
+    smtp = SmtpServer().start()
+    app_port = free_port()
+    env = site_environment(database, smtp)
     app_log = tmp_path / "gunicorn.log"
     gunicorn: subprocess.Popen[bytes] | None = None
     edge = start_edge(tmp_path, f"127.0.0.1:{app_port}")
     try:
         env["SITE_URL"] = edge.site_url
-        subprocess.run(  # noqa: S603 - fixed arguments
-            [str(FLASK), "--app", "app", "seed"], cwd=ROOT, env=env, check=True, capture_output=True
-        )
         with app_log.open("wb") as log_file:
             gunicorn = subprocess.Popen(  # noqa: S603 - fixed arguments
                 [str(Path(sys.executable).parent / "gunicorn"), "-w", "2",
