@@ -8,14 +8,13 @@ import time
 from collections.abc import Iterator
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from flask import Flask, render_template_string
 from playwright.sync_api import Browser, Page, expect
 
 from blueprints.shared.extensions import db
 from harness import LiveServer
 from harness.blog import add_post
-from harness.browser import log_in_to_studio, wait_for_htmx_to_settle
+from harness.browser import axe_report, log_in_to_studio, wait_for_htmx_to_settle
 from harness.coach import COACH_EMAIL, COACH_PASSWORD, create_coach
 
 pytestmark = pytest.mark.browser
@@ -123,13 +122,6 @@ def luminance(css_colour: str) -> float:
 def is_dark(css_colour: str) -> bool:
     """A background a reader would call dark."""
     return luminance(css_colour) < 0.05
-
-
-def axe_report(page: Page) -> str:
-    """axe-core's findings for the page as it is now ('' when there are none)."""
-    wait_for_htmx_to_settle(page)
-    results = Axe().run(page)
-    return results.generate_report() if results.violations_count else ""
 
 
 @pytest.fixture
