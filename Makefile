@@ -14,16 +14,17 @@ unexport PYTHONDONTWRITEBYTECODE
 # SQLite run only: it does not depend on the database.
 # The browser tests drive the site, not the database, and the `own_database` tests run gunicorn
 # and nginx on a SQLite file of their own: both run in the SQLite run only.
-# Tests run in parallel, one pytest-xdist worker per core (WORKERS=1 for one process).
+# Tests run in parallel, one pytest-xdist worker per core (WORKERS=1 for one process); a worker
+# that runs out of tests takes half of what the other has left (--dist worksteal).
 WORKERS ?= auto
 ifeq ($(TEST_POSTGRES),1)
 TEST_EXTRAS := $(BIN)/.installed-postgres
 TEST_LINT := @echo "lint: skipped with TEST_POSTGRES (make test runs it)"
-PYTEST := bash tests/with_postgres.sh $(BIN)/pytest -n $(WORKERS) -m 'not browser and not own_database'
+PYTEST := bash tests/with_postgres.sh $(BIN)/pytest -n $(WORKERS) --dist worksteal -m 'not browser and not own_database'
 else
 TEST_EXTRAS :=
 TEST_LINT := $(BIN)/ruff check . && $(BIN)/ruff format --check .
-PYTEST := $(BIN)/pytest -n $(WORKERS)
+PYTEST := $(BIN)/pytest -n $(WORKERS) --dist worksteal
 endif
 
 .PHONY: run admin test test-faketime coverage lint format bench chromium faketime send-mail clean
@@ -57,10 +58,10 @@ lint: $(BIN)/.installed  ## ruff's checks and its formatting, changing nothing
 # the app reads no other clock, so this run leaves them out; the rest must not care.
 FAKETIME_AT ?= 2026-12-01 05:58:00
 test-faketime: $(BIN)/.installed faketime  ## The non-browser suite with the system clock at FAKETIME_AT (UTC)
-	TZ=UTC faketime -f '@$(FAKETIME_AT)' $(BIN)/pytest -n $(WORKERS) -m 'not browser and not own_database and not stated_instant'
+	TZ=UTC faketime -f '@$(FAKETIME_AT)' $(BIN)/pytest -n $(WORKERS) --dist worksteal -m 'not browser and not own_database and not stated_instant'
 
 coverage: $(BIN)/.installed chromium  ## Branch coverage of blueprints/ over the SQLite suite
-	$(BIN)/pytest -n $(WORKERS) -q --cov=blueprints --cov-branch --cov-report=term:skip-covered
+	$(BIN)/pytest -n $(WORKERS) --dist worksteal -q --cov=blueprints --cov-branch --cov-report=term:skip-covered
 
 faketime:
 	@bash tests/ensure_faketime.sh

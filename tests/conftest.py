@@ -63,8 +63,10 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 def runs_long(item: pytest.Item) -> bool:
     """Whether a test drives Chromium or runs the site in other processes: seconds, not tenths.
 
-    They are handed out first (the sort is stable), so that the workers end on short tests
-    together instead of one waiting for the other's last long one.
+    They come first (the sort is stable) and the Makefile runs xdist with `--dist worksteal`:
+    each worker starts on half of the list, and one that runs out takes half of what the other
+    has left, from its end, which is then short tests, so both end together. (xdist's default
+    `load` hands each worker a run of consecutive tests first: one worker got every browser test.)
     """
     return any(item.get_closest_marker(mark) for mark in ("browser", "own_database"))
 
