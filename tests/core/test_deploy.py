@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -139,6 +140,8 @@ def seeded_site_database(migrated_template: Path, tmp_path_factory: pytest.TempP
         )  # fmt: skip
     finally:
         smtp.stop()
+    with closing(sqlite3.connect(database)) as connection:  # all of it in the file the tests copy
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     return database
 
 
