@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
+from typing import TypeVar
 
 from axe_playwright_python.base import AXE_SCRIPT, AxeResults
 from playwright.sync_api import (
@@ -56,6 +58,24 @@ def record_csp_violations(page: Page) -> list[str]:
     page.expose_function("reportCspViolation", lambda report: violations.append(report))
     page.add_init_script(CSP_VIOLATION_LISTENER)
     return violations
+
+
+T = TypeVar("T")
+
+
+def check_each(items: Iterable[T], check: Callable[[T], None]) -> None:
+    """Run `check` on every item, then fail once naming each item whose check failed and why.
+
+    For a walk over pages (or drills) on one site: a site per page costs more than the page,
+    and the walk still reports every page that fails, not only the first.
+    """
+    failures = []
+    for item in items:
+        try:
+            check(item)
+        except AssertionError as failure:
+            failures.append(f"{item}: {failure}")
+    assert failures == [], "\n".join(failures)
 
 
 def axe_report(page: Page) -> str:

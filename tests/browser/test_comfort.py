@@ -14,7 +14,7 @@ from playwright.sync_api import Browser, Page, expect
 from blueprints.shared.extensions import db
 from harness import LiveServer
 from harness.blog import add_post
-from harness.browser import axe_report, log_in_to_studio, wait_for_htmx_to_settle
+from harness.browser import axe_report, check_each, log_in_to_studio, wait_for_htmx_to_settle
 from harness.coach import COACH_EMAIL, COACH_PASSWORD, create_coach
 
 pytestmark = pytest.mark.browser
@@ -349,10 +349,9 @@ ZOOMED_PAGES = [*PUBLIC_PAGES, "/contact/?topic=consultation", "/blog/", "/progr
 def test_text_at_200_percent_on_a_phone_does_not_scroll_sideways(
     page: Page, coach_page: Page, live_server: LiveServer
 ) -> None:
-    """One walk over the pages (a site and a coach's login for each page cost ~4 s a test);
-    every page that fails is named, not only the first."""
-    failures: list[str] = []
-    for path in ZOOMED_PAGES:
+    """One walk over the pages on one site (check_each names every page that fails)."""
+
+    def zoomed(path: str) -> None:
         tab = coach_page if path.startswith("/studio/") else page
         tab.set_viewport_size(PHONE)
         tab.goto(live_server.url + path)
@@ -360,10 +359,11 @@ def test_text_at_200_percent_on_a_phone_does_not_scroll_sideways(
         body_font = "parseFloat(getComputedStyle(document.body).fontSize)"
         before = tab.evaluate(body_font)
         tab.evaluate("document.documentElement.style.fontSize = '200%'")
-        if tab.evaluate(body_font) != 2 * before:
-            failures.append(f"{path}: the text did not double ({before} px)")
-        if tab.evaluate("document.documentElement.scrollWidth") > tab.evaluate("innerWidth"):
-            failures.append(f"{path}: scrolls sideways, widest: {tab.evaluate(WIDEST)}")
-        if overflowing := tab.evaluate(OVERFLOWING):
-            failures.append(f"{path}: text overflows its box: {overflowing}")
-    assert failures == [], "\n".join(failures)
+        assert tab.evaluate(body_font) == 2 * before
+        wide = tab.evaluate(WIDEST)
+        assert tab.evaluate("document.documentElement.scrollWidth") <= tab.evaluate("innerWidth"), (
+            wide
+        )
+        assert tab.evaluate(OVERFLOWING) == []
+
+    check_each(ZOOMED_PAGES, zoomed)

@@ -17,6 +17,7 @@ from blueprints.shared.content import read_content_folder
 from harness import LiveServer
 from harness.browser import (
     axe_report,
+    check_each,
     log_in_to_studio,
     other_host_requests,
     record_csp_violations,
@@ -124,17 +125,13 @@ def stands_still_with_reduced_motion(page: Page, url: str) -> None:
 def test_with_reduced_motion_the_start_and_end_stand_side_by_side(
     still_page: Page, live_server: LiveServer
 ) -> None:
-    """Every drill's page, one after the other in one tab (a site per drill cost more than the
-    page); each drill that fails is named with what failed."""
+    """Every drill's page, one after the other in one tab."""
     violations = record_csp_violations(still_page)
     elsewhere = other_host_requests(still_page, live_server.url)
-    failures: list[str] = []
-    for slug in SLUGS:
-        try:
-            stands_still_with_reduced_motion(still_page, f"{live_server.url}/drills/{slug}")
-        except AssertionError as failure:
-            failures.append(f"{slug}: {failure}")
-    assert failures == [], "\n".join(failures)
+    check_each(
+        [f"{live_server.url}/drills/{slug}" for slug in SLUGS],
+        lambda url: stands_still_with_reduced_motion(still_page, url),
+    )
     assert violations == []
     assert elsewhere == []
 

@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import Browser, Page, Request
 
 from harness import LiveServer
-from harness.browser import axe_report
+from harness.browser import axe_report, check_each
 
 pytestmark = pytest.mark.browser
 
@@ -61,8 +61,8 @@ def _first_article_path(page: Page, live_server: LiveServer) -> str:
     return href
 
 
-def first_view_faults(browser: Browser, base_url: str, path: str, theme: str) -> list[str]:
-    """What is wrong with a first view of `path` (an empty cache) in `theme`: [] when nothing."""
+def check_first_view(browser: Browser, base_url: str, path: str, theme: str) -> None:
+    """A first view of `path` (an empty cache) in `theme`: light, on this host alone."""
     # In the system's dark scheme, or with the switch's choice.
     context = browser.new_context(color_scheme=theme)
     if theme == "dark":
@@ -73,46 +73,34 @@ def first_view_faults(browser: Browser, base_url: str, path: str, theme: str) ->
     fresh.on("request", lambda request: all_hosts.add(urlsplit(request.url).netloc))
     fresh.goto(base_url + path, wait_until="networkidle")
     painted_theme = fresh.evaluate("document.documentElement.dataset.theme")
-    demonstration_ready = fresh.locator("[data-demo] .demo-animated svg animate").count() > 0
+    if path == DRILL_PAGE:  # the demonstration is in the page, ready to play
+        assert fresh.locator("[data-demo] .demo-animated svg animate").count() > 0
     context.close()
 
-    faults = []
-    if path == DRILL_PAGE and not demonstration_ready:
-        faults.append("the demonstration is not in the page, ready to play")
-    if painted_theme != ("dark" if theme == "dark" else "system"):
-        faults.append(f"painted in the {painted_theme} theme")
+    assert painted_theme == ("dark" if theme == "dark" else "system")
     counted = [t for t in transfers if t.resource_type not in ("image", "media")]
     total = sum(t.bytes_on_wire for t in counted)
-    if all_hosts != {urlsplit(base_url).netloc}:
-        faults.append(f"asked other hosts: {all_hosts}")
-    if len(counted) > MAX_REQUESTS:
-        faults.append(f"{len(counted)} requests: {[t.url for t in counted]}")
-    if total > PAGE_BUDGET_BYTES:
-        faults.append(f"{total} bytes: {[(t.url, t.bytes_on_wire) for t in counted]}")
-    if not all(t.bytes_on_wire > 0 for t in counted):
-        faults.append(f"an empty transfer: {counted}")
-    return faults
+    assert all_hosts == {urlsplit(base_url).netloc}, all_hosts
+    assert len(counted) <= MAX_REQUESTS, [t.url for t in counted]
+    assert total <= PAGE_BUDGET_BYTES, [(t.url, t.bytes_on_wire) for t in counted]
+    assert all(t.bytes_on_wire > 0 for t in counted)
 
 
 @pytest.mark.parametrize("theme", ["light", "dark"])
 def test_first_view_is_light_and_stays_on_this_host(
     page: Page, browser: Browser, live_server: LiveServer, theme: str
 ) -> None:
-    """Five first views in turn on one site (a site per page cost more than the page); each
-    page's faults are named."""
+    """Five first views in turn on one site (check_each names every page that fails)."""
     article = _first_article_path(page, live_server)
-    faults = {
-        path: found
-        for path in ["/", article, "/drills/", DRILL_PAGE, "/contact/"]
-        if (found := first_view_faults(browser, live_server.url, path, theme))
-    }
-    assert faults == {}
+    check_each(
+        ["/", article, "/drills/", DRILL_PAGE, "/contact/"],
+        lambda path: check_first_view(browser, live_server.url, path, theme),
+    )
 
 
 def test_main_pages_have_no_accessibility_violations(page: Page, live_server: LiveServer) -> None:
-    reports = {}
-    for path in [*MAIN_PAGES, _first_article_path(page, live_server)]:
+    def clean(path: str) -> None:
         page.goto(live_server.url + path)
-        if report := axe_report(page):
-            reports[path] = report
-    assert reports == {}
+        assert axe_report(page) == ""
+
+    check_each([*MAIN_PAGES, _first_article_path(page, live_server)], clean)

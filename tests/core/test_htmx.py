@@ -59,7 +59,8 @@ class Answer:
 
 def answer_to(client: FlaskClient, url: str, **headers: str) -> tuple[Answer, str]:
     """The answer to a GET of `url`, and its text when it is HTML."""
-    with client.get(url, headers=headers) as response:  # closed: a streamed download holds its
+    # Closed before returning: a streamed download would hold its app context open.
+    with client.get(url, headers=headers) as response:
         text = response.get_data(as_text=True) if response.mimetype == "text/html" else ""
         answer = Answer(response.status_code, "<html" in text, frozenset(response.vary))
     return answer, text
