@@ -77,3 +77,24 @@ def test_every_periodic_command_has_a_systemd_timer() -> None:
         assert services[0].replace(".service", ".timer") in units, command
     mail = (ROOT / "deploy/systemd/strongspine-mail.service").read_text()
     assert "send-mail --loop" in mail
+
+
+def test_every_test_area_and_every_blueprint_package_is_listed() -> None:
+    areas = re.search(r"Tests live in `tests/<area>/` \(([^)]*)\)", README)
+    assert areas is not None
+    listed_areas = set(re.findall(r"`(\w+)`", areas.group(1)))
+    folders = {path.name for path in (ROOT / "tests").iterdir() if (path / "__init__.py").exists()}
+    assert sorted(folders ^ listed_areas) == []
+
+    features = re.search(r"listed in `app.FEATURES` \(([^)]*)\)", README)
+    assert features is not None
+    listed_features = set(re.findall(r"`(\w+)`", features.group(1)))
+    packages = {
+        path.name for path in (ROOT / "blueprints").iterdir() if (path / "__init__.py").exists()
+    }
+    unnamed = [
+        name
+        for name in sorted(packages)
+        if name not in listed_features and f"`blueprints/{name}/" not in README
+    ]
+    assert unnamed == []
