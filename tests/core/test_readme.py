@@ -79,6 +79,22 @@ def test_every_periodic_command_has_a_systemd_timer() -> None:
     assert "send-mail --loop" in mail
 
 
+def test_the_deploy_recipe_starts_every_unit_of_deploy_systemd() -> None:
+    deploying = README.split("## Deploying", 1)[1].split("\n## ", 1)[0]
+    enabled = re.search(r"systemctl enable --now ((?:[\w.-]+|\\\n|\s)+)", deploying)
+    assert enabled is not None
+    started = set(enabled.group(1).split()) - {"\\"}
+    units = {path.name for path in (ROOT / "deploy" / "systemd").iterdir()}
+    timers = {name for name in units if name.endswith(".timer")}
+    # A service with a timer is started by its timer; the others run all the time.
+    wanted = timers | {
+        name.removesuffix(".service")
+        for name in units
+        if name.endswith(".service") and name.replace(".service", ".timer") not in units
+    }
+    assert sorted(wanted ^ started) == []
+
+
 def test_every_test_area_and_every_blueprint_package_is_listed() -> None:
     areas = re.search(r"Tests live in `tests/<area>/` \(([^)]*)\)", README)
     assert areas is not None
