@@ -14,6 +14,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from email_validator import EmailNotValidError, validate_email
 from flask import Flask
 
+from blueprints.shared.hours import STYLES as HOUR_STYLES
+
 DEFAULT_SECRET_KEY = "dev-only-change-me"  # noqa: S105 - refused outside debug and testing
 # Where links point on a laptop or in tests, when SITE_URL is not set (`make run` serves here).
 DEV_SITE_URL = "http://127.0.0.1:5000"
@@ -174,6 +176,9 @@ def setting_problems(config: dict[str, Any]) -> list[tuple[str, str]]:
         problems.append(
             ("COACH_TIMEZONE", f"{config.get('COACH_TIMEZONE')!r} is not a known time zone")
         )
+    if str(config.get("COACH_HOURS")) not in HOUR_STYLES:
+        # Anything else would quietly read as 24 hours in every email and page.
+        problems.append(("COACH_HOURS", f"{config.get('COACH_HOURS')!r} is neither 12 nor 24"))
     return problems
 
 

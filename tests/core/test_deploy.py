@@ -65,6 +65,7 @@ def test_a_good_configuration_passes(monkeypatch: pytest.MonkeyPatch, migrated: 
         ({"COACH_EMAIL": "coach@example.com"}, "COACH_EMAIL"),
         ({"MAIL_DEFAULT_SENDER": "studio@localhost"}, "MAIL_DEFAULT_SENDER"),
         ({"COACH_TIMEZONE": "Europe/Atlantis"}, "COACH_TIMEZONE"),
+        ({"COACH_HOURS": "12h"}, "COACH_HOURS"),
         ({"SESSION_COOKIE_SECURE": "false"}, "SESSION_COOKIE_SECURE"),
     ],
 )

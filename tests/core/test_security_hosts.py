@@ -106,6 +106,7 @@ def test_production_answers_only_site_urls_host_by_default(
         ("COACH_EMAIL", "coach@studio.test"),
         ("MAIL_DEFAULT_SENDER", "studio@localhost"),
         ("COACH_TIMEZONE", "Europe/Atlantis"),
+        ("COACH_HOURS", "12h"),
     ],
 )
 def test_production_refuses_a_setting_that_would_fail_every_request(
