@@ -31,6 +31,7 @@ from blueprints.me.auth import (
     start_client_session,
     use_link,
 )
+from blueprints.me.history import recent_sessions, sessions_logged
 from blueprints.me.logbook import (
     logged_today,
     morning_pending,
@@ -41,7 +42,7 @@ from blueprints.me.logbook import (
 )
 from blueprints.me.models import MORNING_ANSWERS, RED_FLAGS, Client, Plan, SessionLog
 from blueprints.me.overview import bookings_of, name_given, signups_of
-from blueprints.me.plans import plan_for, plan_steps, recent_sessions, sessions_logged
+from blueprints.me.plans import plan_for, plan_steps
 from blueprints.shared.clock import utcnow
 from blueprints.shared.extensions import db
 from blueprints.shared.htmx import is_htmx_request

@@ -24,15 +24,9 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy import ColumnElement, exists, func, or_, select
 from sqlalchemy.orm import selectinload
 
+from blueprints.me.history import histories_for
 from blueprints.me.models import Client, DrillLog, Plan, PlanDrill, SessionLog
-from blueprints.me.plans import (
-    DrillStep,
-    current_rule,
-    histories_for,
-    ladders_for,
-    next_steps,
-    plan_steps,
-)
+from blueprints.me.plans import DrillStep, current_rule, ladders_for, next_steps, plan_steps
 from blueprints.me.progress import RANGES, chosen_range, progress_for
 from blueprints.shared.clock import utcnow
 from blueprints.shared.extensions import db
