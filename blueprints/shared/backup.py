@@ -247,8 +247,12 @@ def _restore_sqlite(data: bytes) -> None:
     with tempfile.NamedTemporaryFile(dir=target.parent, delete=False, suffix=".restoring") as tmp:
         tmp.write(data)
     try:
-        with sqlite3.connect(tmp.name) as connection:
-            verdict = connection.execute("PRAGMA integrity_check").fetchone()[0]
+        try:
+            with sqlite3.connect(tmp.name) as connection:
+                verdict = connection.execute("PRAGMA integrity_check").fetchone()[0]
+            connection.close()
+        except sqlite3.DatabaseError as error:  # not a database, or pages too damaged to read
+            verdict = str(error)
         if verdict != "ok":
             raise BackupError(f"The database in the archive fails its integrity check: {verdict}")
         for suffix in ("-wal", "-shm"):

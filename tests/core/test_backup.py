@@ -7,6 +7,7 @@ SQLite (the online backup API) and, in the PostgreSQL run, pg_dump/pg_restore.
 from __future__ import annotations
 
 import gzip
+import hashlib
 import io
 import json
 import sqlite3
@@ -245,3 +246,106 @@ def test_a_postgresql_backup_restores_into_an_empty_database(
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{fresh_url.database}" WITH (FORCE)'))
         admin.dispose()
+
+
+def _sqlite_bytes(folder: Path) -> bytes:
+    """A small, sound SQLite database file."""
+    path = folder / "made.sqlite"
+    with sqlite3.connect(path) as connection:
+        connection.execute("CREATE TABLE note (body TEXT)")
+        connection.execute("INSERT INTO note VALUES ('kept')")
+    connection.close()
+    return path.read_bytes()
+
+
+def _forge(path: Path, files: dict[str, bytes], **manifest: object) -> Path:
+    """An archive whose manifest matches `files` (right sizes and checksums), with `manifest`'s
+    keys overriding the rest: what a careless copy or a hostile hand could give restore."""
+    listed = {
+        name: {"sha256": hashlib.sha256(data).hexdigest(), "size": len(data)}
+        for name, data in files.items()
+    }
+    whole = {
+        "format": 1,
+        "taken_at": "2026-12-01T02:00:00Z",
+        "database": {"kind": "sqlite", "name": "database.sqlite"},
+        "files": listed,
+        **manifest,
+    }
+    with tarfile.open(path, "w:gz") as archive:
+        for name, data in [*files.items(), ("manifest.json", json.dumps(whole).encode())]:
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            archive.addfile(info, io.BytesIO(data))
+    return path
+
+
+@pytest.mark.sqlite_only
+@pytest.mark.parametrize(
+    ("case", "message"),
+    [
+        ("climbs out of the uploads", "uploads/../../escaped.txt is not a path a backup holds"),
+        ("absolute path", "/tmp/escaped.txt is not a path a backup holds"),
+        ("a file the manifest does not list", "files not in the manifest: uploads/stray.jpg"),
+        ("no database", "the database is missing"),
+        ("a later format", "archive format 2 is not known here"),
+        ("a PostgreSQL dump", "holds a postgresql database; this site uses sqlite"),
+        ("a database that is not one", "fails its integrity check"),
+    ],
+)
+def test_a_forged_or_foreign_archive_is_refused_and_nothing_is_written(
+    empty_site: Flask, tmp_path: Path, case: str, message: str
+) -> None:
+    database = _sqlite_bytes(tmp_path)
+    files = {"database.sqlite": database, "uploads/images/cover.jpg": UPLOADS["images/cover.jpg"]}
+    manifest: dict[str, object] = {}
+    if case == "climbs out of the uploads":
+        files["uploads/../../escaped.txt"] = b"written where it should not be"
+    elif case == "absolute path":
+        files["/tmp/escaped.txt"] = b"written where it should not be"
+    elif case == "no database":
+        files.pop("database.sqlite")
+    elif case == "a later format":
+        manifest["format"] = 2
+    elif case == "a PostgreSQL dump":
+        manifest["database"] = {"kind": "postgresql", "name": "database.sqlite"}
+    elif case == "a database that is not one":
+        files["database.sqlite"] = b"SQLite format 3\x00" + b"\x00" * 200 + b"not pages" * 500
+    archive = _forge(tmp_path / "backup-20261201T020000Z.tar.gz", files, **manifest)
+    if case == "a file the manifest does not list":
+        with tarfile.open(archive, "r:gz") as source:
+            kept = [(member, source.extractfile(member).read()) for member in source]  # type: ignore[union-attr]
+        with tarfile.open(archive, "w:gz") as target:
+            for member, data in kept:
+                target.addfile(member, io.BytesIO(data))
+            stray = tarfile.TarInfo("uploads/stray.jpg")
+            stray.size = 3
+            target.addfile(stray, io.BytesIO(b"\xff\xd8\xff"))
+
+    result = empty_site.test_cli_runner().invoke(args=["restore", str(archive)])
+
+    assert result.exit_code == 1, result.output
+    assert message in result.output
+    assert "Nothing was restored." in result.output
+    assert "Traceback" not in result.output
+    assert not Path(empty_site.config["UPLOAD_FOLDER"]).exists()
+    assert not (tmp_path / "escaped.txt").exists()
+    site_database = Path(empty_site.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///"))
+    assert not site_database.exists() or site_database.stat().st_size == 0
+
+
+@pytest.mark.sqlite_only
+def test_restore_refuses_uploads_already_there(
+    site: Flask, empty_site: Flask, tmp_path: Path
+) -> None:
+    archive = _back_up(site)
+    uploads = Path(empty_site.config["UPLOAD_FOLDER"])
+    uploads.mkdir(parents=True)
+    (uploads / "portrait.jpg").write_bytes(b"the coach's own photo")
+
+    result = empty_site.test_cli_runner().invoke(args=["restore", str(archive)])
+
+    assert result.exit_code == 1
+    assert "is not empty; restore into an empty site" in result.output
+    assert sorted(path.name for path in uploads.iterdir()) == ["portrait.jpg"]
+    assert (uploads / "portrait.jpg").read_bytes() == b"the coach's own photo"
