@@ -164,7 +164,3 @@ class ContactForm(SlotChoiceMixin, PublicForm):
             self.format.errors = ["Please choose a video call or meeting in person."]
             valid = False
         return self.require_slot() and valid
-
-    def hidden_errors(self) -> list[str]:
-        """Errors on fields the visitor cannot see, shown at the top of the form."""
-        return [*self.context.errors, *self.timezone.errors, *self.form_started.errors]

@@ -12,6 +12,9 @@ from typing import Any
 
 from flask import Response, g, make_response, render_template, request
 
+# The statuses of a form the server refused (htmx swaps these in, base.html's htmx-config).
+REFUSED_FORM = frozenset({400, 409, 422, 429})
+
 
 def is_htmx_request() -> bool:
     """True for a real htmx request: not a boosted navigation, not a history restore."""
@@ -29,8 +32,10 @@ def wants_partial(headers: Mapping[str, str]) -> bool:
 
 
 def render_page_or_partial(page: str, partial: str, status: int = 200, **context: Any) -> Response:
-    """Render the partial for htmx, the full page (which includes the partial) otherwise."""
+    """Render the partial for htmx, the full page (which includes the partial) otherwise; a
+    refused form's page has a title starting "Error:" (base.html)."""
     template = partial if is_htmx_request() else page
+    context.setdefault("error_title", status in REFUSED_FORM)
     return make_response(render_template(template, **context), status)
 
 

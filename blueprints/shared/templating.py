@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from flask import Flask, current_app, url_for
 
 from blueprints.shared.clock import utcnow
+from blueprints.shared.htmx import is_htmx_request
 from blueprints.shared.urls import absolute_url
 
 
@@ -23,6 +24,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["static_data_uri"] = static_data_uri
     app.jinja_env.globals["absolute_url"] = absolute_url
     app.jinja_env.globals["form_error_items"] = form_error_items
+    app.jinja_env.globals["is_htmx_request"] = is_htmx_request
     app.jinja_env.filters["coach_time"] = coach_time
     app.jinja_env.filters["human_date"] = human_date
 
@@ -62,9 +64,12 @@ def static_url(filename: str) -> str:
 
 
 def form_error_items(form: Any) -> list[tuple[str | None, str]]:
-    """A WTForms form's problems for the error summary: its own, then each field's first."""
+    """A WTForms form's problems for the error summary: its own, then each field's first
+    (linked to the field, unless the visitor cannot see it: a hidden field's is text only)."""
     items: list[tuple[str | None, str]] = [(None, message) for message in form.form_errors]
-    items += [(f.id, f.errors[0]) for f in form if f.errors and f.type != "CSRFTokenField"]
+    for f in form:
+        if f.errors and f.type != "CSRFTokenField":
+            items.append((None if f.type == "HiddenField" else f.id, f.errors[0]))
     csrf = getattr(form, "csrf_token", None)
     if csrf is not None and csrf.errors:
         items.append((None, "The form had expired. Please try again."))

@@ -156,6 +156,14 @@ def test_without_javascript_search_and_comment_still_work(
     expect(page.get_by_role("heading", level=1)).to_have_text("Search the articles")
     page.locator("#listing").get_by_role("link").first.click()
 
+    page.wait_for_timeout(600)
+    page.get_by_role("button", name="Send comment").click()  # nothing filled in: refused
+    expect(page).to_have_title(re.compile(r"^Error: "))
+    expect(page.locator("#error-summary")).to_be_focused()
+    expect(page.locator("#error-summary")).to_contain_text("There is a problem")
+    page.locator("#error-summary a").first.press("Enter")  # the summary's link goes to the field
+    expect(page.get_by_label("Your name")).to_be_focused()
+
     page.get_by_label("Your name").fill("Ana")
     page.get_by_label("Your comment").fill("Clear and calm, thank you.")
     page.wait_for_timeout(600)
