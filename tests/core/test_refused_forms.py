@@ -11,6 +11,7 @@ from collections.abc import Callable
 import pytest
 from flask import Flask
 
+from harness.coach import coach_client
 from harness.forms import enquiry_data
 from harness.newsletter import subscribe_data
 from harness.programs import signup_form
@@ -87,3 +88,26 @@ def test_a_page_answered_normally_has_no_error_title(site: Flask) -> None:
     for path in ("/contact/", PROGRAM, ARTICLE, "/newsletter/"):
         html = site.test_client().get(path).text
         assert "<title>Error" not in html and 'id="error-summary"' not in html, path
+
+
+@pytest.mark.parametrize(
+    ("path", "data", "target"),
+    [
+        ("/studio/consultations/new", {"name": "", "minutes": "5", "price": "60"}, "name"),
+        ("/studio/availability/hours", {"weekday": "0", "start_time": "", "end_time": ""}, ""),
+    ],
+    ids=["consultation", "weekly hours"],
+)
+def test_a_refused_studio_form_starts_with_the_same_summary(
+    site: Flask, path: str, data: dict[str, str], target: str
+) -> None:
+    answer = coach_client(site).post(path, data=data)
+    assert answer.status_code == 422
+    html = answer.text
+    assert re.search(r"<title>Error: ", html)
+    summary = _summary(html)
+    assert "autofocus" in summary and html.count("autofocus") == 1
+    links = re.findall(r'<a href="#([\w-]+)">', summary)
+    assert links and all(f'id="{link}"' in html for link in links)
+    if target:
+        assert links[0] == target

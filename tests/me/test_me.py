@@ -393,3 +393,18 @@ def test_a_booking_alone_lets_you_in_and_links_to_its_manage_page(seeded_app: Fl
     manage = re.search(r'href="(http://localhost/contact/booking/[^"]+)"', page)
     assert manage is not None and "Move or cancel" in page
     assert browser.get(manage.group(1).removeprefix("http://localhost")).status_code == 200
+
+
+def test_a_refused_morning_answer_starts_with_a_summary_naming_each_question(
+    web: FlaskClient, site: Flask
+) -> None:
+    log_day(web, site, 0, pain=2)
+    with time_machine.travel(START + timedelta(days=1, hours=2), tick=True):
+        answer = web.post(f"/me/morning/{_latest_session_id(site)}", data={"morning_pain": ""})
+    assert answer.status_code == 422
+    assert "<title>Error: " in answer.text
+    summary = answer.text[answer.text.index('id="error-summary"') :].split("</div>", 1)[0]
+    assert "autofocus" in summary
+    assert '<a href="#morning_pain">Back pain the next morning: ' in summary
+    assert '<a href="#morning_compared">Compared with before: ' in summary
+    assert 'id="morning_compared"' in answer.text  # the link leads to the question
