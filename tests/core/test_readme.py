@@ -114,3 +114,9 @@ def test_every_test_area_and_every_blueprint_package_is_listed() -> None:
         if name not in listed_features and f"`blueprints/{name}/" not in README
     ]
     assert unnamed == []
+
+
+def test_python_commands_run_in_the_checkouts_venv() -> None:
+    # `python -m bench` with the system's Python has none of the site's packages.
+    bare = sorted({span for span in code_spans() if re.match(r"python3? -m (?!venv)", span)})
+    assert bare == []
