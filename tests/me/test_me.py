@@ -363,6 +363,9 @@ def test_the_coach_tunes_the_rule_and_bad_values_are_refused(web: FlaskClient, s
     )
     assert bad.status_code == 422 and 'id="up_max_pain-error"' in bad.text
     assert 'id="sessions_in_a_row-error"' in bad.text
+    assert "<title>Error: " in bad.text  # and a summary naming each, its link to the field
+    assert '<a href="#up_max_pain">Highest pain that lets a drill move up: ' in bad.text
+    assert '<a href="#sessions_in_a_row">Good sessions in a row: ' in bad.text
     log_day(web, site, 0, pain=2)
     with time_machine.travel(START + timedelta(days=1, hours=2), tick=True):
         web.post(

@@ -82,6 +82,20 @@ def test_every_refused_field_is_named_next_to_it_and_nothing_is_saved(
     ):
         assert message in answer.text, message
     assert stored_plan(site, plan_id) == before
+    # The summary at the top names each problem's field, and its link leads there.
+    assert "<title>Error: " in answer.text
+    summary = answer.text[answer.text.index('id="error-summary"') :].split("</div>", 1)[0]
+    assert "autofocus" in summary
+    for target, text in (
+        ("title", "Title: Please fill this in."),
+        (f"name-{first.id}", "Drill 1, name: Please keep this to one line"),
+        (f"step-{first.id}", "Drill 1, load step: Please enter a step"),
+        (f"slug-{second.id}", "Drill 2, in the library: Please choose a drill"),
+        (f"progression-{third.id}", "Drill 3, progression: Please choose how"),
+        ("slug-new", "The drill to add, in the library: A drill that moves"),
+    ):
+        assert f'<a href="#{target}">{text}' in summary, text
+        assert f'id="{target}"' in answer.text
 
 
 def test_a_drill_is_removed_another_added_and_only_a_changed_target_is_dated_again(
