@@ -16,6 +16,7 @@ import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 import time_machine
@@ -258,9 +259,15 @@ def _sqlite_bytes(folder: Path) -> bytes:
     return path.read_bytes()
 
 
-def _forge(path: Path, files: dict[str, bytes], **manifest: object) -> Path:
+def _forge(
+    path: Path,
+    files: dict[str, bytes],
+    unlisted: dict[str, bytes] | None = None,
+    **manifest: object,
+) -> Path:
     """An archive whose manifest matches `files` (right sizes and checksums), with `manifest`'s
-    keys overriding the rest: what a careless copy or a hostile hand could give restore."""
+    keys overriding the rest and `unlisted` files beside them: what a careless copy or a hostile
+    hand could give restore."""
     listed = {
         name: {"sha256": hashlib.sha256(data).hexdigest(), "size": len(data)}
         for name, data in files.items()
@@ -272,60 +279,74 @@ def _forge(path: Path, files: dict[str, bytes], **manifest: object) -> Path:
         "files": listed,
         **manifest,
     }
+    members = [*files.items(), *(unlisted or {}).items()]
     with tarfile.open(path, "w:gz") as archive:
-        for name, data in [*files.items(), ("manifest.json", json.dumps(whole).encode())]:
+        for name, data in [*members, ("manifest.json", json.dumps(whole).encode())]:
             info = tarfile.TarInfo(name)
             info.size = len(data)
             archive.addfile(info, io.BytesIO(data))
     return path
 
 
+OUTSIDE = b"written where it should not be"
+NOT_SQLITE = b"SQLite format 3\x00" + b"\x00" * 200 + b"not pages" * 500
+
+
+# (what the archive holds beyond a sound one, what restore says). "{tmp}" is the test's folder,
+# where the escaping files would land.
+FORGERIES: dict[str, tuple[dict[str, Any], str]] = {
+    "climbs out of the uploads": (
+        {"files": {"uploads/../../escaped.txt": OUTSIDE}},
+        "uploads/../../escaped.txt is not a path a backup holds",
+    ),
+    "absolute path": (
+        {"files": {"{tmp}/escaped.txt": OUTSIDE}},
+        "{tmp}/escaped.txt is not a path a backup holds",
+    ),
+    "a file the manifest does not list": (
+        {"unlisted": {"uploads/stray.jpg": b"\xff\xd8\xff"}},
+        "files not in the manifest: uploads/stray.jpg",
+    ),
+    "no database": ({"files": {"database.sqlite": None}}, "the database is missing"),
+    "a later format": ({"manifest": {"format": 2}}, "archive format 2 is not known here"),
+    "a PostgreSQL dump": (
+        {"manifest": {"database": {"kind": "postgresql", "name": "database.sqlite"}}},
+        "holds a postgresql database; this site uses sqlite",
+    ),
+    "a database that is not one": (
+        {"files": {"database.sqlite": NOT_SQLITE}},
+        "fails its integrity check",
+    ),
+}
+
+
 @pytest.mark.sqlite_only
-@pytest.mark.parametrize(
-    ("case", "message"),
-    [
-        ("climbs out of the uploads", "uploads/../../escaped.txt is not a path a backup holds"),
-        ("absolute path", "/tmp/escaped.txt is not a path a backup holds"),
-        ("a file the manifest does not list", "files not in the manifest: uploads/stray.jpg"),
-        ("no database", "the database is missing"),
-        ("a later format", "archive format 2 is not known here"),
-        ("a PostgreSQL dump", "holds a postgresql database; this site uses sqlite"),
-        ("a database that is not one", "fails its integrity check"),
-    ],
-)
+@pytest.mark.parametrize("case", list(FORGERIES))
 def test_a_forged_or_foreign_archive_is_refused_and_nothing_is_written(
-    empty_site: Flask, tmp_path: Path, case: str, message: str
+    empty_site: Flask, tmp_path: Path, case: str
 ) -> None:
-    database = _sqlite_bytes(tmp_path)
-    files = {"database.sqlite": database, "uploads/images/cover.jpg": UPLOADS["images/cover.jpg"]}
-    manifest: dict[str, object] = {}
-    if case == "climbs out of the uploads":
-        files["uploads/../../escaped.txt"] = b"written where it should not be"
-    elif case == "absolute path":
-        files["/tmp/escaped.txt"] = b"written where it should not be"
-    elif case == "no database":
-        files.pop("database.sqlite")
-    elif case == "a later format":
-        manifest["format"] = 2
-    elif case == "a PostgreSQL dump":
-        manifest["database"] = {"kind": "postgresql", "name": "database.sqlite"}
-    elif case == "a database that is not one":
-        files["database.sqlite"] = b"SQLite format 3\x00" + b"\x00" * 200 + b"not pages" * 500
-    archive = _forge(tmp_path / "backup-20261201T020000Z.tar.gz", files, **manifest)
-    if case == "a file the manifest does not list":
-        with tarfile.open(archive, "r:gz") as source:
-            kept = [(member, source.extractfile(member).read()) for member in source]  # type: ignore[union-attr]
-        with tarfile.open(archive, "w:gz") as target:
-            for member, data in kept:
-                target.addfile(member, io.BytesIO(data))
-            stray = tarfile.TarInfo("uploads/stray.jpg")
-            stray.size = 3
-            target.addfile(stray, io.BytesIO(b"\xff\xd8\xff"))
+    forgery, message = FORGERIES[case]
+    files: dict[str, bytes] = {
+        "database.sqlite": _sqlite_bytes(tmp_path),
+        "uploads/images/cover.jpg": UPLOADS["images/cover.jpg"],
+    }
+    for name, data in forgery.get("files", {}).items():
+        name = name.replace("{tmp}", str(tmp_path))
+        if data is None:
+            files.pop(name)
+        else:
+            files[name] = data
+    archive = _forge(
+        tmp_path / "backup-20261201T020000Z.tar.gz",
+        files,
+        forgery.get("unlisted"),
+        **forgery.get("manifest", {}),
+    )
 
     result = empty_site.test_cli_runner().invoke(args=["restore", str(archive)])
 
     assert result.exit_code == 1, result.output
-    assert message in result.output
+    assert message.replace("{tmp}", str(tmp_path)) in result.output
     assert "Nothing was restored." in result.output
     assert "Traceback" not in result.output
     assert not Path(empty_site.config["UPLOAD_FOLDER"]).exists()

@@ -11,6 +11,7 @@ from collections.abc import Callable
 import pytest
 from flask import Flask
 
+from harness.blog import form_started_token
 from harness.coach import coach_client
 from harness.forms import enquiry_data
 from harness.newsletter import subscribe_data
@@ -21,10 +22,8 @@ PROGRAM = "/programs/back-basics-group-course"
 
 
 def _comment(site: Flask) -> dict[str, str]:
-    page = site.test_client().get(ARTICLE).text
-    stamp = re.search(r'name="form_started" type="hidden" value="([^"]+)"', page)
-    assert stamp, "the article carries a comment form"
-    return {"name": "", "email": "", "body": "", "website": "", "form_started": stamp.group(1)}
+    stamp = form_started_token(site.test_client(), ARTICLE)
+    return {"name": "", "email": "", "body": "", "website": "", "form_started": stamp}
 
 
 # (what is refused, where it posts, its data, the field linked first, its message)
